@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * vfcb wire protocol: the messages vfcb_pf and vfcb_vf exchange through a
+ * PF/VF mailbox of 16 dwords (Intel 82576: VMBMEM).  The two modules are
+ * installed and upgraded independently, so this is an ABI: values are
+ * append-only and the HELLO exchange never changes shape.
+ *
+ * Documentation/protocol.rst is the specification; this file is its C form.
+ */
+#ifndef _UAPI_LINUX_VFCB_WIRE_H
+#define _UAPI_LINUX_VFCB_WIRE_H
+
+#include <linux/types.h>
+
+/* Protocol versions.  A side announces the set it speaks as a bitmap. */
+#define VFCB_PROTO_V1			1
+#define VFCB_PROTO_VERSIONS		(1u << VFCB_PROTO_V1)
+
+#define VFCB_MBX_DWORDS			16	/* mailbox size in dwords */
+#define VFCB_MAX_BLOCK_SIZE		128	/* bytes in one config block */
+#define VFCB_INVALIDATE_IDS		64	/* block IDs 0..63 can be invalidated */
+
+/*
+ * Header, dword 0 of every message:
+ *
+ *   31      24 23    18 17  16  15  12 11   8 7       0
+ *  +----------+--------+----+----+------+------+---------+
+ *  |   tag    | status |MORE|RESP| frag | ndw  | opcode  |
+ *  +----------+--------+----+----+------+------+---------+
+ *
+ * opcode: VFCB_OP_*.
+ * ndw:    number of dwords that follow the header (0..15); the receiver
+ *         reads exactly that many.
+ * frag:   fragment index of a multi-message transfer, 0 for the first.
+ * RESP:   set on a completion (PF to VF answer to a request).
+ * MORE:   another fragment of this transfer follows.
+ * status: VFCB_ST_* on a completion; 0 on requests and notifications.
+ * tag:    chosen by the VF per request and echoed in its completion;
+ *         0 on notifications.
+ */
+#define VFCB_HDR_OPCODE_MASK		0x000000ffu
+#define VFCB_HDR_NDW_SHIFT		8
+#define VFCB_HDR_NDW_MASK		0x00000f00u
+#define VFCB_HDR_FRAG_SHIFT		12
+#define VFCB_HDR_FRAG_MASK		0x0000f000u
+#define VFCB_HDR_RESP			0x00010000u
+#define VFCB_HDR_MORE			0x00020000u
+#define VFCB_HDR_STATUS_SHIFT		18
+#define VFCB_HDR_STATUS_MASK		0x00fc0000u
+#define VFCB_HDR_TAG_SHIFT		24
+#define VFCB_HDR_TAG_MASK		0xff000000u
+
+/* Opcodes.  Requests go VF to PF and get exactly one completion. */
+enum vfcb_opcode {
+	VFCB_OP_HELLO		= 0x01,	/* version negotiation, identity */
+	VFCB_OP_PING		= 0x02,	/* no-op, liveness / bare round trip */
+	VFCB_OP_READ		= 0x03,	/* read a config block */
+	VFCB_OP_WRITE		= 0x04,	/* write a config block */
+	/* Notifications go PF to VF, carry tag 0 and are never answered. */
+	VFCB_OP_INVALIDATE	= 0x40,	/* 64-bit mask of invalidated IDs */
+	VFCB_OP_PF_RESET	= 0x41,	/* PF leaving or resetting */
+};
+
+/* Completion status, header bits 23:18. */
+enum vfcb_status {
+	VFCB_ST_OK		= 0,
+	VFCB_ST_NOT_FOUND	= 1,	/* no such block */
+	VFCB_ST_DENIED		= 2,	/* policy forbids this VF the access */
+	VFCB_ST_TOO_BIG		= 3,	/* length above the block size limit */
+	VFCB_ST_BUF_TOO_SMALL	= 4,	/* READ: block longer than the buffer */
+	VFCB_ST_BAD_REQUEST	= 5,	/* malformed message or fragment */
+	VFCB_ST_NOT_READY	= 6,	/* request before the handshake */
+	VFCB_ST_BAD_VERSION	= 7,	/* no common protocol version */
+	VFCB_ST_UNSUPPORTED	= 8,	/* unknown opcode */
+	VFCB_ST_NO_SPACE	= 9,	/* VF's block quota exhausted */
+	VFCB_ST_BUSY		= 10,	/* VF is throttled, retry later */
+	VFCB_ST_MAX		= 63,
+};
+
+/*
+ * Payloads (dwords after the header), by opcode:
+ *
+ * HELLO request:     dw1 = bitmap of versions the VF speaks.
+ * HELLO completion:  dw1 = version (7:0) | VF index (15:8) |
+ *                          max block size (23:16) | reserved (31:24);
+ *                    dw2 = serial number, unique per VF of this PF;
+ *                    dw3 = bitmap of versions the PF speaks.
+ *                    This layout is frozen for every version: a VF of any
+ *                    version can decode it.  On VFCB_ST_BAD_VERSION the
+ *                    version field is 0 and dw3 tells the VF what to speak.
+ * PING:              no payload either way.
+ * READ request:      dw1 = block ID; dw2 = buffer length (7:0), 1..128.
+ * READ completion:   fragment 0: dw1 = block length (7:0); data follows.
+ *                    Later fragments: data only.  On VFCB_ST_BUF_TOO_SMALL
+ *                    dw1 is the length needed and no data follows.
+ * WRITE request:     fragment 0: dw1 = block ID; dw2 = length (7:0),
+ *                    0..128; data follows.  Later fragments: data only.
+ * WRITE completion:  no payload.
+ * INVALIDATE:        dw1 = mask bits 31:0, dw2 = mask bits 63:32.
+ * PF_RESET:          dw1 = VFCB_RESET_* reason.
+ *
+ * Data is packed little-endian into dwords; the last dword of a transfer
+ * is zero padded.  Every fragment except the last is full (ndw = 15).
+ */
+#define VFCB_HELLO_VERSION_MASK		0x000000ffu
+#define VFCB_HELLO_VF_SHIFT		8
+#define VFCB_HELLO_VF_MASK		0x0000ff00u
+#define VFCB_HELLO_MAXBLK_SHIFT		16
+#define VFCB_HELLO_MAXBLK_MASK		0x00ff0000u
+#define VFCB_LEN_MASK			0x000000ffu
+
+enum vfcb_reset_reason {
+	VFCB_RESET_GOING_AWAY	= 0,	/* PF driver unbinding / SR-IOV off */
+	VFCB_RESET_RESTART	= 1,	/* PF resetting, will be back */
+};
+
+/* Dwords of block data in the first fragment of a READ completion, of a
+ * WRITE request, and in every later fragment.
+ */
+#define VFCB_READ_FRAG0_DATA_DW		14
+#define VFCB_WRITE_FRAG0_DATA_DW	13
+#define VFCB_FRAGN_DATA_DW		15
+
+#endif /* _UAPI_LINUX_VFCB_WIRE_H */
