@@ -132,8 +132,9 @@ struct vfcb_xfer {
 	u8 tag;
 	u8 status;
 	u8 frag;		/* next fragment to send / expect */
-	u32 block_id;
-	u32 len;		/* READ request: buffer size; else data length */
+	u8 nhead;		/* dwords of @head before the data in fragment 0 */
+	u32 head[3];		/* opcode-specific words (block ID, length ...) */
+	u32 len;		/* bytes of block data carried */
 	u32 done;		/* data bytes sent / received so far */
 	u8 data[VFCB_MAX_BLOCK_SIZE];
 };
@@ -141,8 +142,8 @@ struct vfcb_xfer {
 /* ------------------------------------------------------------ PF --- */
 
 /**
- * struct vfcb_pf_req - a complete, validated READ or WRITE from a VF
- * @opcode: VFCB_OP_READ or VFCB_OP_WRITE
+ * struct vfcb_pf_req - a complete, validated PING, READ or WRITE from a VF
+ * @opcode: VFCB_OP_PING, VFCB_OP_READ or VFCB_OP_WRITE
  * @tag: the VF's tag, echoed by vfcb_pfep_complete()
  * @block_id: the block
  * @len: READ: the VF's buffer size (1..128); WRITE: data length (0..128)

@@ -1,0 +1,824 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vfcb protocol engine.  Documentation/protocol.rst is the specification.
+ *
+ * Everything read from the mailbox is validated here before it is used: the
+ * PF end treats its VF as hostile, the VF end treats its PF as buggy.  A bad
+ * message is counted, recorded in stats.last_error and, on the PF, answered
+ * with an error completion; it never changes state beyond dropping the
+ * transfer it claimed to belong to.
+ */
+#include "vfcb_proto.h"
+
+static const char * const vfcb_err_names[VFCB_ERR_COUNT] = {
+	[VFCB_ERR_NONE]		= "none",
+	[VFCB_ERR_OPCODE]	= "unknown or misdirected opcode",
+	[VFCB_ERR_LENGTH]	= "bad length",
+	[VFCB_ERR_RESERVED]	= "reserved bits set",
+	[VFCB_ERR_FLAGS]	= "bad header flags",
+	[VFCB_ERR_FRAGMENT]	= "fragment out of sequence",
+	[VFCB_ERR_TAG]		= "completion with unexpected tag",
+	[VFCB_ERR_STATE]	= "request before handshake",
+	[VFCB_ERR_VERSION]	= "no common protocol version",
+};
+
+const char *vfcb_err_name(enum vfcb_err err)
+{
+	if ((unsigned int)err < VFCB_ERR_COUNT)
+		return vfcb_err_names[err];
+	return "unknown";
+}
+
+static const struct {
+	u8 status;
+	int err;
+} vfcb_status_map[] = {
+	{ VFCB_ST_OK,		 0 },
+	{ VFCB_ST_NOT_FOUND,	 ENOENT },
+	{ VFCB_ST_DENIED,	 EPERM },
+	{ VFCB_ST_TOO_BIG,	 EMSGSIZE },
+	{ VFCB_ST_BUF_TOO_SMALL, ERANGE },
+	{ VFCB_ST_BAD_REQUEST,	 EPROTO },
+	{ VFCB_ST_NOT_READY,	 EAGAIN },
+	{ VFCB_ST_BAD_VERSION,	 EPROTONOSUPPORT },
+	{ VFCB_ST_UNSUPPORTED,	 EOPNOTSUPP },
+	{ VFCB_ST_NO_SPACE,	 ENOSPC },
+	{ VFCB_ST_BUSY,		 EBUSY },
+};
+
+int vfcb_status_to_errno(u8 status)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(vfcb_status_map) / sizeof(vfcb_status_map[0]); i++)
+		if (vfcb_status_map[i].status == status)
+			return -vfcb_status_map[i].err;
+	return -EIO;	/* a status this side does not know */
+}
+
+u8 vfcb_errno_to_status(int err)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(vfcb_status_map) / sizeof(vfcb_status_map[0]); i++)
+		if (vfcb_status_map[i].err == -err)
+			return vfcb_status_map[i].status;
+	return VFCB_ST_BAD_REQUEST;
+}
+
+/* ------------------------------------------------ fragment geometry --- */
+
+/* Data dwords fragment @frag can carry, given @nhead head words in frag 0. */
+static unsigned int frag_data_dw(unsigned int frag, unsigned int nhead)
+{
+	return frag ? VFCB_FRAGN_DATA_DW : VFCB_MBX_DWORDS - 1 - nhead;
+}
+
+/* Data bytes fragment @frag carries of a @len byte transfer. */
+static u32 frag_bytes(u32 len, u32 done, unsigned int frag, unsigned int nhead)
+{
+	return min(len - done, (u32)frag_data_dw(frag, nhead) * 4);
+}
+
+static unsigned int xfer_msgs(u32 len, unsigned int nhead)
+{
+	u32 first = frag_data_dw(0, nhead) * 4;
+
+	if (len <= first)
+		return 1;
+	return 1 + DIV_ROUND_UP(len - first, VFCB_FRAGN_DATA_DW * 4);
+}
+
+unsigned int vfcb_read_msgs(u32 len)
+{
+	return 1 + xfer_msgs(len, 1);
+}
+
+unsigned int vfcb_write_msgs(u32 len)
+{
+	return xfer_msgs(len, 2) + 1;
+}
+
+/* Block data travels as little-endian bytes packed into dwords. */
+static void pack_bytes(u32 *dw, const u8 *src, u32 n)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		if (i % 4 == 0)
+			dw[i / 4] = 0;
+		dw[i / 4] |= (u32)src[i] << (8 * (i % 4));
+	}
+}
+
+/* Unpack @n bytes; false if the padding of the last dword is not zero. */
+static bool unpack_bytes(u8 *dst, const u32 *dw, u32 n)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		dst[i] = dw[i / 4] >> (8 * (i % 4));
+	if (n % 4 && dw[n / 4] >> (8 * (n % 4)))
+		return false;
+	return true;
+}
+
+/* ------------------------------------------------ sending ------------ */
+
+/*
+ * Encode the next fragment of @x into @msg; returns its size in dwords.
+ * The transfer only advances in xfer_advance(), once the post succeeded.
+ */
+static unsigned int xfer_encode(const struct vfcb_xfer *x, u32 *msg, u32 resp)
+{
+	u32 n = frag_bytes(x->len, x->done, x->frag, x->nhead);
+	unsigned int ndw = 0;
+	u32 flags = resp;
+
+	if (x->frag == 0) {
+		memcpy(&msg[1], x->head, x->nhead * sizeof(u32));
+		ndw = x->nhead;
+	}
+	pack_bytes(&msg[1 + ndw], &x->data[x->done], n);
+	ndw += DIV_ROUND_UP(n, 4);
+	if (x->done + n < x->len)
+		flags |= VFCB_HDR_MORE;
+	msg[0] = vfcb_hdr(x->opcode, ndw, x->frag, flags, x->status, x->tag);
+	return ndw + 1;
+}
+
+static void xfer_advance(struct vfcb_xfer *x)
+{
+	x->done += frag_bytes(x->len, x->done, x->frag, x->nhead);
+	x->frag++;
+	if (x->done >= x->len)
+		x->active = false;
+}
+
+static void xfer_start(struct vfcb_xfer *x, u8 opcode, u8 tag, u8 status)
+{
+	x->active = true;
+	x->opcode = opcode;
+	x->tag = tag;
+	x->status = status;
+	x->frag = 0;
+	x->nhead = 0;
+	x->len = 0;
+	x->done = 0;
+}
+
+/* Post @ndw dwords; false if the transport could not take them now. */
+static bool ep_post(const struct vfcb_transport *tr, struct vfcb_ep_stats *st,
+		    const u32 *msg, unsigned int ndw)
+{
+	if (tr->ops->post(tr->ctx, msg, ndw)) {
+		st->tx_deferred++;
+		return false;
+	}
+	st->tx_msgs++;
+	return true;
+}
+
+/* ------------------------------------------------ receiving ---------- */
+
+struct vfcb_msg {
+	u32 dw[VFCB_MBX_DWORDS];
+	unsigned int ndw;	/* dwords after the header */
+};
+
+/* Read exactly the dwords the header announces, then free the buffer. */
+static void ep_read(const struct vfcb_transport *tr, struct vfcb_msg *m)
+{
+	unsigned int i;
+
+	m->dw[0] = tr->ops->read(tr->ctx, 0);
+	m->ndw = vfcb_hdr_ndw(m->dw[0]);
+	for (i = 1; i <= m->ndw; i++)
+		m->dw[i] = tr->ops->read(tr->ctx, i);
+	tr->ops->ack(tr->ctx);
+}
+
+/*
+ * Take one data-carrying fragment into reassembly @x.  Fragment 0 has
+ * already set @x up (opcode, tag, len, nhead).  Checks that the fragment is
+ * the expected one and is exactly as long as the remaining data demands.
+ */
+static enum vfcb_err xfer_take(struct vfcb_xfer *x, const struct vfcb_msg *m)
+{
+	u32 h = m->dw[0];
+	unsigned int frag = vfcb_hdr_frag(h);
+	unsigned int skip = frag ? 0 : x->nhead;
+	u32 n;
+	bool more;
+
+	if (frag != x->frag || vfcb_hdr_tag(h) != x->tag ||
+	    vfcb_hdr_opcode(h) != x->opcode)
+		return VFCB_ERR_FRAGMENT;
+	if (frag && x->done >= x->len)
+		return VFCB_ERR_FRAGMENT;
+	n = frag_bytes(x->len, x->done, frag, x->nhead);
+	more = x->done + n < x->len;
+	if (m->ndw != skip + DIV_ROUND_UP(n, 4))
+		return VFCB_ERR_LENGTH;
+	if (!!(h & VFCB_HDR_MORE) != more)
+		return VFCB_ERR_FRAGMENT;
+	if (!unpack_bytes(&x->data[x->done], &m->dw[1 + skip], n))
+		return VFCB_ERR_RESERVED;
+	x->done += n;
+	x->frag++;
+	x->active = more;
+	return VFCB_ERR_NONE;
+}
+
+/* ================================================================ PF === */
+
+void vfcb_pfep_init(struct vfcb_pf_ep *ep, const struct vfcb_transport *tr,
+		    u8 vf_index, u32 serial)
+{
+	memset(ep, 0, sizeof(*ep));
+	ep->tr = *tr;
+	ep->vf_index = vf_index;
+	ep->serial = serial;
+	ep->versions = VFCB_PROTO_VERSIONS;
+}
+
+static unsigned int highest_bit(u32 v)
+{
+	unsigned int b = 0;
+
+	while (v >>= 1)
+		b++;
+	return b;
+}
+
+/*
+ * Queue a completion without data.  A completion not yet fully posted is
+ * replaced: its VF has moved on to a new request (after a timeout, or out
+ * of turn), so the old answer would only be dropped by tag there.
+ */
+static void pf_answer(struct vfcb_pf_ep *ep, u8 opcode, u8 tag, u8 status)
+{
+	xfer_start(&ep->tx, opcode, tag, status);
+}
+
+static enum vfcb_pf_rx_result pf_refuse(struct vfcb_pf_ep *ep,
+					const struct vfcb_msg *m,
+					enum vfcb_err err, u8 status)
+{
+	ep->stats.rx_errors++;
+	ep->stats.last_error = err;
+	ep->rx.active = false;
+	pf_answer(ep, vfcb_hdr_opcode(m->dw[0]), vfcb_hdr_tag(m->dw[0]), status);
+	vfcb_pfep_kick(ep);
+	return VFCB_PF_RX_ERROR;
+}
+
+static enum vfcb_pf_rx_result pf_hello(struct vfcb_pf_ep *ep,
+				       const struct vfcb_msg *m)
+{
+	u8 tag = vfcb_hdr_tag(m->dw[0]);
+	u32 common;
+
+	/* Newer VFs may append words to HELLO: read dw1, ignore the rest. */
+	if (m->ndw < 1 || (m->dw[0] & VFCB_HDR_MORE))
+		return pf_refuse(ep, m, VFCB_ERR_LENGTH, VFCB_ST_BAD_REQUEST);
+
+	/* A new handshake drops whatever the VF's previous life left. */
+	ep->rx.active = false;
+	ep->ready = false;
+	ep->version = 0;
+
+	common = m->dw[1] & ep->versions;
+	pf_answer(ep, VFCB_OP_HELLO, tag, VFCB_ST_OK);
+	ep->tx.nhead = 3;
+	ep->tx.head[1] = ep->serial;
+	ep->tx.head[2] = ep->versions;
+	if (!common) {
+		ep->tx.status = VFCB_ST_BAD_VERSION;
+		ep->tx.head[0] = 0;
+		ep->stats.rx_errors++;
+		ep->stats.last_error = VFCB_ERR_VERSION;
+		vfcb_pfep_kick(ep);
+		return VFCB_PF_RX_ERROR;
+	}
+	ep->version = highest_bit(common);
+	ep->ready = true;
+	ep->tx.head[0] = ep->version |
+			 ((u32)ep->vf_index << VFCB_HELLO_VF_SHIFT) |
+			 ((u32)VFCB_MAX_BLOCK_SIZE << VFCB_HELLO_MAXBLK_SHIFT);
+	vfcb_pfep_kick(ep);
+	return VFCB_PF_RX_READY;
+}
+
+/* First (or only) fragment of a request other than HELLO. */
+static enum vfcb_pf_rx_result pf_request(struct vfcb_pf_ep *ep,
+					 const struct vfcb_msg *m,
+					 struct vfcb_pf_req *req)
+{
+	u32 h = m->dw[0];
+	u8 op = vfcb_hdr_opcode(h);
+	struct vfcb_xfer *x = &ep->rx;
+	enum vfcb_err err;
+	u32 len;
+
+	switch (op) {
+	case VFCB_OP_PING:
+		if (m->ndw != 0 || (h & VFCB_HDR_MORE))
+			return pf_refuse(ep, m, VFCB_ERR_LENGTH, VFCB_ST_BAD_REQUEST);
+		break;
+	case VFCB_OP_READ:
+		if (m->ndw != 2 || (h & VFCB_HDR_MORE))
+			return pf_refuse(ep, m, VFCB_ERR_LENGTH, VFCB_ST_BAD_REQUEST);
+		if (m->dw[2] & ~VFCB_LEN_MASK)
+			return pf_refuse(ep, m, VFCB_ERR_RESERVED, VFCB_ST_BAD_REQUEST);
+		len = m->dw[2];
+		if (len == 0)
+			return pf_refuse(ep, m, VFCB_ERR_LENGTH, VFCB_ST_BAD_REQUEST);
+		if (len > VFCB_MAX_BLOCK_SIZE)
+			return pf_refuse(ep, m, VFCB_ERR_LENGTH, VFCB_ST_TOO_BIG);
+		req->block_id = m->dw[1];
+		req->len = len;
+		break;
+	case VFCB_OP_WRITE:
+		if (m->ndw < 2)
+			return pf_refuse(ep, m, VFCB_ERR_LENGTH, VFCB_ST_BAD_REQUEST);
+		if (m->dw[2] & ~VFCB_LEN_MASK)
+			return pf_refuse(ep, m, VFCB_ERR_RESERVED, VFCB_ST_BAD_REQUEST);
+		if (m->dw[2] > VFCB_MAX_BLOCK_SIZE)
+			return pf_refuse(ep, m, VFCB_ERR_LENGTH, VFCB_ST_TOO_BIG);
+		xfer_start(x, op, vfcb_hdr_tag(h), 0);
+		x->nhead = 2;
+		x->head[0] = m->dw[1];
+		x->len = m->dw[2];
+		err = xfer_take(x, m);
+		if (err)
+			return pf_refuse(ep, m, err, VFCB_ST_BAD_REQUEST);
+		if (x->active)
+			return VFCB_PF_RX_NONE;	/* more fragments to come */
+		req->block_id = x->head[0];
+		req->len = x->len;
+		memcpy(req->data, x->data, x->len);
+		break;
+	default:
+		return pf_refuse(ep, m, VFCB_ERR_OPCODE, VFCB_ST_UNSUPPORTED);
+	}
+	req->opcode = op;
+	req->tag = vfcb_hdr_tag(h);
+	ep->stats.requests++;
+	return VFCB_PF_RX_REQUEST;
+}
+
+enum vfcb_pf_rx_result vfcb_pfep_rx(struct vfcb_pf_ep *ep,
+				    struct vfcb_pf_req *req)
+{
+	struct vfcb_xfer *x = &ep->rx;
+	struct vfcb_msg m;
+	enum vfcb_err err;
+	u32 h;
+
+	ep_read(&ep->tr, &m);
+	ep->stats.rx_msgs++;
+	h = m.dw[0];
+
+	if (h & (VFCB_HDR_RESP | VFCB_HDR_STATUS_MASK))
+		return pf_refuse(ep, &m, VFCB_ERR_FLAGS, VFCB_ST_BAD_REQUEST);
+
+	if (vfcb_hdr_frag(h)) {
+		/* A continuation must extend the transfer in progress. */
+		if (!x->active)
+			return pf_refuse(ep, &m, VFCB_ERR_FRAGMENT, VFCB_ST_BAD_REQUEST);
+		err = xfer_take(x, &m);
+		if (err)
+			return pf_refuse(ep, &m, err, VFCB_ST_BAD_REQUEST);
+		if (x->active)
+			return VFCB_PF_RX_NONE;
+		req->opcode = x->opcode;
+		req->tag = x->tag;
+		req->block_id = x->head[0];
+		req->len = x->len;
+		memcpy(req->data, x->data, x->len);
+		ep->stats.requests++;
+		return VFCB_PF_RX_REQUEST;
+	}
+
+	if (x->active) {
+		/* The VF abandoned a fragmented request: nobody awaits it. */
+		x->active = false;
+		ep->stats.rx_errors++;
+		ep->stats.last_error = VFCB_ERR_FRAGMENT;
+	}
+
+	if (vfcb_hdr_opcode(h) == VFCB_OP_HELLO)
+		return pf_hello(ep, &m);
+	if (!ep->ready)
+		return pf_refuse(ep, &m, VFCB_ERR_STATE, VFCB_ST_NOT_READY);
+	return pf_request(ep, &m, req);
+}
+
+void vfcb_pfep_complete(struct vfcb_pf_ep *ep, const struct vfcb_pf_req *req,
+			u8 status, const void *data, u32 len)
+{
+	struct vfcb_xfer *x = &ep->tx;
+
+	pf_answer(ep, req->opcode, req->tag, status & VFCB_ST_MAX);
+	if (req->opcode == VFCB_OP_READ &&
+	    (status == VFCB_ST_OK || status == VFCB_ST_BUF_TOO_SMALL)) {
+		x->nhead = 1;
+		x->head[0] = min(len, (u32)VFCB_MAX_BLOCK_SIZE);
+		if (status == VFCB_ST_OK) {
+			x->len = x->head[0];
+			memcpy(x->data, data, x->len);
+		}
+	}
+	vfcb_pfep_kick(ep);
+}
+
+void vfcb_pfep_tx_acked(struct vfcb_pf_ep *ep)
+{
+	if (!ep->tx_busy)
+		return;		/* an ack we did not ask for: ignore it */
+	ep->tx_busy = false;
+	ep->inflight_mask = 0;
+	vfcb_pfep_kick(ep);
+}
+
+bool vfcb_pfep_kick(struct vfcb_pf_ep *ep)
+{
+	u32 msg[VFCB_MBX_DWORDS];
+	unsigned int ndw;
+	bool hello_first;
+
+	if (ep->tx_busy)
+		return false;	/* the VF's ack will bring us back */
+
+	if (ep->reset_pending) {
+		msg[0] = vfcb_hdr(VFCB_OP_PF_RESET, 1, 0, 0, 0, 0);
+		msg[1] = ep->reset_reason;
+		if (!ep_post(&ep->tr, &ep->stats, msg, 2))
+			return true;
+		ep->reset_pending = false;
+		ep->tx_busy = true;
+		return false;
+	}
+
+	/*
+	 * Invalidations go before a queued completion so a VF that keeps
+	 * requesting cannot starve them; the HELLO completion goes first
+	 * because the VF must learn the handshake is done before anything
+	 * else arrives.
+	 */
+	hello_first = ep->tx.active && ep->tx.opcode == VFCB_OP_HELLO;
+	if (ep->ready && ep->pending_mask && !hello_first) {
+		msg[0] = vfcb_hdr(VFCB_OP_INVALIDATE, 2, 0, 0, 0, 0);
+		msg[1] = (u32)ep->pending_mask;
+		msg[2] = (u32)(ep->pending_mask >> 32);
+		if (!ep_post(&ep->tr, &ep->stats, msg, 3))
+			return true;
+		ep->inflight_mask = ep->pending_mask;
+		ep->pending_mask = 0;
+		ep->stats.invalidations++;
+		ep->tx_busy = true;
+		return false;
+	}
+
+	if (!ep->tx.active)
+		return false;
+	ndw = xfer_encode(&ep->tx, msg, VFCB_HDR_RESP);
+	if (!ep_post(&ep->tr, &ep->stats, msg, ndw))
+		return true;
+	xfer_advance(&ep->tx);
+	ep->tx_busy = true;
+	return false;
+}
+
+void vfcb_pfep_invalidate(struct vfcb_pf_ep *ep, u64 mask)
+{
+	ep->pending_mask |= mask;
+	vfcb_pfep_kick(ep);
+}
+
+void vfcb_pfep_vf_reset(struct vfcb_pf_ep *ep)
+{
+	/* An invalidation the VF did not ack may not have reached anyone. */
+	ep->pending_mask |= ep->inflight_mask;
+	ep->inflight_mask = 0;
+	ep->tx_busy = false;
+	ep->rx.active = false;
+	ep->tx.active = false;
+	ep->reset_pending = false;
+	ep->ready = false;
+	ep->version = 0;
+	ep->stats.resets++;
+}
+
+void vfcb_pfep_notify_reset(struct vfcb_pf_ep *ep, u8 reason)
+{
+	ep->reset_pending = true;
+	ep->reset_reason = reason;
+	ep->ready = false;
+	ep->tx.active = false;
+	ep->rx.active = false;
+	vfcb_pfep_kick(ep);
+}
+
+bool vfcb_pfep_idle(const struct vfcb_pf_ep *ep)
+{
+	return !ep->tx_busy && !ep->reset_pending && !ep->tx.active &&
+	       !(ep->ready && ep->pending_mask);
+}
+
+/* ================================================================ VF === */
+
+void vfcb_vfep_init(struct vfcb_vf_ep *ep, const struct vfcb_transport *tr,
+		    u32 versions)
+{
+	memset(ep, 0, sizeof(*ep));
+	ep->tr = *tr;
+	ep->versions = versions;
+	ep->next_tag = 1;
+}
+
+int vfcb_vfep_submit(struct vfcb_vf_ep *ep, struct vfcb_vf_req *req)
+{
+	struct vfcb_xfer *x = &ep->tx;
+	u8 tag;
+
+	switch (req->opcode) {
+	case VFCB_OP_HELLO:
+	case VFCB_OP_PING:
+		break;
+	case VFCB_OP_READ:
+		if (req->len == 0 || req->len > VFCB_MAX_BLOCK_SIZE || !req->rbuf)
+			return -EINVAL;
+		break;
+	case VFCB_OP_WRITE:
+		if (req->len > VFCB_MAX_BLOCK_SIZE || (req->len && !req->wdata))
+			return -EINVAL;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (ep->cur)
+		return -EBUSY;
+	if (!ep->ready && req->opcode != VFCB_OP_HELLO)
+		return -EAGAIN;
+
+	/* Tag 0 is left to notifications, so a stray one never matches. */
+	tag = ep->next_tag++;
+	if (!ep->next_tag)
+		ep->next_tag = 1;
+
+	xfer_start(x, req->opcode, tag, 0);
+	switch (req->opcode) {
+	case VFCB_OP_HELLO:
+		x->nhead = 1;
+		x->head[0] = ep->versions;
+		break;
+	case VFCB_OP_READ:
+		x->nhead = 2;
+		x->head[0] = req->block_id;
+		x->head[1] = req->len;
+		break;
+	case VFCB_OP_WRITE:
+		x->nhead = 2;
+		x->head[0] = req->block_id;
+		x->head[1] = req->len;
+		x->len = req->len;
+		if (req->len)
+			memcpy(x->data, req->wdata, req->len);
+		break;
+	}
+
+	/* The completion is reassembled in ep->rx, fragment 0 first. */
+	xfer_start(&ep->rx, req->opcode, tag, 0);
+	ep->rx.active = false;
+
+	req->done = false;
+	req->status = 0;
+	req->out_len = 0;
+	ep->cur = req;
+	vfcb_vfep_kick(ep);
+	return 0;
+}
+
+static unsigned int vf_finish(struct vfcb_vf_ep *ep, u8 status)
+{
+	struct vfcb_vf_req *req = ep->cur;
+
+	req->status = status;
+	req->done = true;
+	ep->cur = NULL;
+	ep->tx.active = false;
+	ep->rx.active = false;
+	ep->stats.requests++;
+	return VFCB_VF_EV_COMPLETE;
+}
+
+/* A bad completion for the current request fails it, so its caller learns
+ * at once instead of waiting for a timeout.
+ */
+static unsigned int vf_bad_completion(struct vfcb_vf_ep *ep, enum vfcb_err err)
+{
+	ep->stats.rx_errors++;
+	ep->stats.last_error = err;
+	return vf_finish(ep, VFCB_ST_BAD_REQUEST) | VFCB_VF_EV_ERROR;
+}
+
+static unsigned int vf_drop(struct vfcb_vf_ep *ep, enum vfcb_err err)
+{
+	ep->stats.rx_errors++;
+	ep->stats.last_error = err;
+	return VFCB_VF_EV_ERROR;
+}
+
+static unsigned int vf_notification(struct vfcb_vf_ep *ep,
+				    const struct vfcb_msg *m, u64 *mask)
+{
+	u32 h = m->dw[0];
+	unsigned int ev = 0;
+	u64 bits;
+
+	if (h & (VFCB_HDR_TAG_MASK | VFCB_HDR_STATUS_MASK | VFCB_HDR_MORE |
+		 VFCB_HDR_FRAG_MASK))
+		return vf_drop(ep, VFCB_ERR_FLAGS);
+
+	switch (vfcb_hdr_opcode(h)) {
+	case VFCB_OP_INVALIDATE:
+		if (m->ndw != 2)
+			return vf_drop(ep, VFCB_ERR_LENGTH);
+		bits = m->dw[1] | (u64)m->dw[2] << 32;
+		if (!bits)
+			return vf_drop(ep, VFCB_ERR_LENGTH);
+		*mask |= bits;
+		ep->stats.invalidations++;
+		return VFCB_VF_EV_INVALIDATE;
+	case VFCB_OP_PF_RESET:
+		if (m->ndw != 1)
+			return vf_drop(ep, VFCB_ERR_LENGTH);
+		ep->reset_reason = m->dw[1];
+		/* The request in flight will never be answered. */
+		if (ep->cur)
+			ev = vf_finish(ep, VFCB_ST_NOT_READY);
+		vfcb_vfep_reset(ep);
+		return ev | VFCB_VF_EV_PF_RESET;
+	default:
+		return vf_drop(ep, VFCB_ERR_OPCODE);
+	}
+}
+
+static unsigned int vf_hello_done(struct vfcb_vf_ep *ep, const struct vfcb_msg *m)
+{
+	u8 status = vfcb_hdr_status(m->dw[0]);
+	u32 w = m->dw[1];
+	u8 version = w & VFCB_HELLO_VERSION_MASK;
+	u8 maxblk = (w & VFCB_HELLO_MAXBLK_MASK) >> VFCB_HELLO_MAXBLK_SHIFT;
+
+	/* This layout is frozen for every version: exactly three words. */
+	if (m->ndw != 3)
+		return vf_bad_completion(ep, VFCB_ERR_LENGTH);
+	ep->pf_versions = m->dw[3];
+	if (status != VFCB_ST_OK)
+		return vf_finish(ep, status);
+	if (w & 0xff000000u)
+		return vf_bad_completion(ep, VFCB_ERR_RESERVED);
+	if (version >= 32 || !(ep->versions & BIT(version)))
+		return vf_bad_completion(ep, VFCB_ERR_VERSION);
+	if (maxblk == 0 || maxblk > VFCB_MAX_BLOCK_SIZE)
+		return vf_bad_completion(ep, VFCB_ERR_LENGTH);
+	ep->version = version;
+	ep->vf_index = (w & VFCB_HELLO_VF_MASK) >> VFCB_HELLO_VF_SHIFT;
+	ep->max_block = maxblk;
+	ep->serial = m->dw[2];
+	ep->ready = true;
+	return vf_finish(ep, VFCB_ST_OK);
+}
+
+static unsigned int vf_completion(struct vfcb_vf_ep *ep, const struct vfcb_msg *m)
+{
+	struct vfcb_vf_req *req = ep->cur;
+	struct vfcb_xfer *x = &ep->rx;
+	u32 h = m->dw[0];
+	u8 status = vfcb_hdr_status(h);
+	enum vfcb_err err;
+	u32 len;
+
+	/* Late answers to aborted requests, answers from before a reset. */
+	if (!req || vfcb_hdr_tag(h) != x->tag) {
+		ep->stats.rx_stale++;
+		ep->stats.last_error = VFCB_ERR_TAG;
+		return VFCB_VF_EV_ERROR;
+	}
+	if (vfcb_hdr_opcode(h) != x->opcode)
+		return vf_bad_completion(ep, VFCB_ERR_OPCODE);
+
+	if (vfcb_hdr_frag(h)) {
+		if (!x->active)
+			return vf_bad_completion(ep, VFCB_ERR_FRAGMENT);
+		err = xfer_take(x, m);
+		if (err)
+			return vf_bad_completion(ep, err);
+		goto read_progress;
+	}
+	if (x->active)	/* a second fragment 0 while reassembling */
+		return vf_bad_completion(ep, VFCB_ERR_FRAGMENT);
+
+	if (x->opcode == VFCB_OP_HELLO)
+		return vf_hello_done(ep, m);
+
+	if ((h & VFCB_HDR_MORE) &&
+	    !(x->opcode == VFCB_OP_READ && status == VFCB_ST_OK))
+		return vf_bad_completion(ep, VFCB_ERR_FRAGMENT);
+
+	if (x->opcode == VFCB_OP_READ &&
+	    (status == VFCB_ST_OK || status == VFCB_ST_BUF_TOO_SMALL)) {
+		if (m->ndw < 1)
+			return vf_bad_completion(ep, VFCB_ERR_LENGTH);
+		if (m->dw[1] & ~VFCB_LEN_MASK)
+			return vf_bad_completion(ep, VFCB_ERR_RESERVED);
+		len = m->dw[1];
+		if (len > VFCB_MAX_BLOCK_SIZE)
+			return vf_bad_completion(ep, VFCB_ERR_LENGTH);
+		if (status == VFCB_ST_BUF_TOO_SMALL) {
+			if (m->ndw != 1 || len <= req->len)
+				return vf_bad_completion(ep, VFCB_ERR_LENGTH);
+			req->out_len = len;
+			return vf_finish(ep, status);
+		}
+		if (len > req->len)	/* the PF must have said too small */
+			return vf_bad_completion(ep, VFCB_ERR_LENGTH);
+		x->nhead = 1;
+		x->len = len;
+		x->done = 0;
+		x->frag = 0;
+		err = xfer_take(x, m);
+		if (err)
+			return vf_bad_completion(ep, err);
+		goto read_progress;
+	}
+
+	/* Every other completion is the bare header. */
+	if (m->ndw != 0)
+		return vf_bad_completion(ep, VFCB_ERR_LENGTH);
+	return vf_finish(ep, status);
+
+read_progress:
+	if (x->active)
+		return 0;	/* more fragments to come */
+	memcpy(req->rbuf, x->data, x->len);
+	req->out_len = x->len;
+	return vf_finish(ep, VFCB_ST_OK);
+}
+
+unsigned int vfcb_vfep_rx(struct vfcb_vf_ep *ep, u64 *mask)
+{
+	struct vfcb_msg m;
+
+	ep_read(&ep->tr, &m);
+	ep->stats.rx_msgs++;
+	if (m.dw[0] & VFCB_HDR_RESP)
+		return vf_completion(ep, &m);
+	return vf_notification(ep, &m, mask);
+}
+
+void vfcb_vfep_tx_acked(struct vfcb_vf_ep *ep)
+{
+	if (!ep->tx_busy)
+		return;
+	ep->tx_busy = false;
+	vfcb_vfep_kick(ep);
+}
+
+bool vfcb_vfep_kick(struct vfcb_vf_ep *ep)
+{
+	u32 msg[VFCB_MBX_DWORDS];
+	unsigned int ndw;
+
+	if (ep->tx_busy || !ep->tx.active)
+		return false;
+	ndw = xfer_encode(&ep->tx, msg, 0);
+	if (!ep_post(&ep->tr, &ep->stats, msg, ndw))
+		return true;
+	xfer_advance(&ep->tx);
+	ep->tx_busy = true;
+	return false;
+}
+
+void vfcb_vfep_abort(struct vfcb_vf_ep *ep)
+{
+	ep->cur = NULL;
+	ep->tx.active = false;
+	ep->rx.active = false;
+	/*
+	 * A PF that does not answer may not ack either; our own unread
+	 * message may be overwritten by the next request, so stop waiting.
+	 */
+	ep->tx_busy = false;
+}
+
+void vfcb_vfep_reset(struct vfcb_vf_ep *ep)
+{
+	vfcb_vfep_abort(ep);
+	ep->ready = false;
+	ep->version = 0;
+	ep->stats.resets++;
+}
