@@ -1,0 +1,345 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run guest tests in QEMU's emulated 82576 (-device igb) under TCG.
+#
+#   scripts/rig.sh host   --test SCRIPT [options]
+#   scripts/rig.sh nested --l1-test SCRIPT --l2-test SCRIPT [options]
+#   scripts/rig.sh check  LOGDIR            # re-judge a finished run's logs
+#
+# Topologies:
+#   host    one guest (L1) that is the SR-IOV host: q35, igb behind a PCIe
+#           root port (VF BARs must stay below 4 GiB in QEMU 10), runs SCRIPT.
+#   nested  L1 adds intel-iommu (intel_iommu=on) and the build machine's root
+#           over 9p; the L1 script binds VFs to vfio-pci and calls run_l2
+#           (tests/rig/guest-lib.sh), which starts an L2 QEMU inside L1 with
+#           those VFs; L2 runs the L2 script from its own initramfs.
+#
+# Options:
+#   --kver VER          guest kernel: full version, 6.1 or 6.12 (default $KVER)
+#   --l2-kver VER       L2's kernel (default: the same as L1)
+#   --test, --l1-test S L1's test script
+#   --l2-test S         L2's test script (nested)
+#   --file H[:G]        extra file for L1, at /vfcb/G (repeatable)
+#   --l2-file H[:G]     extra file for L2 (repeatable)
+#   --module NAME       extra in-tree module for both images (repeatable)
+#   --name NAME         run name (default TOPOLOGY-TEST-KSERIES)
+#   --timeout S         kill L1 after S seconds (default host 180, nested 420)
+#   --l2-timeout S      L1 kills L2 after S seconds (default: timeout - 60)
+#   --mem MB, --smp N   L1 size (default 1024/2048 host/nested, 2 vCPUs)
+#   --l2-mem MB         L2 memory (default 256)
+#   --append ARGS       extra kernel arguments for L1 (--l2-append for L2)
+#   --results-dir DIR   where <name>.tap goes (default build/results)
+#   -v, --verbose       stream the consoles and TAP channels while running
+#
+# Environment: KVER, QEMU_TRACE (e.g. 'igb_*': trace events of every QEMU,
+# written to the run's log directory), QEMU_TRACE_L2 (L2 only, overrides),
+# QEMU (binary, default qemu-system-x86_64).
+#
+# Exit status: 0 when every test passed on every side, 1 otherwise, 2 on a
+# usage or set-up error.  Logs: build/rig/logs/<name>/.
+
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/scripts/lib.sh"
+
+usage() { sed -n '5,40p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+
+# Kernel messages that fail a run wherever they appear on a console.  Only
+# lines carrying a printk timestamp count, so a test that prints the word
+# "WARNING:" on its own output does not trip it.
+KERNEL_BAD='BUG:|WARNING:|Oops|Call Trace|Kernel panic|kernel BUG at|general protection fault|possible circular locking|possible recursive locking|inconsistent lock state|\*\*\* DEADLOCK \*\*\*|suspicious RCU usage|INFO: task .* blocked|rcu: .*detected stalls|UBSAN:|KASAN:|list_(add|del) corruption'
+
+# ---- judging -------------------------------------------------------------
+
+results=()	# "ok|not ok<TAB>description" lines of the run's TAP
+failures=()	# human-readable failure messages
+add()  { results+=("$1	$2"); [ "$1" = ok ] || failures+=("$2${3:+: $3}"); }
+
+# judge_side SIDE TESTNAME CONSOLE TAPLOG TIMED_OUT
+#   TIMED_OUT: "" or a message explaining why the side didn't finish.
+judge_side() {
+	local side=$1 name=$2 console=$3 tap=$4 why=$5
+	local where="$side ($name)"
+
+	if [ ! -s "$tap" ] || ! grep -q '^# vfcb-rig: begin' "$tap"; then
+		add "not ok" "$side: $name: started" \
+			"${why:-the guest never ran the test (kernel or /init failed; see $console)}"
+		judge_kernel "$side" "$name" "$console"
+		return
+	fi
+
+	# One pass of awk: guest results with the side prefixed, then a
+	# summary line "#SUM plan run rc bailout".
+	local line kind desc
+	while IFS= read -r line; do
+		case "$line" in
+		"#SUM "*)
+			set -- ${line#\#SUM }
+			local plan=$1 run=$2 rc=$3 bail=$4 ;;
+		*)
+			kind=${line%%	*}; desc=${line#*	}
+			if [ "$kind" = ok ]; then
+				add ok "$side: $desc"
+			else
+				add "not ok" "$side: $desc" "failed in $where"
+			fi ;;
+		esac
+	done < <(tr -d '\r' < "$tap" | awk '
+		/^1\.\.[0-9]+/ { sub(/^1\.\./, ""); plan = $1 + 0; next }
+		/^(not )?ok( |$)/ {
+			kind = ($1 == "ok") ? "ok" : "not ok"
+			d = $0
+			sub(/^(not )?ok */, "", d); sub(/^[0-9]+ */, "", d); sub(/^- */, "", d)
+			# A "not ok ... # TODO" is an expected failure: keep it
+			# as ok with its directive, as TAP consumers do.
+			if (kind == "not ok" && d ~ /# *TODO/) kind = "ok"
+			run++; printf "%s\t%s\n", kind, d; next
+		}
+		/^Bail out!/ { bail = 1; next }
+		/^# vfcb-rig: exit / { rc = $4 }
+		END { printf "#SUM %s %d %s %d\n", (plan == "" ? "-" : plan), run, (rc == "" ? "-" : rc), bail }')
+
+	if [ "$bail" = 1 ]; then
+		add "not ok" "$side: $name: no bail out" \
+			"$(grep -m1 '^Bail out!' "$tap" | tr -d '\r') in $where"
+	fi
+	if [ "$plan" = - ]; then
+		add "not ok" "$side: $name: TAP plan present" "no 1..N plan from $where"
+	elif [ "$plan" != "$run" ]; then
+		add "not ok" "$side: $name: TAP plan complete" \
+			"$where planned $plan tests and ran $run"
+	else
+		add ok "$side: $name: TAP plan complete ($run tests)"
+	fi
+	if [ "$rc" = - ]; then
+		add "not ok" "$side: $name: finished" \
+			"${why:-$where did not finish (hang or crash); last console line: $(last_kernel_line "$console")}"
+	elif [ "$rc" != 0 ]; then
+		add "not ok" "$side: $name: script exit status 0" "$where exited with status $rc"
+	elif [ -n "$why" ]; then
+		# The test finished but the guest did not power off.
+		add "not ok" "$side: $name: powered off" "$why"
+	else
+		add ok "$side: $name: finished"
+	fi
+	judge_kernel "$side" "$name" "$console"
+}
+
+last_kernel_line() { tr -d '\r' < "$1" 2>/dev/null | grep -v '^$' | tail -n 1 | cut -c1-200; }
+
+judge_kernel() {
+	local side=$1 name=$2 console=$3 bad
+	bad=$(tr -d '\r' < "$console" 2>/dev/null |
+	      grep -E "\[ *[0-9]+\.[0-9]+\] .*($KERNEL_BAD)" | head -n 5 || true)
+	if [ -n "$bad" ]; then
+		add "not ok" "$side: $name: kernel log clean" \
+			"kernel log of $side ($name) has: $(echo "$bad" | head -n 1 | sed 's/^.*\] //')"
+		diags+=("kernel log of $side ($name), first lines (from $console):")
+		while IFS= read -r l; do diags+=("  $l"); done <<< "$bad"
+	else
+		add ok "$side: $name: kernel log clean"
+	fi
+}
+
+diags=()
+write_results() {
+	local out="$results_dir/$run_name.tap" i=0 r
+	mkdir -p "$results_dir"
+	{
+		echo "1..${#results[@]}"
+		for r in "${results[@]}"; do
+			i=$((i + 1))
+			echo "${r%%	*} $i - ${r#*	}"
+		done
+		for r in ${diags[@]+"${diags[@]}"}; do echo "# $r"; done
+	} > "$out.tmp"
+	mv "$out.tmp" "$out"
+	local pass=0 fail=0
+	for r in "${results[@]}"; do
+		case "$r" in "ok	"*) pass=$((pass + 1)) ;; *) fail=$((fail + 1)) ;; esac
+	done
+	for r in ${failures[@]+"${failures[@]}"}; do
+		printf 'rig: FAIL %s: %s\n' "$run_name" "$r" >&2
+	done
+	[ "$fail" = 0 ] || log "logs: $logdir"
+	echo "$run_name: $pass passed, $fail failed"
+	[ "$fail" = 0 ]
+}
+
+# Judge a finished (or killed) run from its log directory.
+judge_run() {
+	# shellcheck disable=SC1091
+	. "$logdir/run.env"
+	local why1= why2=
+	if [ "$qemu_rc" = 124 ] || [ "$qemu_rc" = 137 ]; then
+		# Which side hung: L1 waits for L2, so an L2 that started and
+		# never wrote its exit line is the one to blame.
+		if [ "$topology" = nested ] && grep -q '^# vfcb-rig: begin' "$logdir/l2-tap.log" 2>/dev/null &&
+		   ! grep -q '^# vfcb-rig: exit' "$logdir/l2-tap.log"; then
+			why2="L2 ($l2_name) hung: no result after ${timeout}s, QEMU killed; last console line: $(last_kernel_line "$logdir/l2-console.log")"
+			why1="L1 ($l1_name) was still waiting for L2 when killed"
+		else
+			why1="L1 ($l1_name) hung: no result after ${timeout}s, QEMU killed; last console line: $(last_kernel_line "$logdir/l1-console.log")"
+			why2="L1 was killed before L2 ($l2_name) finished"
+		fi
+	elif [ "$qemu_rc" != 0 ]; then
+		why1="QEMU exited with status $qemu_rc: $(tail -n 3 "$logdir/l1-qemu.log" 2>/dev/null | tr '\n' ' ')"
+		why2=$why1
+	fi
+	judge_side L1 "$l1_name" "$logdir/l1-console.log" "$logdir/l1-tap.log" "$why1"
+	if [ "$topology" = nested ]; then
+		judge_side L2 "$l2_name" "$logdir/l2-console.log" "$logdir/l2-tap.log" "$why2"
+	fi
+	write_results
+}
+
+# ---- running -------------------------------------------------------------
+
+KARGS="console=ttyS0 loglevel=7 panic=-1 sysctl.kernel.hung_task_timeout_secs=30"
+
+topology=${1:-}
+[ $# -gt 0 ] && shift
+case "$topology" in
+host|nested) ;;
+check)
+	[ $# = 1 ] || usage
+	logdir=$(cd "$1" && pwd)
+	results_dir=${RIG_RESULTS_DIR:-$top/build/results}
+	run_name=$(basename "$logdir")
+	judge_run && exit 0 || exit 1 ;;
+-h|--help|"") usage ;;
+*) die "unknown topology '$topology' (host, nested, check)" ;;
+esac
+
+l1_test= l2_test= run_name= timeout= l2_timeout= mem= smp=2 l2_mem=256
+append= l2_append= l2_kver= verbose=0
+results_dir=${RIG_RESULTS_DIR:-$top/build/results}
+l1_files=() l2_files=() mods=()
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--kver) KVER=$2; shift 2 ;;
+	--l2-kver) l2_kver=$2; shift 2 ;;
+	--test|--l1-test) l1_test=$2; shift 2 ;;
+	--l2-test) l2_test=$2; shift 2 ;;
+	--file) l1_files+=(--file "$2"); shift 2 ;;
+	--l2-file) l2_files+=(--file "$2"); shift 2 ;;
+	--module) mods+=(--module "$2"); shift 2 ;;
+	--name) run_name=$2; shift 2 ;;
+	--timeout) timeout=$2; shift 2 ;;
+	--l2-timeout) l2_timeout=$2; shift 2 ;;
+	--mem) mem=$2; shift 2 ;;
+	--smp) smp=$2; shift 2 ;;
+	--l2-mem) l2_mem=$2; shift 2 ;;
+	--append) append=$2; shift 2 ;;
+	--l2-append) l2_append=$2; shift 2 ;;
+	--results-dir) results_dir=$2; shift 2 ;;
+	-v|--verbose) verbose=1; shift ;;
+	-h|--help) usage ;;
+	*) die "unknown option '$1' (see --help)" ;;
+	esac
+done
+[ -n "$l1_test" ] || die "$topology: --test (or --l1-test) SCRIPT is required"
+[ -f "$l1_test" ] || die "test script $l1_test not found"
+if [ "$topology" = nested ]; then
+	[ -n "$l2_test" ] || die "nested: --l2-test SCRIPT is required"
+	[ -f "$l2_test" ] || die "test script $l2_test not found"
+fi
+load_kernels
+l1_kver=$KVER
+if [ -n "$l2_kver" ]; then KVER=$l2_kver; load_kernels; l2_kver=$KVER; KVER=$l1_kver; fi
+: "${l2_kver:=$l1_kver}"
+QEMU=${QEMU:-qemu-system-x86_64}
+command -v "$QEMU" >/dev/null || die "$QEMU not found (run scripts/setup.sh)"
+
+l1_name=$(basename "$l1_test")
+l2_name=$(basename "${l2_test:-none}")
+kseries=$(echo "$l1_kver" | cut -d. -f1,2)
+: "${run_name:=$topology-$(basename "$l1_test" .sh)-$kseries}"
+if [ "$topology" = nested ]; then
+	: "${timeout:=420}" "${mem:=2048}"
+else
+	: "${timeout:=180}" "${mem:=1024}"
+fi
+: "${l2_timeout:=$((timeout > 120 ? timeout - 60 : timeout * 2 / 3))}"
+
+logdir=$top/build/rig/logs/$run_name
+rm -rf "$logdir"
+mkdir -p "$logdir"
+results_dir=$(mkdir -p "$results_dir" && cd "$results_dir" && pwd)
+# A stale result must not survive a run that dies before judging.
+rm -f "$results_dir/$run_name.tap"
+
+trace_args() {	# trace_args PATTERN FILE
+	[ -n "$1" ] || return 0
+	echo "-trace enable=$1,file=$2"
+}
+
+# L2 first: its image and kernel are read by L1 through the 9p share of /,
+# so they must exist (at these absolute paths) before L1 boots.
+l2_env=()
+if [ "$topology" = nested ]; then
+	"$top/scripts/mkinitramfs.sh" --kver "$l2_kver" --role l2 --test "$l2_test" \
+		--out "$logdir/l2.cpio.gz" ${l2_files[@]+"${l2_files[@]}"} ${mods[@]+"${mods[@]}"}
+	mkdir -p "$logdir/l2share"
+	l2_trace=${QEMU_TRACE_L2:-${QEMU_TRACE:-}}
+	# Inside L1 the writable share "rigout" is mounted at /tmp/out of
+	# the chroot, which is where L2's QEMU trace goes.
+	l2_qemu="-M q35 -accel tcg -cpu max -smp 1 -m $l2_mem -nodefaults -no-user-config
+		-display none -no-reboot $(trace_args "$l2_trace" /tmp/out/l2-qemu-trace.log)"
+	l2_env=(--env "L2_KERNEL=$RIG_DIR/kernels/$l2_kver/vmlinuz"
+		--env "L2_INITRD=$logdir/l2.cpio.gz"
+		--env "L2_APPEND=$KARGS $l2_append"
+		--env "L2_TIMEOUT=$l2_timeout"
+		--env "L2_QEMU_ARGS=$(echo $l2_qemu)")
+fi
+"$top/scripts/mkinitramfs.sh" --kver "$l1_kver" --role l1 --test "$l1_test" \
+	--out "$logdir/l1.cpio.gz" ${l1_files[@]+"${l1_files[@]}"} ${mods[@]+"${mods[@]}"} \
+	${l2_env[@]+"${l2_env[@]}"}
+
+cmd=("$QEMU" -M q35 -accel tcg,thread=multi -cpu max -smp "$smp" -m "$mem"
+     -nodefaults -no-user-config -display none -no-reboot)
+kargs="$KARGS"
+if [ "$topology" = nested ]; then
+	# The vIOMMU must be created before any other PCI device.
+	cmd+=(-device intel-iommu,intremap=on,caching-mode=on)
+	kargs="$kargs intel_iommu=on"
+fi
+cmd+=(-device pcie-root-port,id=rp0,chassis=1
+      -device igb,netdev=n0,bus=rp0 -netdev user,id=n0,restrict=on
+      -kernel "$RIG_DIR/kernels/$l1_kver/vmlinuz" -initrd "$logdir/l1.cpio.gz"
+      -append "$kargs $append"
+      -serial "file:$logdir/l1-console.log" -serial "file:$logdir/l1-tap.log")
+touch "$logdir/l1-console.log" "$logdir/l1-tap.log"
+if [ "$topology" = nested ]; then
+	touch "$logdir/l2-console.log" "$logdir/l2-tap.log"
+	cmd+=(-serial "file:$logdir/l2-console.log" -serial "file:$logdir/l2-tap.log"
+	      -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap
+	      -virtfs "local,path=$logdir/l2share,mount_tag=rigout,security_model=none,multidevs=remap")
+fi
+# shellcheck disable=SC2207
+[ -n "${QEMU_TRACE:-}" ] && cmd+=($(trace_args "$QEMU_TRACE" "$logdir/l1-qemu-trace.log"))
+
+printf '%q ' "${cmd[@]}" > "$logdir/l1-qemu.cmd"
+echo >> "$logdir/l1-qemu.cmd"
+log "$run_name: booting L1 ($l1_kver${l2_test:+, L2 $l2_kver}), timeout ${timeout}s, logs in ${logdir#$top/}"
+
+tailpid=
+if [ "$verbose" = 1 ]; then
+	tail -n +1 -F "$logdir"/l*-console.log "$logdir"/l*-tap.log 2>/dev/null &
+	tailpid=$!
+fi
+start=$(date +%s)
+qemu_rc=0
+# -k: a QEMU that ignores SIGTERM (stuck in a TCG loop) still dies.
+timeout -k 10 "$timeout" "${cmd[@]}" < /dev/null > "$logdir/l1-qemu.log" 2>&1 || qemu_rc=$?
+elapsed=$(($(date +%s) - start))
+[ -n "$tailpid" ] && kill "$tailpid" 2>/dev/null
+log "$run_name: QEMU exited ($qemu_rc) after ${elapsed}s"
+
+# What `rig.sh check` needs to judge the logs again later.
+for v in topology run_name l1_name l2_name timeout qemu_rc elapsed; do
+	printf '%s=%q\n' "$v" "${!v}"
+done > "$logdir/run.env"
+judge_run
