@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libFuzzer target: the PF end of the engine against an untrusted VF.
+ * Input bytes script a hostile VF: raw messages of any shape, acks given or
+ * withheld, resets, and host-side invalidations in between.  Besides the
+ * sanitizers, it checks that no invalidation bit raised by the host is ever
+ * lost: each is delivered, pending or in flight at every step.
+ */
+#include <stdlib.h>
+
+#include "sim_mbx.h"
+
+struct input {
+	const u8 *p;
+	size_t n;
+};
+
+static u8 take8(struct input *in)
+{
+	u8 v = 0;
+
+	if (in->n) {
+		v = *in->p++;
+		in->n--;
+	}
+	return v;
+}
+
+static u32 take32(struct input *in)
+{
+	u32 v = 0;
+	int i;
+
+	for (i = 0; i < 4; i++)
+		v |= (u32)take8(in) << (8 * i);
+	return v;
+}
+
+static u64 raised, delivered;
+
+static void check(struct sim_link *l)
+{
+	struct vfcb_pf_ep *ep = &l->pf_ep;
+	u64 held = delivered | ep->pending_mask | ep->inflight_mask;
+
+	if (raised & ~held)
+		abort();	/* an invalidation bit was lost */
+	if (ep->rx.len > VFCB_MAX_BLOCK_SIZE || ep->rx.done > ep->rx.len ||
+	    ep->tx.len > VFCB_MAX_BLOCK_SIZE || ep->tx.done > ep->tx.len)
+		abort();
+}
+
+/* The PF's message reaches the VF's driver: record what it delivers. */
+static void vf_reads(struct sim_link *l)
+{
+	u32 h = l->buf[0];
+
+	if (!l->pf.msg_pending)
+		return;
+	if (vfcb_hdr_opcode(h) == VFCB_OP_INVALIDATE && !(h & VFCB_HDR_RESP))
+		delivered |= l->buf[1] | (u64)l->buf[2] << 32;
+	l->pf.msg_pending = false;
+	l->pf.ack_pending = true;
+}
+
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
+{
+	struct input in = { data, size };
+	struct sim_link *l = calloc(1, sizeof(*l));
+	struct vfcb_pf_req req;
+	u32 msg[VFCB_MBX_DWORDS];
+	unsigned int i, ndw;
+
+	sim_link_init(l, 3, 77);
+	raised = delivered = 0;
+	while (in.n) {
+		switch (take8(&in) % 8) {
+		case 0:	/* a well-formed HELLO, so deeper states are reached */
+			msg[0] = vfcb_hdr(VFCB_OP_HELLO, 1, 0, 0, 0, take8(&in));
+			msg[1] = VFCB_PROTO_VERSIONS;
+			sim_vf_post_raw(l, msg, 2);
+			break;
+		case 1:
+		case 2: {	/* any message at all */
+			ndw = take8(&in) % VFCB_MBX_DWORDS;
+			msg[0] = take32(&in);
+			msg[0] = (msg[0] & ~VFCB_HDR_NDW_MASK) |
+				 (ndw << VFCB_HDR_NDW_SHIFT);
+			for (i = 1; i <= ndw; i++)
+				msg[i] = take32(&in);
+			sim_vf_post_raw(l, msg, ndw + 1);
+			break;
+		}
+		case 3: {	/* a plausible request with fuzzed fields */
+			static const u8 ops[] = { VFCB_OP_PING, VFCB_OP_READ, VFCB_OP_WRITE };
+			u8 op = ops[take8(&in) % 3];
+
+			ndw = take8(&in) % VFCB_MBX_DWORDS;
+			msg[0] = vfcb_hdr(op, ndw, take8(&in) % 4,
+					  take8(&in) & 1 ? VFCB_HDR_MORE : 0, 0, take8(&in));
+			msg[1] = take8(&in) % 4;
+			msg[2] = take8(&in);
+			for (i = 3; i <= ndw; i++)
+				msg[i] = take32(&in);
+			sim_vf_post_raw(l, msg, ndw + 1);
+			break;
+		}
+		case 4: {
+			u64 m = (u64)take32(&in) << 32 | take32(&in);
+
+			raised |= m;
+			vfcb_pfep_invalidate(&l->pf_ep, m);
+			break;
+		}
+		case 5:
+			vf_reads(l);
+			break;
+		case 6:
+			vfcb_pfep_vf_reset(&l->pf_ep);
+			l->pf.msg_pending = false;	/* the reset wiped it */
+			l->pf.ack_pending = false;
+			break;
+		case 7:
+			l->pf.refuse_post = take8(&in) & 1;
+			break;
+		}
+		/* The PF driver's interrupt handler, in its order. */
+		if (l->vf.msg_pending) {
+			enum vfcb_pf_rx_result r = vfcb_pfep_rx(&l->pf_ep, &req);
+
+			if (r == VFCB_PF_RX_REQUEST) {
+				if (req.len > VFCB_MAX_BLOCK_SIZE)
+					abort();
+				vfcb_pfep_complete(&l->pf_ep, &req, req.opcode == VFCB_OP_READ ?
+						   VFCB_ST_OK : VFCB_ST_DENIED,
+						   req.data, req.len);
+			}
+		}
+		if (l->pf.ack_pending) {
+			l->pf.ack_pending = false;
+			vfcb_pfep_tx_acked(&l->pf_ep);
+		}
+		vfcb_pfep_kick(&l->pf_ep);
+		check(l);
+	}
+	free(l);
+	return 0;
+}

@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libFuzzer target: the VF end of the engine against a buggy PF.  Input
+ * bytes script the PF's messages (any shape, or plausible completions with
+ * fuzzed fields) and the VF driver's requests, timeouts and resets.  Read
+ * buffers are allocated at their exact size so any overrun is caught.
+ */
+#include <stdlib.h>
+
+#include "sim_mbx.h"
+
+struct input {
+	const u8 *p;
+	size_t n;
+};
+
+static u8 take8(struct input *in)
+{
+	u8 v = 0;
+
+	if (in->n) {
+		v = *in->p++;
+		in->n--;
+	}
+	return v;
+}
+
+static u32 take32(struct input *in)
+{
+	u32 v = 0;
+	int i;
+
+	for (i = 0; i < 4; i++)
+		v |= (u32)take8(in) << (8 * i);
+	return v;
+}
+
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
+{
+	struct input in = { data, size };
+	struct sim_link *l = calloc(1, sizeof(*l));
+	struct vfcb_vf_req req = { 0 };
+	u8 wbuf[VFCB_MAX_BLOCK_SIZE] = { 0 };
+	u8 *rbuf = NULL;
+	u32 msg[VFCB_MBX_DWORDS];
+	u64 mask = 0;
+	unsigned int i, ndw;
+	bool busy = false;
+
+	sim_link_init(l, 0, 1);
+	while (in.n) {
+		switch (take8(&in) % 7) {
+		case 0:	/* the driver starts a request */
+			if (busy)
+				break;
+			free(rbuf);
+			rbuf = NULL;
+			memset(&req, 0, sizeof(req));
+			req.opcode = (u8[]){ VFCB_OP_HELLO, VFCB_OP_PING, VFCB_OP_READ,
+					     VFCB_OP_WRITE }[take8(&in) % 4];
+			req.block_id = take8(&in);
+			req.len = 1 + take8(&in) % VFCB_MAX_BLOCK_SIZE;
+			rbuf = malloc(req.len);
+			req.rbuf = rbuf;
+			req.wdata = wbuf;
+			busy = vfcb_vfep_submit(&l->vf_ep, &req) == 0;
+			break;
+		case 1:
+		case 2:	/* the PF posts anything */
+			ndw = take8(&in) % VFCB_MBX_DWORDS;
+			msg[0] = take32(&in);
+			msg[0] = (msg[0] & ~VFCB_HDR_NDW_MASK) |
+				 (ndw << VFCB_HDR_NDW_SHIFT);
+			for (i = 1; i <= ndw; i++)
+				msg[i] = take32(&in);
+			sim_pf_post_raw(l, msg, ndw + 1);
+			break;
+		case 3: {	/* a plausible completion for the current request */
+			ndw = take8(&in) % VFCB_MBX_DWORDS;
+			msg[0] = vfcb_hdr(l->vf_ep.rx.opcode, ndw, take8(&in) % 4,
+					  VFCB_HDR_RESP |
+					  (take8(&in) & 1 ? VFCB_HDR_MORE : 0),
+					  take8(&in) % 12, l->vf_ep.rx.tag);
+			msg[1] = take8(&in);
+			for (i = 2; i <= ndw; i++)
+				msg[i] = take32(&in);
+			sim_pf_post_raw(l, msg, ndw + 1);
+			break;
+		}
+		case 4:	/* the PF consumes what the VF posted */
+			if (l->vf.msg_pending) {
+				l->vf.msg_pending = false;
+				l->vf.ack_pending = true;
+			}
+			break;
+		case 5:	/* timeout */
+			if (busy && !req.done)
+				vfcb_vfep_abort(&l->vf_ep);
+			busy = false;
+			break;
+		case 6:
+			vfcb_vfep_reset(&l->vf_ep);
+			busy = false;
+			break;
+		}
+		/* The VF driver's interrupt handler. */
+		if (l->pf.msg_pending) {
+			unsigned int ev = vfcb_vfep_rx(&l->vf_ep, &mask);
+
+			if (ev & VFCB_VF_EV_COMPLETE) {
+				if (!req.done)
+					abort();
+				if (req.opcode == VFCB_OP_READ && req.status == VFCB_ST_OK &&
+				    req.out_len > req.len)
+					abort();
+				busy = false;
+			}
+		}
+		if (l->vf.ack_pending) {
+			l->vf.ack_pending = false;
+			vfcb_vfep_tx_acked(&l->vf_ep);
+		}
+		vfcb_vfep_kick(&l->vf_ep);
+		if (l->vf_ep.rx.done > l->vf_ep.rx.len || l->vf_ep.tx.done > l->vf_ep.tx.len)
+			abort();
+	}
+	if (busy)
+		vfcb_vfep_abort(&l->vf_ep);
+	free(rbuf);
+	free(l);
+	return 0;
+}

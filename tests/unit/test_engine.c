@@ -1,0 +1,867 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of the protocol engine: the real engine source, a simulated
+ * mailbox, two simulated VFs and their PF.  Output is TAP.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "sim_mbx.h"
+#include "tap.h"
+
+static struct sim_link vf0, vf1;
+
+static void fill(u8 *p, u32 n, u8 seed)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		p[i] = (u8)(seed * 31 + i * 7 + 1);
+}
+
+static void store_put(struct sim_link *l, int slot, u32 id, const u8 *d,
+		      u32 len, bool writable)
+{
+	l->store.used[slot] = true;
+	l->store.id[slot] = id;
+	l->store.len[slot] = len;
+	l->store.writable[slot] = writable;
+	memcpy(l->store.data[slot], d, len);
+}
+
+/* Run one request to completion; returns the errno-style result. */
+static int do_req(struct sim_link *l, struct vfcb_vf_req *r)
+{
+	int err = vfcb_vfep_submit(&l->vf_ep, r);
+
+	if (err)
+		return err;
+	sim_run(l);
+	if (!r->done)
+		return -ETIMEDOUT;
+	return vfcb_status_to_errno(r->status);
+}
+
+static int hello(struct sim_link *l)
+{
+	struct vfcb_vf_req r = { .opcode = VFCB_OP_HELLO };
+
+	return do_req(l, &r);
+}
+
+static int vf_read(struct sim_link *l, u32 id, void *buf, u32 len, u32 *out)
+{
+	struct vfcb_vf_req r = { .opcode = VFCB_OP_READ, .block_id = id,
+				 .len = len, .rbuf = buf };
+	int err = do_req(l, &r);
+
+	*out = r.out_len;
+	return err;
+}
+
+static int vf_write(struct sim_link *l, u32 id, const void *buf, u32 len)
+{
+	struct vfcb_vf_req r = { .opcode = VFCB_OP_WRITE, .block_id = id,
+				 .len = len, .wdata = buf };
+
+	return do_req(l, &r);
+}
+
+static unsigned int msgs(struct sim_link *l)
+{
+	return l->pf.posts + l->vf.posts;
+}
+
+static void fresh(struct sim_link *l, u8 idx, u32 serial)
+{
+	sim_link_init(l, idx, serial);
+}
+
+/* The header of what the PF last posted to the VF. */
+static u32 pf_reply_hdr(struct sim_link *l)
+{
+	return l->buf[0];
+}
+
+static void test_handshake(void)
+{
+	fresh(&vf0, 0, 1000);
+	fresh(&vf1, 1, 1001);
+	is(hello(&vf0), 0, "handshake: VF0 HELLO completes");
+	is(hello(&vf1), 0, "handshake: VF1 HELLO completes");
+	ok(vf0.vf_ep.ready && vf0.pf_ep.ready, "handshake: both ends ready");
+	is(vf0.vf_ep.version, VFCB_PROTO_V1, "handshake: version 1 negotiated");
+	is(vf0.pf_ep.version, VFCB_PROTO_V1, "handshake: PF agrees on version 1");
+	is(vf0.vf_ep.vf_index, 0, "handshake: VF0 learns index 0");
+	is(vf1.vf_ep.vf_index, 1, "handshake: VF1 learns index 1");
+	is(vf0.vf_ep.serial, 1000, "handshake: VF0 learns its serial");
+	is(vf1.vf_ep.serial, 1001, "handshake: VF1 learns its own serial");
+	is(vf0.vf_ep.max_block, VFCB_MAX_BLOCK_SIZE, "handshake: max block 128");
+	is(vf0.vf_ep.pf_versions, VFCB_PROTO_VERSIONS, "handshake: PF versions told");
+	is(msgs(&vf0), 2, "handshake: costs 2 messages");
+	is(vf0.pf_ready, 1, "handshake: PF reports VF ready once");
+}
+
+static void test_before_handshake(void)
+{
+	struct vfcb_vf_req r = { .opcode = VFCB_OP_PING };
+	u32 m[3];
+
+	fresh(&vf0, 0, 1);
+	is(vfcb_vfep_submit(&vf0.vf_ep, &r), -EAGAIN,
+	   "not ready: VF engine refuses requests before HELLO");
+	m[0] = vfcb_hdr(VFCB_OP_READ, 2, 0, 0, 0, 9);
+	m[1] = 5;
+	m[2] = 16;
+	sim_vf_post_raw(&vf0, m, 3);
+	sim_run(&vf0);
+	is(vf0.pf_errors, 1, "not ready: PF refuses READ before HELLO");
+	is(vf0.pf_ep.stats.last_error, VFCB_ERR_STATE, "not ready: recorded as state error");
+	is(vfcb_hdr_status(pf_reply_hdr(&vf0)), VFCB_ST_NOT_READY,
+	   "not ready: answered NOT_READY");
+	is(vfcb_hdr_tag(pf_reply_hdr(&vf0)), 9, "not ready: answer echoes the tag");
+	is(vf0.vf_ep.stats.rx_stale, 1, "not ready: VF drops the unawaited answer");
+	is(vf0.pf_requests, 0, "not ready: nothing served");
+}
+
+static void test_ping(void)
+{
+	struct vfcb_vf_req r = { .opcode = VFCB_OP_PING };
+	unsigned int before, reads;
+
+	fresh(&vf0, 0, 1);
+	hello(&vf0);
+	before = msgs(&vf0);
+	reads = vf0.pf.reads;
+	is(do_req(&vf0, &r), 0, "ping: completes OK");
+	is(msgs(&vf0) - before, 2, "ping: one message each way");
+	is(vf0.pf.reads - reads, 1, "ping: PF reads only the header dword");
+	is(vf0.pf_requests, 1, "ping: handed to the PF driver");
+}
+
+static void test_read_all_sizes(void)
+{
+	u8 blk[VFCB_MAX_BLOCK_SIZE], buf[VFCB_MAX_BLOCK_SIZE];
+	int bad_data = 0, bad_len = 0, bad_msgs = 0, bad_err = 0;
+	u32 len, out;
+
+	fresh(&vf0, 0, 1);
+	hello(&vf0);
+	for (len = 0; len <= VFCB_MAX_BLOCK_SIZE; len++) {
+		unsigned int before = msgs(&vf0);
+
+		fill(blk, len, (u8)len);
+		store_put(&vf0, 0, 0x1000 + len, blk, len, false);
+		memset(buf, 0xee, sizeof(buf));
+		if (vf_read(&vf0, 0x1000 + len, buf, sizeof(buf), &out))
+			bad_err++;
+		if (out != len)
+			bad_len++;
+		if (memcmp(buf, blk, len) || (len < sizeof(buf) && buf[len] != 0xee))
+			bad_data++;
+		if (msgs(&vf0) - before != vfcb_read_msgs(len))
+			bad_msgs++;
+	}
+	is(bad_err, 0, "read: every size 0..128 succeeds");
+	is(bad_len, 0, "read: every size returns its byte count");
+	is(bad_data, 0, "read: every size is byte-identical, nothing past it written");
+	is(bad_msgs, 0, "read: message count matches vfcb_read_msgs()");
+	is(vfcb_read_msgs(128), 4, "read: 128 bytes cost 4 messages");
+	is(vfcb_read_msgs(56), 2, "read: 56 bytes fit one completion");
+	is(vfcb_read_msgs(57), 3, "read: 57 bytes need two completion fragments");
+}
+
+static void test_read_errors(void)
+{
+	u8 blk[100], buf[64];
+	u32 out = 0;
+
+	fresh(&vf0, 0, 1);
+	hello(&vf0);
+	fill(blk, sizeof(blk), 3);
+	store_put(&vf0, 0, 7, blk, sizeof(blk), false);
+	is(vf_read(&vf0, 7, buf, sizeof(buf), &out), -ERANGE,
+	   "read: short buffer gives ERANGE");
+	is(out, 100, "read: short buffer reports the size needed");
+	is(vf_read(&vf0, 8, buf, sizeof(buf), &out), -ENOENT,
+	   "read: unknown block gives ENOENT");
+	is(vf_read(&vf0, 7, blk, sizeof(blk), &out), 0,
+	   "read: exact-size buffer works after ERANGE");
+}
+
+static void test_write_all_sizes(void)
+{
+	u8 blk[VFCB_MAX_BLOCK_SIZE];
+	int bad = 0, bad_msgs = 0;
+	u32 len;
+
+	fresh(&vf0, 0, 1);
+	hello(&vf0);
+	store_put(&vf0, 0, 42, blk, 0, true);
+	for (len = 0; len <= VFCB_MAX_BLOCK_SIZE; len++) {
+		unsigned int before = msgs(&vf0);
+
+		fill(blk, len, (u8)(len + 100));
+		if (vf_write(&vf0, 42, blk, len) ||
+		    vf0.store.len[0] != len || memcmp(vf0.store.data[0], blk, len))
+			bad++;
+		if (msgs(&vf0) - before != vfcb_write_msgs(len))
+			bad_msgs++;
+	}
+	is(bad, 0, "write: every size 0..128 lands byte-identical in the PF");
+	is(bad_msgs, 0, "write: message count matches vfcb_write_msgs()");
+	is(vfcb_write_msgs(128), 4, "write: 128 bytes cost 4 messages");
+	is(vfcb_write_msgs(52), 2, "write: 52 bytes fit one request");
+}
+
+static void test_write_errors(void)
+{
+	u8 blk[16] = { 1, 2, 3 };
+
+	fresh(&vf0, 0, 1);
+	hello(&vf0);
+	store_put(&vf0, 0, 1, blk, 3, false);
+	is(vf_write(&vf0, 1, blk, 16), -EPERM, "write: read-only block gives EPERM");
+	is(vf0.store.len[0], 3, "write: refused write changes nothing");
+	is(vf_write(&vf0, 2, blk, 16), -ENOENT, "write: unknown block gives ENOENT");
+}
+
+static void test_submit_validation(void)
+{
+	struct vfcb_vf_req r;
+	u8 buf[200];
+
+	fresh(&vf0, 0, 1);
+	hello(&vf0);
+	r = (struct vfcb_vf_req){ .opcode = 0x77 };
+	is(vfcb_vfep_submit(&vf0.vf_ep, &r), -EINVAL, "submit: unknown opcode refused");
+	r = (struct vfcb_vf_req){ .opcode = VFCB_OP_READ, .len = 0, .rbuf = buf };
+	is(vfcb_vfep_submit(&vf0.vf_ep, &r), -EINVAL, "submit: zero-length read refused");
+	r = (struct vfcb_vf_req){ .opcode = VFCB_OP_READ, .len = 129, .rbuf = buf };
+	is(vfcb_vfep_submit(&vf0.vf_ep, &r), -EINVAL, "submit: 129-byte read refused");
+	r = (struct vfcb_vf_req){ .opcode = VFCB_OP_WRITE, .len = 129, .wdata = buf };
+	is(vfcb_vfep_submit(&vf0.vf_ep, &r), -EINVAL, "submit: 129-byte write refused");
+	r = (struct vfcb_vf_req){ .opcode = VFCB_OP_PING };
+	vf0.pf_mute = true;
+	is(vfcb_vfep_submit(&vf0.vf_ep, &r), 0, "submit: ping accepted");
+	{
+		struct vfcb_vf_req r2 = { .opcode = VFCB_OP_PING };
+
+		is(vfcb_vfep_submit(&vf0.vf_ep, &r2), -EBUSY,
+		   "submit: second request while one is in flight gives EBUSY");
+	}
+	vfcb_vfep_abort(&vf0.vf_ep);
+}
+
+static void test_isolation_two_vfs(void)
+{
+	u8 a[20], b[20], buf[20];
+	u32 out;
+
+	fresh(&vf0, 0, 10);
+	fresh(&vf1, 1, 11);
+	hello(&vf0);
+	hello(&vf1);
+	fill(a, 20, 1);
+	fill(b, 20, 2);
+	store_put(&vf0, 0, 5, a, 20, true);
+	store_put(&vf1, 0, 5, b, 20, true);
+	vf_read(&vf1, 5, buf, 20, &out);
+	ok(!memcmp(buf, b, 20), "two VFs: same ID reads each VF's own data");
+	vfcb_pfep_invalidate(&vf0.pf_ep, 0x10);
+	sim_run(&vf0);
+	sim_run(&vf1);
+	is(vf0.vf_mask, 0x10, "two VFs: VF0 gets its invalidation");
+	is(vf1.vf_mask, 0, "two VFs: VF1 gets none of VF0's");
+}
+
+static void test_invalidate_before_handshake(void)
+{
+	fresh(&vf0, 0, 1);
+	vfcb_pfep_invalidate(&vf0.pf_ep, 0x1);
+	vfcb_pfep_invalidate(&vf0.pf_ep, 0x8000000000000000ull);
+	sim_run(&vf0);
+	is(vf0.pf.posts, 0, "invalidate: nothing posted to a VF without handshake");
+	ok(vf0.pf_ep.pending_mask == 0x8000000000000001ull,
+	   "invalidate: masks OR-accumulate while the VF is absent");
+	is(hello(&vf0), 0, "invalidate: VF handshakes later");
+	ok(vf0.vf_mask == 0x8000000000000001ull,
+	   "invalidate: accumulated mask delivered after the handshake");
+	is(vf0.vf_ep.stats.invalidations, 1, "invalidate: coalesced into one message");
+	is(vf0.pf_ep.pending_mask, 0, "invalidate: nothing left pending");
+}
+
+static void test_invalidate_busy(void)
+{
+	fresh(&vf0, 0, 1);
+	hello(&vf0);
+	vfcb_pfep_invalidate(&vf0.pf_ep, 0x1);	/* posted, VF not yet run */
+	vfcb_pfep_invalidate(&vf0.pf_ep, 0x2);	/* mailbox busy: pending */
+	vfcb_pfep_invalidate(&vf0.pf_ep, 0x4);
+	is(vf0.pf_ep.inflight_mask, 0x1, "busy: first mask in flight");
+	is(vf0.pf_ep.pending_mask, 0x6, "busy: later masks OR-ed while busy");
+	sim_run(&vf0);
+	is(vf0.vf_mask, 0x7, "busy: every bit delivered");
+	is(vf0.vf_ep.stats.invalidations, 2, "busy: in two messages, not three");
+}
+
+static void test_invalidate_across_reset(void)
+{
+	fresh(&vf0, 0, 1);
+	hello(&vf0);
+	vfcb_pfep_invalidate(&vf0.pf_ep, 0x30);
+	/* The VF is reset before it reads the message: it never sees it. */
+	vf0.pf.msg_pending = false;
+	vfcb_pfep_vf_reset(&vf0.pf_ep);
+	vfcb_vfep_reset(&vf0.vf_ep);
+	vfcb_pfep_invalidate(&vf0.pf_ep, 0x1);
+	ok(vf0.pf_ep.pending_mask == 0x31,
+	   "reset: unacked invalidation put back and OR-ed with new ones");
+	ok(!vf0.pf_ep.ready, "reset: VF must handshake again");
+	is(hello(&vf0), 0, "reset: VF handshakes again");
+	is(vf0.vf_mask, 0x31, "reset: no invalidation bit lost across the reset");
+}
+
+static void test_versions(void)
+{
+	struct vfcb_vf_req r = { .opcode = VFCB_OP_HELLO };
+
+	fresh(&vf0, 0, 1);
+	vf0.vf_ep.versions = BIT(5);		/* a VF that only speaks v5 */
+	is(do_req(&vf0, &r), -EPROTONOSUPPORT, "version: no common version refused");
+	is(vf0.vf_ep.pf_versions, VFCB_PROTO_VERSIONS,
+	   "version: refusal tells the VF what the PF speaks");
+	ok(!vf0.vf_ep.ready && !vf0.pf_ep.ready, "version: nobody ready after refusal");
+	is(vf0.pf_ep.stats.last_error, VFCB_ERR_VERSION, "version: PF records it");
+
+	fresh(&vf0, 0, 1);
+	vf0.vf_ep.versions = BIT(1) | BIT(7);	/* a newer VF */
+	is(hello(&vf0), 0, "version: newer VF still gets an answer it understands");
+	is(vf0.vf_ep.version, 1, "version: highest common version chosen");
+
+	fresh(&vf0, 0, 1);
+	vf0.pf_ep.versions = BIT(1) | BIT(3);	/* a newer PF */
+	is(hello(&vf0), 0, "version: newer PF talks v1 to an old VF");
+	is(vf0.pf_ep.version, 1, "version: newer PF picks v1");
+
+	/* A newer VF may append words to its HELLO: they are ignored. */
+	{
+		u32 m[4] = { vfcb_hdr(VFCB_OP_HELLO, 3, 0, 0, 0, 4),
+			     VFCB_PROTO_VERSIONS, 0xdead, 0xbeef };
+
+		fresh(&vf0, 0, 1);
+		sim_vf_post_raw(&vf0, m, 4);
+		sim_run(&vf0);
+		ok(vf0.pf_ep.ready, "version: HELLO with extra words accepted");
+	}
+}
+
+/* Post raw VF fragments and check the PF refuses with @status / @err. */
+static void hostile(const char *what, const u32 *m, unsigned int ndw,
+		    u8 status, enum vfcb_err err)
+{
+	unsigned int errors;
+
+	fresh(&vf0, 0, 1);
+	hello(&vf0);
+	errors = vf0.pf_errors;
+	sim_vf_post_raw(&vf0, m, ndw);
+	sim_run(&vf0);
+	ok(vf0.pf_errors == errors + 1 &&
+	   vfcb_hdr_status(pf_reply_hdr(&vf0)) == status &&
+	   vf0.pf_ep.stats.last_error == err &&
+	   vfcb_hdr_tag(pf_reply_hdr(&vf0)) == vfcb_hdr_tag(m[0]) &&
+	   vf0.pf_requests == 0,
+	   "hostile VF: %s refused (status %u, %s)", what, status, vfcb_err_name(err));
+}
+
+static void test_hostile_vf(void)
+{
+	u32 m[16] = { 0 };
+
+	m[0] = vfcb_hdr(VFCB_OP_PING, 0, 0, VFCB_HDR_RESP, 0, 3);
+	hostile("RESP flag", m, 1, VFCB_ST_BAD_REQUEST, VFCB_ERR_FLAGS);
+	m[0] = vfcb_hdr(VFCB_OP_PING, 0, 0, 0, 5, 3);
+	hostile("status bits", m, 1, VFCB_ST_BAD_REQUEST, VFCB_ERR_FLAGS);
+	m[0] = vfcb_hdr(0x99, 0, 0, 0, 0, 3);
+	hostile("unknown opcode", m, 1, VFCB_ST_UNSUPPORTED, VFCB_ERR_OPCODE);
+	m[0] = vfcb_hdr(VFCB_OP_INVALIDATE, 2, 0, 0, 0, 3);
+	hostile("notification opcode", m, 3, VFCB_ST_UNSUPPORTED, VFCB_ERR_OPCODE);
+	m[0] = vfcb_hdr(VFCB_OP_PING, 1, 0, 0, 0, 3);
+	hostile("PING with payload", m, 2, VFCB_ST_BAD_REQUEST, VFCB_ERR_LENGTH);
+	m[0] = vfcb_hdr(VFCB_OP_PING, 0, 0, VFCB_HDR_MORE, 0, 3);
+	hostile("PING with MORE", m, 1, VFCB_ST_BAD_REQUEST, VFCB_ERR_LENGTH);
+	m[0] = vfcb_hdr(VFCB_OP_READ, 1, 0, 0, 0, 3);
+	hostile("short READ", m, 2, VFCB_ST_BAD_REQUEST, VFCB_ERR_LENGTH);
+	m[0] = vfcb_hdr(VFCB_OP_READ, 2, 0, 0, 0, 3);
+	m[1] = 1;
+	m[2] = 0;
+	hostile("READ of 0 bytes", m, 3, VFCB_ST_BAD_REQUEST, VFCB_ERR_LENGTH);
+	m[2] = 200;
+	hostile("READ of 200 bytes", m, 3, VFCB_ST_TOO_BIG, VFCB_ERR_LENGTH);
+	m[2] = 0x100 | 16;
+	hostile("READ reserved bits", m, 3, VFCB_ST_BAD_REQUEST, VFCB_ERR_RESERVED);
+	m[0] = vfcb_hdr(VFCB_OP_WRITE, 2, 0, 0, 0, 3);
+	m[2] = 129;
+	hostile("WRITE of 129 bytes", m, 3, VFCB_ST_TOO_BIG, VFCB_ERR_LENGTH);
+	m[0] = vfcb_hdr(VFCB_OP_WRITE, 3, 0, 0, 0, 3);
+	m[2] = 2;
+	m[3] = 0x00ff0101;	/* 2 bytes, but padding not zero */
+	hostile("WRITE padding", m, 4, VFCB_ST_BAD_REQUEST, VFCB_ERR_RESERVED);
+	m[0] = vfcb_hdr(VFCB_OP_WRITE, 4, 0, 0, 0, 3);
+	m[2] = 4;
+	hostile("WRITE longer than its length", m, 5, VFCB_ST_BAD_REQUEST, VFCB_ERR_LENGTH);
+	m[0] = vfcb_hdr(VFCB_OP_WRITE, 15, 1, 0, 0, 3);
+	hostile("continuation without a start", m, 16, VFCB_ST_BAD_REQUEST,
+		VFCB_ERR_FRAGMENT);
+	m[0] = vfcb_hdr(VFCB_OP_WRITE, 5, 0, 0, 0, 3);	/* 12 bytes, no MORE */
+	m[2] = 60;
+	hostile("WRITE missing MORE", m, 6, VFCB_ST_BAD_REQUEST, VFCB_ERR_LENGTH);
+	m[0] = vfcb_hdr(VFCB_OP_HELLO, 0, 0, 0, 0, 3);
+	hostile("HELLO without versions", m, 1, VFCB_ST_BAD_REQUEST, VFCB_ERR_LENGTH);
+}
+
+/* Frame a WRITE of @len bytes into fragments by hand. */
+static unsigned int frame_write(u32 (*f)[16], unsigned int *ndw, u8 tag,
+				u32 id, const u8 *d, u32 len)
+{
+	u32 done = 0, i;
+	unsigned int k = 0;
+
+	while (k == 0 || done < len) {
+		unsigned int head = k ? 0 : 2, cap = k ? 15 : 13;
+		u32 n = min(len - done, cap * 4);
+
+		memset(f[k], 0, sizeof(f[k]));
+		if (!k) {
+			f[k][1] = id;
+			f[k][2] = len;
+		}
+		for (i = 0; i < n; i++)
+			f[k][1 + head + i / 4] |= (u32)d[done + i] << (8 * (i % 4));
+		ndw[k] = 1 + head + (n + 3) / 4;
+		done += n;
+		f[k][0] = vfcb_hdr(VFCB_OP_WRITE, ndw[k] - 1, k,
+				   done < len ? VFCB_HDR_MORE : 0, 0, tag);
+		k++;
+	}
+	return k;
+}
+
+static void test_fragments(void)
+{
+	u32 f[4][16];
+	unsigned int ndw[4], n;
+	u8 d[128], orig[8] = { 9 };
+
+	fill(d, 128, 77);
+	n = frame_write(f, ndw, 5, 1, d, 128);
+	is(n, 3, "fragments: 128-byte write is 3 fragments");
+
+	/* loss: 0 then 2 */
+	fresh(&vf0, 0, 1);
+	hello(&vf0);
+	store_put(&vf0, 0, 1, orig, 8, true);
+	sim_vf_post_raw(&vf0, f[0], ndw[0]);
+	sim_run(&vf0);
+	sim_vf_post_raw(&vf0, f[2], ndw[2]);
+	sim_run(&vf0);
+	ok(vf0.pf_ep.stats.last_error == VFCB_ERR_FRAGMENT &&
+	   vfcb_hdr_status(pf_reply_hdr(&vf0)) == VFCB_ST_BAD_REQUEST,
+	   "fragments: lost fragment detected and refused");
+	ok(vf0.store.len[0] == 8 && vf0.pf_requests == 0,
+	   "fragments: nothing glued, block unchanged");
+
+	/* duplication: 0 1 1 */
+	fresh(&vf0, 0, 1);
+	hello(&vf0);
+	store_put(&vf0, 0, 1, orig, 8, true);
+	sim_vf_post_raw(&vf0, f[0], ndw[0]);
+	sim_run(&vf0);
+	sim_vf_post_raw(&vf0, f[1], ndw[1]);
+	sim_run(&vf0);
+	sim_vf_post_raw(&vf0, f[1], ndw[1]);
+	sim_run(&vf0);
+	ok(vf0.pf_ep.stats.last_error == VFCB_ERR_FRAGMENT && vf0.pf_requests == 0,
+	   "fragments: duplicated fragment detected, nothing served");
+
+	/* reorder: 0 2 1 */
+	fresh(&vf0, 0, 1);
+	hello(&vf0);
+	store_put(&vf0, 0, 1, orig, 8, true);
+	sim_vf_post_raw(&vf0, f[0], ndw[0]);
+	sim_run(&vf0);
+	sim_vf_post_raw(&vf0, f[2], ndw[2]);
+	sim_run(&vf0);
+	sim_vf_post_raw(&vf0, f[1], ndw[1]);
+	sim_run(&vf0);
+	ok(vf0.pf_errors == 2 && vf0.pf_requests == 0 && vf0.store.len[0] == 8,
+	   "fragments: reordered fragments refused, block unchanged");
+
+	/* a fragment with another tag cannot join the transfer */
+	fresh(&vf0, 0, 1);
+	hello(&vf0);
+	sim_vf_post_raw(&vf0, f[0], ndw[0]);
+	sim_run(&vf0);
+	f[1][0] = (f[1][0] & ~VFCB_HDR_TAG_MASK) | (6u << VFCB_HDR_TAG_SHIFT);
+	sim_vf_post_raw(&vf0, f[1], ndw[1]);
+	sim_run(&vf0);
+	ok(vf0.pf_ep.stats.last_error == VFCB_ERR_FRAGMENT && vf0.pf_requests == 0,
+	   "fragments: fragment with a foreign tag refused");
+
+	/* in order, by hand: served */
+	n = frame_write(f, ndw, 5, 1, d, 128);
+	fresh(&vf0, 0, 1);
+	hello(&vf0);
+	store_put(&vf0, 0, 1, orig, 8, true);
+	for (unsigned int k = 0; k < n; k++) {
+		sim_vf_post_raw(&vf0, f[k], ndw[k]);
+		sim_run(&vf0);
+	}
+	ok(vf0.store.len[0] == 128 && !memcmp(vf0.store.data[0], d, 128),
+	   "fragments: hand-framed fragments in order are served");
+
+	/* A new request abandons an unfinished one. */
+	fresh(&vf0, 0, 1);
+	hello(&vf0);
+	sim_vf_post_raw(&vf0, f[0], ndw[0]);
+	sim_run(&vf0);
+	{
+		struct vfcb_vf_req r = { .opcode = VFCB_OP_PING };
+
+		is(do_req(&vf0, &r), 0, "fragments: new request after an abandoned one works");
+		is(vf0.pf_ep.stats.rx_errors, 1, "fragments: abandoned transfer counted");
+	}
+}
+
+static void test_completion_loss(void)
+{
+	u8 blk[128], buf[128];
+	u32 out;
+
+	fresh(&vf0, 0, 1);
+	hello(&vf0);
+	fill(blk, 128, 9);
+	store_put(&vf0, 0, 3, blk, 128, false);
+	vf0.drop_pf_post = 2;	/* lose the second completion fragment */
+	memset(buf, 0, sizeof(buf));
+	is(vf_read(&vf0, 3, buf, 128, &out), -EPROTO,
+	   "completion loss: lost fragment fails the read with EPROTO");
+	is(vf0.vf_ep.stats.last_error, VFCB_ERR_FRAGMENT,
+	   "completion loss: VF records a fragment error");
+	is(vf_read(&vf0, 3, buf, 128, &out), 0, "completion loss: next read works");
+	ok(!memcmp(buf, blk, 128), "completion loss: and is byte-identical");
+}
+
+static void test_stale_tag(void)
+{
+	struct vfcb_vf_req r = { .opcode = VFCB_OP_PING };
+	u8 blk[4] = { 1, 2, 3, 4 }, buf[4];
+	u32 out;
+
+	fresh(&vf0, 0, 1);
+	hello(&vf0);
+	store_put(&vf0, 0, 1, blk, 4, false);
+	vf0.pf_mute = true;
+	is(do_req(&vf0, &r), -ETIMEDOUT, "stale: muted PF leaves the request pending");
+	vfcb_vfep_abort(&vf0.vf_ep);	/* the caller timed out */
+	vf0.pf_mute = false;
+	/* The PF answers the old request late. */
+	vfcb_pfep_complete(&vf0.pf_ep, &vf0.last_req, VFCB_ST_OK, NULL, 0);
+	sim_run(&vf0);
+	is(vf0.vf_ep.stats.rx_stale, 1, "stale: late answer dropped and counted");
+	is(vf_read(&vf0, 1, buf, 4, &out), 0, "stale: next request completes");
+	ok(out == 4 && !memcmp(buf, blk, 4), "stale: with its own data");
+
+	/* A late answer arriving while a new request waits is not delivered. */
+	vf0.pf_mute = true;
+	r = (struct vfcb_vf_req){ .opcode = VFCB_OP_PING };
+	do_req(&vf0, &r);
+	vfcb_vfep_abort(&vf0.vf_ep);
+	{
+		struct vfcb_pf_req old = vf0.last_req;
+		struct vfcb_vf_req r2 = { .opcode = VFCB_OP_READ, .block_id = 1,
+					  .len = 4, .rbuf = buf };
+
+		vfcb_vfep_submit(&vf0.vf_ep, &r2);
+		sim_run(&vf0);	/* PF muted: r2 waits */
+		vfcb_pfep_complete(&vf0.pf_ep, &old, VFCB_ST_NOT_FOUND, NULL, 0);
+		sim_run(&vf0);
+		ok(!r2.done, "stale: old answer not delivered to the new caller");
+		vf0.pf_mute = false;
+		vfcb_pfep_complete(&vf0.pf_ep, &vf0.last_req, VFCB_ST_OK, blk, 4);
+		sim_run(&vf0);
+		ok(r2.done && r2.status == VFCB_ST_OK && r2.out_len == 4,
+		   "stale: the right answer completes the new caller");
+	}
+}
+
+static void test_reset_mid_transfer(void)
+{
+	u32 f[4][16];
+	unsigned int ndw[4];
+	u8 d[128], orig[8] = { 1 };
+
+	fill(d, 128, 5);
+	frame_write(f, ndw, 7, 1, d, 128);
+	fresh(&vf0, 0, 1);
+	hello(&vf0);
+	store_put(&vf0, 0, 1, orig, 8, true);
+	sim_vf_post_raw(&vf0, f[0], ndw[0]);
+	sim_run(&vf0);
+	vfcb_pfep_vf_reset(&vf0.pf_ep);		/* FLR in the middle */
+	vfcb_vfep_reset(&vf0.vf_ep);
+	sim_vf_post_raw(&vf0, f[1], ndw[1]);
+	sim_run(&vf0);
+	ok(vf0.pf_requests == 0 && vf0.store.len[0] == 8,
+	   "reset: half transfer from before the reset is not completed");
+	is(vfcb_hdr_status(pf_reply_hdr(&vf0)), VFCB_ST_BAD_REQUEST,
+	   "reset: its leftover fragment is refused");
+	is(hello(&vf0), 0, "reset: new handshake");
+	is(vf_write(&vf0, 1, d, 128), 0, "reset: new write works");
+	ok(vf0.store.len[0] == 128 && !memcmp(vf0.store.data[0], d, 128),
+	   "reset: and lands intact");
+}
+
+static void test_pf_reset_notification(void)
+{
+	struct vfcb_vf_req r = { .opcode = VFCB_OP_PING };
+
+	fresh(&vf0, 0, 1);
+	hello(&vf0);
+	vf0.pf_mute = true;
+	vfcb_vfep_submit(&vf0.vf_ep, &r);
+	sim_run(&vf0);
+	vfcb_pfep_notify_reset(&vf0.pf_ep, VFCB_RESET_GOING_AWAY);
+	sim_run(&vf0);
+	ok(r.done && r.status == VFCB_ST_NOT_READY,
+	   "PF reset: waiting request fails with NOT_READY");
+	is(vfcb_status_to_errno(r.status), -EAGAIN, "PF reset: which is EAGAIN");
+	ok(vf0.vf_events & VFCB_VF_EV_PF_RESET, "PF reset: VF told");
+	ok(!vf0.vf_ep.ready, "PF reset: VF must handshake again");
+	is(vf0.vf_ep.reset_reason, VFCB_RESET_GOING_AWAY, "PF reset: reason kept");
+	ok(vfcb_pfep_idle(&vf0.pf_ep), "PF reset: PF idle after the VF acked");
+	vf0.pf_mute = false;
+	is(hello(&vf0), 0, "PF reset: handshake again works");
+}
+
+static void vf_gets(const char *what, const u32 *m, unsigned int ndw,
+		    u8 request, enum vfcb_err err)
+{
+	bool with_request = request != 0;
+	struct vfcb_vf_req r = { .opcode = VFCB_OP_PING };
+	u8 buf[128];
+
+	fresh(&vf0, 0, 1);
+	hello(&vf0);
+	if (with_request) {
+		if (request == VFCB_OP_READ)
+			r = (struct vfcb_vf_req){ .opcode = VFCB_OP_READ, .len = 16,
+						  .rbuf = buf };
+		vf0.pf_mute = true;
+		vfcb_vfep_submit(&vf0.vf_ep, &r);
+		sim_run(&vf0);
+	}
+	{
+		u32 mm[16];
+
+		memcpy(mm, m, ndw * 4);
+		if (with_request)	/* use the real tag */
+			mm[0] = (mm[0] & ~VFCB_HDR_TAG_MASK) |
+				((u32)vf0.vf_ep.rx.tag << VFCB_HDR_TAG_SHIFT);
+		sim_pf_post_raw(&vf0, mm, ndw);
+	}
+	sim_run(&vf0);
+	ok(vf0.vf_ep.stats.last_error == err &&
+	   (!with_request || (r.done && r.status == VFCB_ST_BAD_REQUEST)) &&
+	   vf0.vf_mask == 0,
+	   "buggy PF: %s dropped (%s)%s", what, vfcb_err_name(err),
+	   with_request ? ", request fails" : "");
+}
+
+static void test_buggy_pf(void)
+{
+	u32 m[16] = { 0 };
+
+	m[0] = vfcb_hdr(VFCB_OP_INVALIDATE, 2, 0, 0, 0, 9);
+	m[1] = 1;
+	vf_gets("INVALIDATE with a tag", m, 3, 0, VFCB_ERR_FLAGS);
+	m[0] = vfcb_hdr(VFCB_OP_INVALIDATE, 1, 0, 0, 0, 0);
+	vf_gets("short INVALIDATE", m, 2, 0, VFCB_ERR_LENGTH);
+	m[0] = vfcb_hdr(VFCB_OP_INVALIDATE, 2, 0, 0, 0, 0);
+	m[1] = 0;
+	m[2] = 0;
+	vf_gets("empty INVALIDATE", m, 3, 0, VFCB_ERR_LENGTH);
+	m[0] = vfcb_hdr(0x55, 0, 0, 0, 0, 0);
+	vf_gets("unknown notification", m, 1, 0, VFCB_ERR_OPCODE);
+	m[0] = vfcb_hdr(VFCB_OP_READ, 0, 0, VFCB_HDR_RESP, 0, 0);
+	vf_gets("completion with the wrong opcode", m, 1, VFCB_OP_PING, VFCB_ERR_OPCODE);
+	m[0] = vfcb_hdr(VFCB_OP_PING, 1, 0, VFCB_HDR_RESP, 0, 0);
+	vf_gets("PING completion with payload", m, 2, VFCB_OP_PING, VFCB_ERR_LENGTH);
+	m[0] = vfcb_hdr(VFCB_OP_READ, 2, 0, VFCB_HDR_RESP, 0, 0);
+	m[1] = 100;	/* longer than the 16-byte buffer, yet "OK" */
+	vf_gets("READ completion longer than the buffer", m, 3, VFCB_OP_READ, VFCB_ERR_LENGTH);
+	m[0] = vfcb_hdr(VFCB_OP_READ, 2, 0, VFCB_HDR_RESP, 0, 0);
+	m[1] = 8;	/* 8 bytes need 2 data dwords, only 1 sent */
+	vf_gets("READ completion shorter than its length", m, 3, VFCB_OP_READ, VFCB_ERR_LENGTH);
+	m[0] = vfcb_hdr(VFCB_OP_READ, 3, 1, VFCB_HDR_RESP, 0, 0);
+	vf_gets("READ completion starting at fragment 1", m, 4, VFCB_OP_READ, VFCB_ERR_FRAGMENT);
+	m[0] = vfcb_hdr(VFCB_OP_READ, 1, 0, VFCB_HDR_RESP, VFCB_ST_BUF_TOO_SMALL, 0);
+	m[1] = 4;	/* "too small" although 4 fits in 16 */
+	vf_gets("bogus BUF_TOO_SMALL", m, 2, VFCB_OP_READ, VFCB_ERR_LENGTH);
+
+	/* A completion when nothing was asked: counted as stale. */
+	fresh(&vf0, 0, 1);
+	hello(&vf0);
+	m[0] = vfcb_hdr(VFCB_OP_PING, 0, 0, VFCB_HDR_RESP, 0, 77);
+	sim_pf_post_raw(&vf0, m, 1);
+	sim_run(&vf0);
+	is(vf0.vf_ep.stats.rx_stale, 1, "buggy PF: unsolicited completion counted stale");
+
+	/* A HELLO answer with reserved bits fails the handshake. */
+	{
+		struct vfcb_vf_req r = { .opcode = VFCB_OP_HELLO };
+
+		fresh(&vf0, 0, 1);
+		vf0.vf_ep.next_tag = 1;
+		vfcb_vfep_submit(&vf0.vf_ep, &r);
+		vf0.vf.msg_pending = false;	/* the PF never sees it */
+		vf0.vf.ack_pending = true;
+		m[0] = vfcb_hdr(VFCB_OP_HELLO, 3, 0, VFCB_HDR_RESP, 0, 1);
+		m[1] = 1 | (128u << 16) | 0x01000000u;
+		m[2] = 5;
+		m[3] = VFCB_PROTO_VERSIONS;
+		sim_pf_post_raw(&vf0, m, 4);
+		sim_run(&vf0);
+		ok(r.done && r.status == VFCB_ST_BAD_REQUEST && !vf0.vf_ep.ready,
+		   "buggy PF: HELLO answer with reserved bits refused");
+	}
+}
+
+static void test_invalidate_between_fragments(void)
+{
+	u8 blk[128], buf[128];
+	struct vfcb_vf_req r = { .opcode = VFCB_OP_READ, .block_id = 1,
+				 .len = 128, .rbuf = buf };
+
+	fresh(&vf0, 0, 1);
+	hello(&vf0);
+	fill(blk, 128, 1);
+	store_put(&vf0, 0, 1, blk, 128, false);
+	vfcb_vfep_submit(&vf0.vf_ep, &r);
+	/* Hand-step: PF takes the request and posts fragment 0. */
+	{
+		struct vfcb_pf_req req;
+
+		is(vfcb_pfep_rx(&vf0.pf_ep, &req), VFCB_PF_RX_REQUEST,
+		   "interleave: PF gets the READ");
+		vfcb_pfep_complete(&vf0.pf_ep, &req, VFCB_ST_OK, blk, 128);
+	}
+	vfcb_pfep_invalidate(&vf0.pf_ep, 0x42);	/* queued behind fragment 0 */
+	sim_run(&vf0);
+	ok(r.done && r.status == VFCB_ST_OK && !memcmp(buf, blk, 128),
+	   "interleave: read completes intact with a notification in between");
+	is(vf0.vf_mask, 0x42, "interleave: the notification is delivered too");
+}
+
+static void test_flood(void)
+{
+	u32 m[2] = { vfcb_hdr(0x99, 0, 0, 0, 0, 1), 0 };
+	int i;
+
+	fresh(&vf0, 0, 1);
+	hello(&vf0);
+	vfcb_pfep_invalidate(&vf0.pf_ep, 0x5);
+	/* The VF never reads what the PF posts and keeps sending garbage. */
+	for (i = 0; i < 1000; i++) {
+		vf0.pf.msg_pending = false;
+		sim_vf_post_raw(&vf0, m, 1);
+		{
+			struct vfcb_pf_req req;
+
+			vfcb_pfep_rx(&vf0.pf_ep, &req);
+		}
+	}
+	is(vf0.pf_ep.stats.rx_errors, 1000, "flood: every garbage message counted");
+	ok(vf0.pf_ep.inflight_mask == 0x5 || vf0.pf_ep.pending_mask == 0x5,
+	   "flood: pending invalidation survives the flood");
+	vfcb_pfep_vf_reset(&vf0.pf_ep);
+	vfcb_vfep_reset(&vf0.vf_ep);
+	vf0.pf.msg_pending = false;
+	vf0.vf.msg_pending = false;
+	is(hello(&vf0), 0, "flood: the VF recovers after a reset");
+	is(vf0.vf_mask, 0x5, "flood: and still gets the invalidation");
+}
+
+static void test_transport_busy(void)
+{
+	struct vfcb_vf_req r = { .opcode = VFCB_OP_PING };
+
+	fresh(&vf0, 0, 1);
+	hello(&vf0);
+	vf0.vf.refuse_post = true;
+	vfcb_vfep_submit(&vf0.vf_ep, &r);
+	ok(!r.done && vf0.vf_ep.stats.tx_deferred == 1,
+	   "busy transport: post deferred and counted");
+	ok(vfcb_vfep_kick(&vf0.vf_ep), "busy transport: kick reports work waiting");
+	vf0.vf.refuse_post = false;
+	sim_run(&vf0);
+	ok(r.done && r.status == VFCB_ST_OK, "busy transport: retried and completed");
+
+	vf0.pf.refuse_post = true;
+	vfcb_pfep_invalidate(&vf0.pf_ep, 1);
+	ok(vfcb_pfep_kick(&vf0.pf_ep) && vf0.pf_ep.pending_mask == 1,
+	   "busy transport: PF keeps the mask while it cannot post");
+	vf0.pf.refuse_post = false;
+	sim_run(&vf0);
+	is(vf0.vf_mask, 1, "busy transport: delivered once free");
+}
+
+static void test_status_map(void)
+{
+	int bad = 0;
+	u8 st;
+
+	for (st = 0; st <= VFCB_ST_BUSY; st++)
+		if (vfcb_errno_to_status(vfcb_status_to_errno(st)) != st)
+			bad++;
+	is(bad, 0, "status: every status maps to an errno and back");
+	is(vfcb_status_to_errno(VFCB_ST_MAX), -EIO, "status: unknown status is EIO");
+	is(vfcb_status_to_errno(VFCB_ST_NOT_FOUND), -ENOENT, "status: NOT_FOUND is ENOENT");
+	is(vfcb_status_to_errno(VFCB_ST_DENIED), -EPERM, "status: DENIED is EPERM");
+	is(vfcb_status_to_errno(VFCB_ST_TOO_BIG), -EMSGSIZE, "status: TOO_BIG is EMSGSIZE");
+	is(vfcb_errno_to_status(-EXDEV), VFCB_ST_BAD_REQUEST,
+	   "status: unmapped errno becomes BAD_REQUEST");
+	ok(strcmp(vfcb_err_name(VFCB_ERR_TAG), "completion with unexpected tag") == 0 &&
+	   strcmp(vfcb_err_name((enum vfcb_err)99), "unknown") == 0,
+	   "status: error names readable, out-of-range safe");
+}
+
+int main(void)
+{
+	test_handshake();
+	test_before_handshake();
+	test_ping();
+	test_read_all_sizes();
+	test_read_errors();
+	test_write_all_sizes();
+	test_write_errors();
+	test_submit_validation();
+	test_isolation_two_vfs();
+	test_invalidate_before_handshake();
+	test_invalidate_busy();
+	test_invalidate_across_reset();
+	test_versions();
+	test_hostile_vf();
+	test_fragments();
+	test_completion_loss();
+	test_stale_tag();
+	test_reset_mid_transfer();
+	test_pf_reset_notification();
+	test_buggy_pf();
+	test_invalidate_between_fragments();
+	test_flood();
+	test_transport_busy();
+	test_status_map();
+	return tap_done();
+}
