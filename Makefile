@@ -1,0 +1,159 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# vfcb: SR-IOV VF configuration blocks for Linux.
+#
+#   make               build the modules against KDIR, and the tools
+#   make demo          set up if needed, boot the nested rig, show vfcb at work
+#   make check         everything CI runs; ends with "N passed, N failed"
+#   make check-quick   unit tests, fuzz corpus replay, static checks (< 1 min)
+#   make help          every target
+#
+# KDIR defaults to the headers of the rig's guest kernel (build/rig/
+# kernels.env, written by scripts/setup.sh), not to the running kernel.
+
+TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+RIG_DIR ?= $(TOP)/build/rig
+RESULTS := $(TOP)/build/results
+UNIT_DIR := $(TOP)/build/unit
+
+-include $(RIG_DIR)/kernels.env
+KVER ?= $(shell uname -r)
+KDIR ?= /lib/modules/$(KVER)/build
+# The host topology runs on both Debian 12 kernels, the nested one on 6.12.
+KVERS_HOST := $(strip $(KVER_6_12) $(KVER_6_1))
+KVER_NESTED := $(KVER_6_12)
+
+CC ?= gcc
+CLANG ?= clang
+USER_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror \
+	       -I$(TOP)/uapi -I$(TOP)/engine -I$(TOP)/tests/unit
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all
+ENGINE_SRC := engine/vfcb_proto.c tests/unit/sim_mbx.c
+FUZZ_TIME ?= 60
+
+export RIG_DIR
+
+.PHONY: all modules tools clean help setup unit fuzz fuzz-replay coverage \
+	static check-quick check demo bench install uninstall integration
+
+all: modules tools
+
+help:
+	@sed -n 's/^#   make/  make/p' $(TOP)/Makefile
+	@echo "  make setup         install packages, QEMU, guest kernels (idempotent)"
+	@echo "  make unit          engine unit tests under ASan/UBSan"
+	@echo "  make fuzz          run both fuzzers for FUZZ_TIME seconds each"
+	@echo "  make coverage      engine line coverage from the unit tests"
+	@echo "  make static        checkpatch --strict, sparse, W=1"
+	@echo "  make integration   host topology on each kernel, nested on 6.12"
+	@echo "  make bench         benchmark table (see Documentation/performance.rst)"
+	@echo "  make install       install modules, vfcbctl, headers, udev rule"
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(TOP) modules
+
+tools:
+	@if [ -f $(TOP)/tools/Makefile ]; then $(MAKE) -C $(TOP)/tools; fi
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(TOP) clean 2>/dev/null
+	@if [ -f $(TOP)/tools/Makefile ]; then $(MAKE) -C $(TOP)/tools clean; fi
+	rm -rf $(TOP)/build/unit $(TOP)/build/fuzz $(TOP)/build/cov \
+	       $(TOP)/build/results $(TOP)/build/kvers
+
+setup:
+	$(TOP)/scripts/setup.sh
+
+# ---------------------------------------------------------------- unit ---
+
+$(UNIT_DIR)/test_engine: $(ENGINE_SRC) tests/unit/test_engine.c tests/unit/*.h \
+			 engine/*.h uapi/linux/*.h
+	@mkdir -p $(UNIT_DIR)
+	$(CC) $(USER_CFLAGS) $(SAN_FLAGS) $(ENGINE_SRC) tests/unit/test_engine.c -o $@
+
+unit: $(UNIT_DIR)/test_engine
+	@mkdir -p $(RESULTS)
+	$(UNIT_DIR)/test_engine > $(RESULTS)/unit-engine.tap; rc=$$?; \
+	  grep -v '^ok' $(RESULTS)/unit-engine.tap; \
+	  echo "unit-engine: $$(grep -c '^ok' $(RESULTS)/unit-engine.tap) passed"; exit $$rc
+	@if [ -f $(TOP)/tools/Makefile ]; then $(MAKE) -s -C $(TOP)/tools unit RESULTS=$(RESULTS); fi
+
+# ---------------------------------------------------------------- fuzz ---
+
+FUZZ_DIR := $(TOP)/build/fuzz
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(ENGINE_SRC) engine/*.h tests/unit/*.h
+	@mkdir -p $(FUZZ_DIR)
+	$(CLANG) $(USER_CFLAGS) -fsanitize=fuzzer,address,undefined $(ENGINE_SRC) $< -o $@
+
+fuzz: $(FUZZ_DIR)/fuzz_pf $(FUZZ_DIR)/fuzz_vf
+	@for t in pf vf; do \
+	  mkdir -p tests/fuzz/corpus/$$t; \
+	  echo "fuzz_$$t: $(FUZZ_TIME) s"; \
+	  $(FUZZ_DIR)/fuzz_$$t -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
+	    tests/fuzz/corpus/$$t 2>&1 | grep -E 'stat::number_of_executed_units|Done|ERROR|SUMMARY' ; \
+	done
+
+# Replays the committed corpus: every input that ever found new coverage.
+fuzz-replay: $(FUZZ_DIR)/fuzz_pf $(FUZZ_DIR)/fuzz_vf
+	@mkdir -p $(RESULTS)
+	@{ n=0; rc=0; for t in pf vf; do n=$$((n+1)); \
+	    if $(FUZZ_DIR)/fuzz_$$t -runs=0 tests/fuzz/corpus/$$t > $(FUZZ_DIR)/replay_$$t.log 2>&1; \
+	    then echo "ok $$n - fuzz corpus replay: $$t ($$(ls tests/fuzz/corpus/$$t | wc -l) inputs)"; \
+	    else echo "not ok $$n - fuzz corpus replay: $$t"; sed 's/^/#   /' $(FUZZ_DIR)/replay_$$t.log | tail -20; rc=1; fi; \
+	  done; echo "1..$$n"; exit $$rc; } > $(RESULTS)/fuzz-replay.tap; rc=$$?; \
+	  cat $(RESULTS)/fuzz-replay.tap; exit $$rc
+
+# ------------------------------------------------------------ coverage ---
+
+COV_DIR := $(TOP)/build/cov
+coverage:
+	@rm -rf $(COV_DIR) && mkdir -p $(COV_DIR)
+	@cd $(COV_DIR) && $(CC) $(USER_CFLAGS) -O0 --coverage \
+	  $(addprefix $(TOP)/,$(ENGINE_SRC)) $(TOP)/tests/unit/test_engine.c -o test_engine
+	@cd $(COV_DIR) && ./test_engine > /dev/null
+	@cd $(COV_DIR) && gcov -n $$(ls *vfcb_proto.gcda) 2>/dev/null | \
+	  awk '/^File .*vfcb_proto.c/ { f = 1 } f && /^Lines executed/ { print "engine line coverage (engine/vfcb_proto.c): " substr($$2, index($$2, ":") + 1) " of " $$4 " lines"; exit }'
+
+# -------------------------------------------------------------- static ---
+
+static:
+	@mkdir -p $(RESULTS)
+	@$(TOP)/scripts/static-checks.sh $(KVER) > $(RESULTS)/static.tap; rc=$$?; \
+	  grep -v '^ok' $(RESULTS)/static.tap; \
+	  echo "static: $$(grep -c '^ok' $(RESULTS)/static.tap) passed"; exit $$rc
+
+static-all:
+	@mkdir -p $(RESULTS)
+	@$(TOP)/scripts/static-checks.sh $(KVERS_HOST) > $(RESULTS)/static.tap; rc=$$?; \
+	  grep -v '^ok' $(RESULTS)/static.tap; \
+	  echo "static: $$(grep -c '^ok' $(RESULTS)/static.tap) passed"; exit $$rc
+
+# --------------------------------------------------------- integration ---
+
+integration:
+	$(TOP)/scripts/integration.sh $(KVERS_HOST) --nested $(KVER_NESTED)
+
+# ------------------------------------------------------------- entries ---
+
+check-quick:
+	@rm -rf $(RESULTS)
+	@$(MAKE) -s unit; a=$$?; $(MAKE) -s fuzz-replay; b=$$?; $(MAKE) -s static; c=$$?; \
+	  $(TOP)/scripts/summary.sh; s=$$?; [ $$a$$b$$c$$s = 0000 ]
+
+check: setup
+	@rm -rf $(RESULTS)
+	@$(MAKE) -s unit; a=$$?; $(MAKE) -s fuzz-replay; b=$$?; $(MAKE) -s static-all; c=$$?; \
+	  $(MAKE) -s integration; d=$$?; \
+	  $(TOP)/scripts/summary.sh; s=$$?; [ $$a$$b$$c$$d$$s = 00000 ]
+
+demo: setup
+	$(TOP)/scripts/demo.sh
+
+bench: setup
+	$(TOP)/scripts/bench.sh
+
+install: all
+	$(TOP)/scripts/install.sh install
+
+uninstall:
+	$(TOP)/scripts/install.sh uninstall
