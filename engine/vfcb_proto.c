@@ -321,6 +321,9 @@ static enum vfcb_pf_rx_result pf_request(struct vfcb_pf_ep *ep,
 	enum vfcb_err err;
 	u32 len;
 
+	/* Every field the driver may look at is set, whatever the opcode. */
+	req->block_id = 0;
+	req->len = 0;
 	switch (op) {
 	case VFCB_OP_PING:
 		if (m->ndw != 0 || (h & VFCB_HDR_MORE))

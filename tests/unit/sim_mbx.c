@@ -147,7 +147,11 @@ void sim_run(struct sim_link *l)
 		moved = false;
 		/* PF interrupt: read before anything is posted (shared buffer). */
 		if (l->vf.msg_pending) {
-			enum vfcb_pf_rx_result r = vfcb_pfep_rx(&l->pf_ep, &req);
+			enum vfcb_pf_rx_result r;
+
+			/* Poison: the engine must set every field it hands out. */
+			memset(&req, 0xa5, sizeof(req));
+			r = vfcb_pfep_rx(&l->pf_ep, &req);
 
 			if (r == VFCB_PF_RX_REQUEST)
 				sim_serve(l, &req);

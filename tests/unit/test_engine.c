@@ -137,6 +137,8 @@ static void test_ping(void)
 	is(msgs(&vf0) - before, 2, "ping: one message each way");
 	is(vf0.pf.reads - reads, 1, "ping: PF reads only the header dword");
 	is(vf0.pf_requests, 1, "ping: handed to the PF driver");
+	ok(vf0.last_req.len == 0 && vf0.last_req.block_id == 0,
+	   "ping: request fields the driver may read are all set");
 }
 
 static void test_read_all_sizes(void)

@@ -1,0 +1,565 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vfcb_itest: integration checks that need more than a shell: the ioctl
+ * bad-input matrices, many threads on many VFs, several readers of one VF,
+ * callers blocked across an unbind.  Runs in the rig's guests; prints
+ * "ok - ..." / "not ok - ..." lines that tests/integration/lib.sh turns
+ * into the run's TAP stream.  Exit status 0 if all passed, 1 otherwise.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/vfcb.h>
+
+static int failures;
+
+static void check(bool cond, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%s - ", cond ? "ok" : "not ok");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+	if (!cond)
+		failures++;
+}
+
+/* ioctl that returns -errno, 0 or a positive count. */
+static int xioctl(int fd, unsigned long nr, void *arg)
+{
+	int r = ioctl(fd, nr, arg);
+
+	return r < 0 ? -errno : r;
+}
+
+static void expect_err(int got, int want, const char *what)
+{
+	check(got == -want, "%s gives %s (got %s)", what, strerrorname_np(want) ?: "?",
+	      got >= 0 ? "success" : (strerrorname_np(-got) ?: "?"));
+}
+
+static int open_dev(const char *path, int flags)
+{
+	int fd = open(path, O_RDWR | O_CLOEXEC | flags);
+
+	if (fd < 0) {
+		fprintf(stderr, "open %s: %s\n", path, strerror(errno));
+		exit(2);
+	}
+	return fd;
+}
+
+static double now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+static void pattern(uint8_t *p, size_t n, unsigned int seed)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		p[i] = (uint8_t)(seed * 131 + i * 17 + 3);
+}
+
+/* ------------------------------------------------------------ PF --- */
+
+static int pf_set(int fd, uint32_t vf, uint32_t id, const void *d, uint32_t len,
+		  uint32_t flags)
+{
+	struct vfcb_pf_block b = { .argsz = sizeof(b), .flags = flags, .vf = vf,
+				   .block_id = id, .len = len };
+
+	memcpy(b.data, d, len);
+	return xioctl(fd, VFCB_PF_SET_BLOCK, &b);
+}
+
+static int pf_get(int fd, uint32_t vf, uint32_t id, struct vfcb_pf_block *b)
+{
+	memset(b, 0, sizeof(*b));
+	b->argsz = sizeof(*b);
+	b->vf = vf;
+	b->block_id = id;
+	b->len = VFCB_MAX_BLOCK_SIZE;
+	return xioctl(fd, VFCB_PF_GET_BLOCK, b);
+}
+
+static int pf_invalidate(int fd, uint32_t vf, uint64_t mask, uint32_t flags)
+{
+	struct vfcb_pf_invalidate inv = { .argsz = sizeof(inv), .flags = flags,
+					  .vf = vf, .mask = mask };
+
+	return xioctl(fd, VFCB_PF_INVALIDATE, &inv);
+}
+
+static int cmd_pf_ioctl(int argc, char **argv)
+{
+	int fd = open_dev(argv[0], 0);
+	uint32_t nvf = strtoul(argv[1], NULL, 0);
+	struct vfcb_pf_info info = { .argsz = sizeof(info) };
+	struct vfcb_pf_vf_info vi = { .argsz = sizeof(vi) };
+	struct vfcb_pf_block b;
+	struct vfcb_pf_policy pol;
+	struct vfcb_pf_block_list bl;
+	struct vfcb_pf_cfg cfg;
+	struct vfcb_pf_event ev;
+	uint8_t buf[VFCB_MAX_BLOCK_SIZE] = { 1, 2, 3 };
+	uint32_t ids[4];
+	uint16_t w = 0;
+
+	(void)argc;
+	check(xioctl(fd, VFCB_PF_GET_INFO, &info) == 0 && info.num_vfs == nvf &&
+	      info.max_block_size == VFCB_MAX_BLOCK_SIZE,
+	      "PF GET_INFO reports %u VFs and 128-byte blocks", nvf);
+	info.argsz = 4;
+	expect_err(xioctl(fd, VFCB_PF_GET_INFO, &info), EINVAL, "PF GET_INFO argsz 4");
+	info = (struct vfcb_pf_info){ .argsz = sizeof(info), .flags = 1 };
+	expect_err(xioctl(fd, VFCB_PF_GET_INFO, &info), EINVAL, "PF GET_INFO unknown flag");
+	expect_err(xioctl(fd, VFCB_PF_GET_INFO, (void *)8), EFAULT, "PF GET_INFO bad pointer");
+	expect_err(xioctl(fd, _IO(VFCB_IOCTL_TYPE, 0x3f), &info), ENOTTY, "PF unknown ioctl");
+
+	vi.vf = nvf;
+	expect_err(xioctl(fd, VFCB_PF_VF_INFO, &vi), ENOENT, "PF VF_INFO of VF past the last");
+	vi.vf = 0;
+	check(xioctl(fd, VFCB_PF_VF_INFO, &vi) == 0, "PF VF_INFO of VF 0 works");
+
+	/* SET_BLOCK refusals must leave no block behind. */
+	memset(&b, 0, sizeof(b));
+	b = (struct vfcb_pf_block){ .argsz = sizeof(b), .vf = 0, .block_id = 0xbad1,
+				    .len = VFCB_MAX_BLOCK_SIZE + 1 };
+	expect_err(xioctl(fd, VFCB_PF_SET_BLOCK, &b), EMSGSIZE, "PF SET_BLOCK 129 bytes");
+	b.len = 4;
+	b.flags = 1u << 7;
+	expect_err(xioctl(fd, VFCB_PF_SET_BLOCK, &b), EINVAL, "PF SET_BLOCK unknown flag");
+	b.flags = 0;
+	b.argsz = 8;
+	expect_err(xioctl(fd, VFCB_PF_SET_BLOCK, &b), EINVAL, "PF SET_BLOCK short argsz");
+	b.argsz = sizeof(b);
+	b.vf = nvf + 3;
+	expect_err(xioctl(fd, VFCB_PF_SET_BLOCK, &b), ENOENT, "PF SET_BLOCK nonexistent VF");
+	expect_err(xioctl(fd, VFCB_PF_SET_BLOCK, (void *)16), EFAULT, "PF SET_BLOCK bad pointer");
+	expect_err(pf_get(fd, 0, 0xbad1, &b), ENOENT, "PF refused SET_BLOCKs created nothing");
+
+	check(pf_set(fd, 0, 0xb0, buf, 10, 0) == 0, "PF SET_BLOCK 10 bytes");
+	memset(&b, 0, sizeof(b));
+	b = (struct vfcb_pf_block){ .argsz = sizeof(b), .vf = 0, .block_id = 0xb0, .len = 2 };
+	expect_err(xioctl(fd, VFCB_PF_GET_BLOCK, &b), ERANGE, "PF GET_BLOCK into 2 bytes");
+	check(b.len == 10, "PF GET_BLOCK ERANGE reports the 10 bytes needed (got %u)", b.len);
+	check(pf_get(fd, 0, 0xb0, &b) == 0 && b.len == 10 && !memcmp(b.data, buf, 10),
+	      "PF GET_BLOCK reads back what SET_BLOCK stored");
+	expect_err(pf_get(fd, 0, 0xb1, &b), ENOENT,
+		   "PF GET_BLOCK unknown ID");
+	b = (struct vfcb_pf_block){ .argsz = sizeof(b), .vf = 0, .block_id = 0xb1 };
+	expect_err(xioctl(fd, VFCB_PF_DEL_BLOCK, &b), ENOENT, "PF DEL_BLOCK unknown ID");
+
+	bl = (struct vfcb_pf_block_list){ .argsz = sizeof(bl), .vf = 0, .count = 4,
+					  .ids = 24 };
+	expect_err(xioctl(fd, VFCB_PF_LIST_BLOCKS, &bl), EFAULT, "PF LIST_BLOCKS bad ids pointer");
+	bl.ids = (uintptr_t)ids;
+	check(xioctl(fd, VFCB_PF_LIST_BLOCKS, &bl) == 0 && bl.count >= 1,
+	      "PF LIST_BLOCKS lists the block");
+
+	pol = (struct vfcb_pf_policy){ .argsz = sizeof(pol), .vf = 0, .max_blocks = 0 };
+	expect_err(xioctl(fd, VFCB_PF_SET_POLICY, &pol), EINVAL, "PF SET_POLICY quota 0");
+	pol.max_blocks = VFCB_MAX_BLOCKS_PER_VF + 1;
+	expect_err(xioctl(fd, VFCB_PF_SET_POLICY, &pol), EINVAL, "PF SET_POLICY quota above max");
+	pol.max_blocks = 8;
+	pol.flags = 1u << 9;
+	expect_err(xioctl(fd, VFCB_PF_SET_POLICY, &pol), EINVAL, "PF SET_POLICY unknown flag");
+
+	expect_err(pf_invalidate(fd, 0, 0, 0), EINVAL, "PF INVALIDATE empty mask");
+	expect_err(pf_invalidate(fd, nvf, 1, 0), ENOENT, "PF INVALIDATE nonexistent VF");
+	expect_err(pf_invalidate(fd, 0, 1, 1u << 5), EINVAL, "PF INVALIDATE unknown flag");
+	{
+		struct vfcb_pf_invalidate inv = { .argsz = sizeof(inv), .vf = 0,
+						  .pad = 1, .mask = 1 };
+
+		expect_err(xioctl(fd, VFCB_PF_INVALIDATE, &inv), EINVAL,
+			   "PF INVALIDATE non-zero pad");
+	}
+
+	cfg = (struct vfcb_pf_cfg){ .argsz = sizeof(cfg), .vf = 0, .offset = 0, .len = 2,
+				    .buf = (uintptr_t)&w };
+	check(xioctl(fd, VFCB_PF_CFG_READ, &cfg) == 2 && w == 0x8086,
+	      "PF CFG_READ of VF vendor ID returns 2 bytes, 0x8086 (got 0x%04x)", w);
+	cfg.offset = 2;
+	check(xioctl(fd, VFCB_PF_CFG_READ, &cfg) == 2 && w == 0x10ca,
+	      "PF CFG_READ of VF device ID returns 0x10ca (got 0x%04x)", w);
+	cfg.len = 0;
+	expect_err(xioctl(fd, VFCB_PF_CFG_READ, &cfg), EINVAL, "PF CFG_READ length 0");
+	cfg.len = 8;
+	cfg.offset = 4094;
+	expect_err(xioctl(fd, VFCB_PF_CFG_READ, &cfg), EINVAL, "PF CFG_READ past the end");
+	cfg.offset = 0;
+	cfg.buf = 32;
+	expect_err(xioctl(fd, VFCB_PF_CFG_READ, &cfg), EFAULT, "PF CFG_READ bad buffer");
+	cfg.vf = nvf;
+	cfg.buf = (uintptr_t)&w;
+	expect_err(xioctl(fd, VFCB_PF_CFG_READ, &cfg), ENOENT, "PF CFG_READ nonexistent VF");
+
+	expect_err(read(fd, &ev, 4) < 0 ? -errno : 0, EINVAL, "PF read() of 4 bytes");
+	close(fd);
+	fd = open_dev(argv[0], O_NONBLOCK);
+	expect_err(read(fd, &ev, sizeof(ev)) < 0 ? -errno : 0, EAGAIN,
+		   "PF read() with O_NONBLOCK and no event");
+	close(fd);
+	return failures ? 1 : 0;
+}
+
+/* ------------------------------------------------------------ VF --- */
+
+static int vf_read(int fd, uint32_t id, void *buf, uint32_t *len)
+{
+	struct vfcb_vf_block b = { .argsz = sizeof(b), .block_id = id, .len = *len };
+	int r = xioctl(fd, VFCB_VF_READ, &b);
+
+	*len = b.len;
+	if (r >= 0)
+		memcpy(buf, b.data, b.len);
+	return r;
+}
+
+static int vf_write(int fd, uint32_t id, const void *buf, uint32_t len)
+{
+	struct vfcb_vf_block b = { .argsz = sizeof(b), .block_id = id, .len = len };
+
+	memcpy(b.data, buf, len);
+	return xioctl(fd, VFCB_VF_WRITE, &b);
+}
+
+/* vf-ioctl VFDEV: the VF device's bad-input matrix (block 0xb0 must not exist). */
+static int cmd_vf_ioctl(int argc, char **argv)
+{
+	int fd = open_dev(argv[0], 0);
+	struct vfcb_vf_info info = { .argsz = sizeof(info) };
+	struct vfcb_vf_block b;
+	struct vfcb_vf_ping p = { .argsz = sizeof(p) };
+	uint64_t mask;
+	uint32_t len;
+	uint8_t buf[VFCB_MAX_BLOCK_SIZE];
+
+	(void)argc;
+	check(xioctl(fd, VFCB_VF_GET_INFO, &info) == 0 && info.state == VFCB_VF_STATE_READY &&
+	      info.version == VFCB_PROTO_V1 && info.max_block_size == VFCB_MAX_BLOCK_SIZE,
+	      "VF GET_INFO: ready, version 1, 128-byte blocks");
+	info.argsz = 4;
+	expect_err(xioctl(fd, VFCB_VF_GET_INFO, &info), EINVAL, "VF GET_INFO argsz 4");
+	info = (struct vfcb_vf_info){ .argsz = sizeof(info), .flags = 2 };
+	expect_err(xioctl(fd, VFCB_VF_GET_INFO, &info), EINVAL, "VF GET_INFO unknown flag");
+	check(xioctl(fd, VFCB_VF_PING, &p) == 0, "VF PING");
+	expect_err(xioctl(fd, _IO(VFCB_IOCTL_TYPE, 0x7f), &p), ENOTTY, "VF unknown ioctl");
+
+	b = (struct vfcb_vf_block){ .argsz = sizeof(b), .block_id = 0xb0, .len = 0 };
+	expect_err(xioctl(fd, VFCB_VF_READ, &b), EINVAL, "VF READ into 0 bytes");
+	b.len = VFCB_MAX_BLOCK_SIZE + 1;
+	expect_err(xioctl(fd, VFCB_VF_READ, &b), EMSGSIZE, "VF READ of 129 bytes");
+	expect_err(xioctl(fd, VFCB_VF_WRITE, &b), EMSGSIZE, "VF WRITE of 129 bytes");
+	b.len = 4;
+	b.flags = 1;
+	expect_err(xioctl(fd, VFCB_VF_READ, &b), EINVAL, "VF READ unknown flag");
+	expect_err(xioctl(fd, VFCB_VF_READ, (void *)8), EFAULT, "VF READ bad pointer");
+	expect_err(xioctl(fd, VFCB_VF_WRITE, (void *)8), EFAULT, "VF WRITE bad pointer");
+	len = 16;
+	expect_err(vf_read(fd, 0xb0, buf, &len), ENOENT, "VF READ of an unknown block");
+
+	expect_err(read(fd, &mask, 4) < 0 ? -errno : 0, EINVAL, "VF read() of 4 bytes");
+	close(fd);
+	fd = open_dev(argv[0], O_NONBLOCK);
+	expect_err(read(fd, &mask, 8) < 0 ? -errno : 0, EAGAIN,
+		   "VF read() with O_NONBLOCK and no invalidation");
+	close(fd);
+	return failures ? 1 : 0;
+}
+
+/* ------------------------------------------------------- stress --- */
+
+struct worker {
+	const char *dev;
+	unsigned int vf;	/* index the PF knows it by */
+	unsigned int iters;
+	bool writer;
+	unsigned long ops, bad;
+	uint8_t last[VFCB_MAX_BLOCK_SIZE];
+	uint32_t last_len;
+	double us;
+};
+
+/* Readers check block 1 against the VF's pattern; writers write block 2
+ * and read it back.  Each VF gets one of each, all VFs at once.
+ */
+static void *worker_run(void *arg)
+{
+	struct worker *w = arg;
+	uint8_t want[VFCB_MAX_BLOCK_SIZE], got[VFCB_MAX_BLOCK_SIZE];
+	int fd = open_dev(w->dev, 0);
+	double t0 = now_us();
+	unsigned int i;
+	uint32_t len;
+
+	pattern(want, sizeof(want), w->vf);
+	for (i = 0; i < w->iters; i++) {
+		if (!w->writer) {
+			len = sizeof(got);
+			if (vf_read(fd, 1, got, &len) || len != VFCB_MAX_BLOCK_SIZE ||
+			    memcmp(got, want, len))
+				w->bad++;
+		} else {
+			uint32_t n = 1 + (i * 37 + w->vf) % VFCB_MAX_BLOCK_SIZE;
+
+			pattern(w->last, n, w->vf * 1000 + i);
+			if (vf_write(fd, 2, w->last, n)) {
+				w->bad++;
+				continue;
+			}
+			w->last_len = n;
+			len = sizeof(got);
+			if (vf_read(fd, 2, got, &len) || len != n || memcmp(got, w->last, n))
+				w->bad++;
+		}
+		w->ops++;
+	}
+	w->us = now_us() - t0;
+	close(fd);
+	return NULL;
+}
+
+/* stress PFDEV ITERS VFDEV...: VFDEV k is VF index k. */
+static int cmd_stress(int argc, char **argv)
+{
+	int pf = open_dev(argv[0], 0);
+	unsigned int iters = strtoul(argv[1], NULL, 0), n = argc - 2, i;
+	struct worker *w = calloc(2 * n, sizeof(*w));
+	pthread_t *th = calloc(2 * n, sizeof(*th));
+	uint8_t blk[VFCB_MAX_BLOCK_SIZE];
+	struct vfcb_pf_block b;
+	unsigned long ops = 0, bad = 0;
+	double t0;
+
+	for (i = 0; i < n; i++) {
+		pattern(blk, sizeof(blk), i);
+		if (pf_set(pf, i, 1, blk, sizeof(blk), 0) ||
+		    pf_set(pf, i, 2, blk, 0, VFCB_BLOCK_VF_WRITABLE)) {
+			check(false, "stress: host defines blocks 1 and 2 of VF %u", i);
+			return 1;
+		}
+	}
+	t0 = now_us();
+	for (i = 0; i < 2 * n; i++) {
+		w[i] = (struct worker){ .dev = argv[2 + i / 2], .vf = i / 2,
+					.iters = iters, .writer = i % 2 };
+		pthread_create(&th[i], NULL, worker_run, &w[i]);
+	}
+	for (i = 0; i < 2 * n; i++) {
+		pthread_join(th[i], NULL);
+		ops += w[i].ops;
+		bad += w[i].bad;
+	}
+	printf("# %lu operations on %u VFs in %.0f ms\n", ops, n, (now_us() - t0) / 1000);
+	check(bad == 0 && ops == 2ul * n * iters,
+	      "stress: %u VFs x 2 threads x %u requests, every byte as the host set it (%lu bad)",
+	      n, iters, bad);
+	for (i = 0; i < n; i++) {
+		struct worker *wr = &w[2 * i + 1];
+
+		check(pf_get(pf, i, 2, &b) == 0 && b.len == wr->last_len &&
+		      !memcmp(b.data, wr->last, b.len),
+		      "stress: host reads VF %u's last write back byte-identical", i);
+	}
+	close(pf);
+	return failures ? 1 : 0;
+}
+
+/* --------------------------------------------------- invalidations --- */
+
+/* Read one mask with a timeout; 0 on timeout. */
+static uint64_t wait_mask(int fd, int timeout_ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	uint64_t m = 0;
+
+	if (poll(&p, 1, timeout_ms) != 1 || !(p.revents & POLLIN))
+		return 0;
+	if (read(fd, &m, sizeof(m)) != sizeof(m))
+		return 0;
+	return m;
+}
+
+/* Collect masks until @want is covered or @ms pass. */
+static uint64_t collect(int fd, uint64_t want, int ms)
+{
+	double end = now_us() + ms * 1000.0;
+	uint64_t got = 0;
+
+	while ((got & want) != want && now_us() < end)
+		got |= wait_mask(fd, 200);
+	return got;
+}
+
+/* readers PFDEV VF VFDEV: two readers of one VF each see every bit. */
+static int cmd_readers(int argc, char **argv)
+{
+	int pf = open_dev(argv[0], 0);
+	unsigned int vf = strtoul(argv[1], NULL, 0), i;
+	int a = open_dev(argv[2], 0), b = open_dev(argv[2], O_NONBLOCK);
+	struct pollfd p = { .fd = b, .events = POLLIN };
+	uint64_t m, got_a, got_b, all = ~0ull;
+	double t0;
+
+	(void)argc;
+	check(poll(&p, 1, 0) == 0, "readers: nothing to read before an invalidation");
+	t0 = now_us();
+	check(pf_invalidate(pf, vf, 0x5, 0) == 0, "readers: host invalidates 0x5");
+	m = wait_mask(a, 5000);
+	printf("# invalidate to wake-up: %.0f us\n", now_us() - t0);
+	check(m == 0x5, "readers: first reader gets 0x5 (got 0x%llx)", (unsigned long long)m);
+	m = wait_mask(b, 5000);
+	check(m == 0x5, "readers: second reader gets 0x5 too (got 0x%llx)",
+	      (unsigned long long)m);
+	check(read(b, &m, 8) < 0 && errno == EAGAIN,
+	      "readers: mask cleared by read, O_NONBLOCK gives EAGAIN");
+
+	/* A burst of 64 invalidations, one bit each: coalesced, none lost. */
+	for (i = 0; i < 64; i++)
+		pf_invalidate(pf, vf, 1ull << i, 0);
+	got_a = collect(a, all, 10000);
+	got_b = collect(b, all, 10000);
+	check(got_a == all, "readers: burst of 64 invalidations, reader 1 sees all bits (0x%llx)",
+	      (unsigned long long)got_a);
+	check(got_b == all, "readers: burst of 64 invalidations, reader 2 sees all bits (0x%llx)",
+	      (unsigned long long)got_b);
+
+	/* All-VF invalidation reaches this VF as well. */
+	check(pf_invalidate(pf, 0, 0x100, VFCB_INVALIDATE_ALL_VFS) == 0 &&
+	      collect(a, 0x100, 5000) == 0x100, "readers: all-VF invalidation arrives");
+	close(a);
+	close(b);
+	close(pf);
+	return failures ? 1 : 0;
+}
+
+/* pending VFDEV MASK: the file's first read returns exactly MASK. */
+static int cmd_expect_mask(int argc, char **argv)
+{
+	int fd = open_dev(argv[0], 0);
+	uint64_t want = strtoull(argv[1], NULL, 0);
+	uint64_t got = collect(fd, want, argc > 2 ? atoi(argv[2]) : 5000);
+
+	check(got == want, "invalidation mask 0x%llx delivered (got 0x%llx)",
+	      (unsigned long long)want, (unsigned long long)got);
+	close(fd);
+	return failures ? 1 : 0;
+}
+
+/* ----------------------------------------------------- unbind ---- */
+
+/*
+ * blocked VFDEV BDF: callers blocked in read(), poll() and a muted-PF
+ * ioctl are woken when the VF is unbound, with an error, in bounded time.
+ */
+static int cmd_blocked(int argc, char **argv)
+{
+	const char *dev = argv[0], *bdf = argv[1];
+	char path[256];
+	pid_t kids[2];
+	int i, st, fd;
+	double t0;
+
+	(void)argc;
+	for (i = 0; i < 2; i++) {
+		kids[i] = fork();
+		if (kids[i] == 0) {
+			uint64_t m;
+			struct pollfd p;
+			int r;
+
+			fd = open_dev(dev, 0);
+			if (i == 0) {
+				r = read(fd, &m, sizeof(m));
+				_exit(r < 0 && (errno == ENODEV || errno == EIO) ? 0 : 1);
+			}
+			p = (struct pollfd){ .fd = fd, .events = POLLIN };
+			r = poll(&p, 1, 20000);
+			_exit(r == 1 && (p.revents & (POLLERR | POLLHUP)) ? 0 : 1);
+		}
+	}
+	usleep(300 * 1000);	/* let both block */
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver/unbind", bdf);
+	fd = open(path, O_WRONLY);
+	t0 = now_us();
+	check(fd >= 0 && write(fd, bdf, strlen(bdf)) == (ssize_t)strlen(bdf),
+	      "blocked: unbind %s while callers wait", bdf);
+	if (fd >= 0)
+		close(fd);
+	printf("# unbind took %.0f ms\n", (now_us() - t0) / 1000);
+	waitpid(kids[0], &st, 0);
+	check(WIFEXITED(st) && WEXITSTATUS(st) == 0, "blocked: read() woken with ENODEV");
+	waitpid(kids[1], &st, 0);
+	check(WIFEXITED(st) && WEXITSTATUS(st) == 0, "blocked: poll() woken with POLLHUP/POLLERR");
+	return failures ? 1 : 0;
+}
+
+/* timeout VFDEV MAX_MS: a request to a muted PF ends in ETIMEDOUT in time. */
+static int cmd_timeout(int argc, char **argv)
+{
+	int fd = open_dev(argv[0], 0);
+	double max_ms = atof(argv[1]), t0, ms;
+	uint8_t buf[16];
+	uint32_t len = sizeof(buf);
+	int r;
+
+	(void)argc;
+	t0 = now_us();
+	r = vf_read(fd, 1, buf, &len);
+	ms = (now_us() - t0) / 1000;
+	expect_err(r, ETIMEDOUT, "timeout: READ while the PF does not answer");
+	check(ms <= max_ms, "timeout: returned after %.0f ms (bound %.0f ms)", ms, max_ms);
+	close(fd);
+	return failures ? 1 : 0;
+}
+
+static const struct {
+	const char *name;
+	int nargs;
+	int (*fn)(int argc, char **argv);
+	const char *usage;
+} cmds[] = {
+	{ "pf-ioctl", 2, cmd_pf_ioctl, "PFDEV NUM_VFS" },
+	{ "vf-ioctl", 1, cmd_vf_ioctl, "VFDEV" },
+	{ "stress", 3, cmd_stress, "PFDEV ITERS VFDEV..." },
+	{ "readers", 3, cmd_readers, "PFDEV VF VFDEV" },
+	{ "expect-mask", 2, cmd_expect_mask, "VFDEV MASK [TIMEOUT_MS]" },
+	{ "blocked", 2, cmd_blocked, "VFDEV BDF" },
+	{ "timeout", 2, cmd_timeout, "VFDEV MAX_MS" },
+};
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	for (i = 0; argc > 1 && i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (!strcmp(argv[1], cmds[i].name) && argc - 2 >= cmds[i].nargs)
+			return cmds[i].fn(argc - 2, argv + 2);
+	fprintf(stderr, "usage: vfcb_itest COMMAND ARGS\n");
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		fprintf(stderr, "  %s %s\n", cmds[i].name, cmds[i].usage);
+	return 2;
+}
