@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vfcb_vf: the character device of a VF, /dev/vfcb-vf-<PCI address>.
+ *
+ * ioctls (uapi/linux/vfcb.h, vfio's argsz/flags convention): GET_INFO,
+ * READ, WRITE, PING.  read() returns the file's accumulated invalidation
+ * mask as one __u64 and clears it; poll() says POLLIN while it is not zero.
+ * Every open file has its own mask, so every reader sees every bit.
+ *
+ * Once the VF is unbound every operation fails with -ENODEV (poll reports
+ * EPOLLHUP | EPOLLERR); the struct vfcb_vf stays allocated until the last
+ * file is closed.
+ */
+#include <linux/fs.h>
+#include <linux/poll.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "vfcb_vf_priv.h"
+
+static int vfcb_vf_open(struct inode *inode, struct file *file)
+{
+	/* misc_open() set private_data and holds misc_mtx: vf is alive. */
+	struct vfcb_vf *vf = container_of(file->private_data, struct vfcb_vf,
+					  misc);
+	struct vfcb_vf_file *f;
+
+	f = kzalloc(sizeof(*f), GFP_KERNEL);
+	if (!f)
+		return -ENOMEM;
+	f->vf = vf;
+
+	spin_lock(&vf->lock);
+	if (vf->state == VFCB_VFD_REMOVED) {
+		spin_unlock(&vf->lock);
+		kfree(f);
+		return -ENODEV;
+	}
+	/* Bits raised while nobody listened go to the first to come. */
+	f->mask = vf->unconsumed;
+	vf->unconsumed = 0;
+	list_add_tail(&f->node, &vf->files);
+	spin_unlock(&vf->lock);
+
+	vfcb_vf_ref(vf);
+	file->private_data = f;
+	return stream_open(inode, file);
+}
+
+static int vfcb_vf_release_file(struct inode *inode, struct file *file)
+{
+	struct vfcb_vf_file *f = file->private_data;
+	struct vfcb_vf *vf = f->vf;
+
+	spin_lock(&vf->lock);
+	list_del(&f->node);
+	spin_unlock(&vf->lock);
+	kfree(f);
+	vfcb_vf_put(vf);
+	return 0;
+}
+
+/* Take the file's mask; -ENODEV once the VF is unbound. */
+static int vfcb_vf_take_mask(struct vfcb_vf_file *f, u64 *mask)
+{
+	struct vfcb_vf *vf = f->vf;
+	int err = 0;
+
+	spin_lock(&vf->lock);
+	if (vf->state == VFCB_VFD_REMOVED) {
+		err = -ENODEV;
+	} else {
+		*mask = f->mask;
+		f->mask = 0;
+	}
+	spin_unlock(&vf->lock);
+	return err;
+}
+
+static bool vfcb_vf_readable(struct vfcb_vf_file *f)
+{
+	return READ_ONCE(f->mask) ||
+	       READ_ONCE(f->vf->state) == VFCB_VFD_REMOVED;
+}
+
+static ssize_t vfcb_vf_read(struct file *file, char __user *buf,
+			    size_t count, loff_t *ppos)
+{
+	struct vfcb_vf_file *f = file->private_data;
+	struct vfcb_vf *vf = f->vf;
+	u64 mask = 0;
+	int err;
+
+	if (count < sizeof(mask))
+		return -EINVAL;
+
+	for (;;) {
+		err = vfcb_vf_take_mask(f, &mask);
+		if (err)
+			return err;
+		if (mask)
+			break;
+		if (file->f_flags & O_NONBLOCK)
+			return -EAGAIN;
+		if (wait_event_interruptible(vf->inv_wq, vfcb_vf_readable(f)))
+			return -ERESTARTSYS;
+	}
+
+	if (copy_to_user(buf, &mask, sizeof(mask))) {
+		/* Not delivered: give the bits back. */
+		spin_lock(&vf->lock);
+		f->mask |= mask;
+		spin_unlock(&vf->lock);
+		return -EFAULT;
+	}
+	return sizeof(mask);
+}
+
+static __poll_t vfcb_vf_poll(struct file *file, poll_table *wait)
+{
+	struct vfcb_vf_file *f = file->private_data;
+	struct vfcb_vf *vf = f->vf;
+	__poll_t ev = 0;
+
+	poll_wait(file, &vf->inv_wq, wait);
+	spin_lock(&vf->lock);
+	if (vf->state == VFCB_VFD_REMOVED)
+		ev = EPOLLHUP | EPOLLERR;
+	else if (f->mask)
+		ev = EPOLLIN | EPOLLRDNORM;
+	spin_unlock(&vf->lock);
+	return ev;
+}
+
+/*
+ * Copy in a vfio-style argument: argsz at least @minsz (the first version
+ * of the struct), no flags.  Reads @minsz bytes into @karg.
+ */
+static int vfcb_vf_get_arg(void *karg, const void __user *uarg, size_t minsz)
+{
+	const struct {
+		__u32 argsz;
+		__u32 flags;
+	} *hdr = karg;
+
+	if (copy_from_user(karg, uarg, minsz))
+		return -EFAULT;
+	if (hdr->argsz < minsz || hdr->flags)
+		return -EINVAL;
+	return 0;
+}
+
+/* In-kernel -EINTR becomes a restartable syscall. */
+static long vfcb_vf_ret(int err)
+{
+	return err == -EINTR ? -ERESTARTSYS : err;
+}
+
+static long vfcb_vf_ioctl_info(struct vfcb_vf *vf, void __user *uarg)
+{
+	struct vfcb_vf_info info;
+	u32 argsz;
+	int err;
+
+	err = vfcb_vf_get_arg(&info, uarg, sizeof(info));
+	if (err)
+		return err;
+	argsz = info.argsz;
+	err = vfcb_vf_info(vf, &info);
+	if (err)
+		return err;
+	info.argsz = argsz;
+	if (copy_to_user(uarg, &info, sizeof(info)))
+		return -EFAULT;
+	return 0;
+}
+
+static long vfcb_vf_ioctl_read(struct vfcb_vf *vf, void __user *uarg)
+{
+	struct vfcb_vf_block *blk;
+	u32 out = 0;
+	long err;
+
+	blk = kmalloc(sizeof(*blk), GFP_KERNEL);
+	if (!blk)
+		return -ENOMEM;
+	err = vfcb_vf_get_arg(blk, uarg, sizeof(*blk));
+	if (err)
+		goto out;
+	if (blk->len == 0) {
+		err = -EINVAL;
+		goto out;
+	}
+	if (blk->len > VFCB_MAX_BLOCK_SIZE) {
+		err = -EMSGSIZE;
+		goto out;
+	}
+
+	err = vfcb_vf_do_read(vf, blk->block_id, blk->data, blk->len, &out);
+	if (err == -ERANGE) {
+		/* Tell the caller the size needed. */
+		blk->len = out;
+		if (copy_to_user(uarg, blk, offsetofend(struct vfcb_vf_block, len)))
+			err = -EFAULT;
+		goto out;
+	}
+	if (err)
+		goto out;
+	blk->len = out;
+	if (copy_to_user(uarg, blk, offsetof(struct vfcb_vf_block, data) + out))
+		err = -EFAULT;
+out:
+	kfree(blk);
+	return vfcb_vf_ret(err);
+}
+
+static long vfcb_vf_ioctl_write(struct vfcb_vf *vf, void __user *uarg)
+{
+	struct vfcb_vf_block *blk;
+	long err;
+
+	blk = kmalloc(sizeof(*blk), GFP_KERNEL);
+	if (!blk)
+		return -ENOMEM;
+	err = vfcb_vf_get_arg(blk, uarg, sizeof(*blk));
+	if (err)
+		goto out;
+	if (blk->len > VFCB_MAX_BLOCK_SIZE) {
+		err = -EMSGSIZE;
+		goto out;
+	}
+	err = vfcb_vf_do_write(vf, blk->block_id, blk->data, blk->len);
+out:
+	kfree(blk);
+	return vfcb_vf_ret(err);
+}
+
+static long vfcb_vf_ioctl_ping(struct vfcb_vf *vf, void __user *uarg)
+{
+	struct vfcb_vf_ping ping;
+	int err;
+
+	err = vfcb_vf_get_arg(&ping, uarg, sizeof(ping));
+	if (err)
+		return err;
+	return vfcb_vf_ret(vfcb_vf_ping(vf));
+}
+
+static long vfcb_vf_ioctl(struct file *file, unsigned int cmd,
+			  unsigned long arg)
+{
+	struct vfcb_vf_file *f = file->private_data;
+	struct vfcb_vf *vf = f->vf;
+	void __user *uarg = (void __user *)arg;
+
+	if (READ_ONCE(vf->state) == VFCB_VFD_REMOVED)
+		return -ENODEV;
+
+	switch (cmd) {
+	case VFCB_VF_GET_INFO:
+		return vfcb_vf_ioctl_info(vf, uarg);
+	case VFCB_VF_READ:
+		return vfcb_vf_ioctl_read(vf, uarg);
+	case VFCB_VF_WRITE:
+		return vfcb_vf_ioctl_write(vf, uarg);
+	case VFCB_VF_PING:
+		return vfcb_vf_ioctl_ping(vf, uarg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations vfcb_vf_fops = {
+	.owner = THIS_MODULE,
+	.open = vfcb_vf_open,
+	.release = vfcb_vf_release_file,
+	.read = vfcb_vf_read,
+	.poll = vfcb_vf_poll,
+	.unlocked_ioctl = vfcb_vf_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+};
+
+int vfcb_vf_cdev_add(struct vfcb_vf *vf)
+{
+	int err;
+
+	vf->misc.minor = MISC_DYNAMIC_MINOR;
+	vf->misc.name = vf->devname;
+	vf->misc.fops = &vfcb_vf_fops;
+	vf->misc.parent = &vf->pdev->dev;
+	vf->misc.mode = 0600;
+	err = misc_register(&vf->misc);
+	if (err)
+		return err;
+	vf->misc_registered = true;
+	return 0;
+}
+
+void vfcb_vf_cdev_del(struct vfcb_vf *vf)
+{
+	/* Waits for opens in progress (misc_mtx); none start afterwards. */
+	if (vf->misc_registered)
+		misc_deregister(&vf->misc);
+	vf->misc_registered = false;
+}
