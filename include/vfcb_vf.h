@@ -55,8 +55,7 @@ struct vfcb_vf;
  *	the last call.  Runs in process context from a workqueue and may
  *	sleep, e.g. to re-read the blocks with vfcb_vf_read_block().  Calls
  *	for one VF are serialized across all its listeners.  Must not
- *	unregister a listener of the same VF.
- * @node: private to vfcb_vf
+ *	register or unregister a listener of the same VF.
  *
  * Embed it in your own structure and use container_of() in the callback.
  */
@@ -83,7 +82,7 @@ struct vfcb_vf *vfcb_vf_get(struct pci_dev *pdev);
  * The handle may outlive the VF's binding; every call on it then fails
  * with -ENODEV.  Unregister your listeners before putting it.
  *
- * Context: any context.
+ * Context: process context.
  */
 void vfcb_vf_put(struct vfcb_vf *vf);
 
@@ -167,7 +166,7 @@ void vfcb_vf_unregister_listener(struct vfcb_vf *vf,
  *	version and block size limit the PF gave in the last handshake (0
  *	before the first one)
  *
- * Context: any context but hard interrupt.
+ * Context: process context; does not sleep.
  * Return: 0, or -ENODEV if the VF was unbound (@info is filled anyway).
  */
 int vfcb_vf_info(struct vfcb_vf *vf, struct vfcb_vf_info *info);

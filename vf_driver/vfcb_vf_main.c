@@ -27,6 +27,12 @@
  * Interrupts: all three MSI-X vectors get the same threaded handler and the
  * mailbox cause is programmed on vector mbx_vector (1): QEMU raises it on
  * vector 0 (its off-by-one), silicon on vector 1.
+ *
+ * Binding: igbvf claims 8086:10ca too.  To give a VF to vfcb_vf:
+ *   echo vfcb_vf > /sys/bus/pci/devices/<addr>/driver_override
+ *   echo <addr> > /sys/bus/pci/devices/<addr>/driver/unbind   (if bound)
+ *   echo <addr> > /sys/bus/pci/drivers_probe
+ * or keep igbvf from loading ("blacklist igbvf" in modprobe.d).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -850,9 +856,15 @@ static int vfcb_vf_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	list_add_tail(&vf->node, &vfcb_vf_devices);
 	mutex_unlock(&vfcb_vf_devices_lock);
 
+	/*
+	 * Start clean: a VF reset makes the PF drop what a previous driver
+	 * instance left in flight (and keep the invalidations it had not
+	 * acked), then handshake from the poll.
+	 */
 	spin_lock(&vf->lock);
+	vfcb_vf_hw_reset(&vf->hw);
 	vf->hello_not_before = jiffies;
-	vfcb_vf_schedule(vf, 0);
+	vfcb_vf_schedule(vf, VFCB_VF_POLL_MIN_MS);
 	spin_unlock(&vf->lock);
 	return 0;
 
