@@ -176,6 +176,19 @@ int fail(const char *what, int err, const char *hint_fmt, ...)
 	return EXIT_FAIL;
 }
 
+int fail_msg(const char *what, const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fprintf(stderr, "vfcbctl: %s: ", what);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return EXIT_FAIL;
+}
+
 void print_ids(FILE *f, uint64_t mask)
 {
 	bool any = false;

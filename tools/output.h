@@ -46,6 +46,10 @@ void js_set_output(FILE *f);	/* default stdout; for the unit tests */
 int fail(const char *what, int err, const char *hint_fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* As fail() for a failure that has no errno: "vfcbctl: WHAT: MESSAGE". */
+int fail_msg(const char *what, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 /* Human text: the IDs set in @mask, "0 2 63", or "none". */
 void print_ids(FILE *f, uint64_t mask);
 

@@ -696,8 +696,8 @@ static int watch_loop(int fd, uint32_t count, int64_t deadline)
 		if (r < 0)
 			return fail("poll", errno, NULL);
 		if (!r)		/* deadline */
-			return count ? fail("watch", ETIMEDOUT, "%u of %u events came",
-					    seen, count) : EXIT_OK;
+			return count ? fail_msg("watch", "timed out after %u of %u events",
+						seen, count) : EXIT_OK;
 		n = read(fd, ev, sizeof(ev));
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
@@ -790,8 +790,8 @@ int cmd_cfg_read(struct ctx *c)
 		hexdump(stdout, cfg.offset, buf, n);
 	}
 	if ((uint32_t)n < cfg.len)
-		return fail("VFCB_PF_CFG_READ", EACCES, "only %d of %u bytes were read; "
-			    "the driver refuses the rest", n, cfg.len);
+		return fail_msg("cfg read", "only %d of %u bytes were read; the "
+				"driver refuses the rest", n, cfg.len);
 	return EXIT_OK;
 }
 
@@ -827,7 +827,7 @@ int cmd_cfg_write(struct ctx *c)
 		js_obj_end();
 	}
 	if ((uint32_t)n < cfg.len)
-		return fail("VFCB_PF_CFG_WRITE", EACCES, "only %d of %u bytes were written; "
-			    "the driver refuses the rest", n, cfg.len);
+		return fail_msg("cfg write", "only %d of %u bytes were written; "
+				"the driver refuses the rest", n, cfg.len);
 	return EXIT_OK;
 }

@@ -323,7 +323,7 @@ int cmd_wait(struct ctx *c)
 	err = wait_mask(fd, tmo ? (int)timeout : -1, &mask);
 	close(fd);
 	if (err == ETIMEDOUT)
-		return fail("wait", err, "no invalidation within %u ms", timeout);
+		return fail_msg("wait", "no invalidation within %u ms", timeout);
 	if (err)
 		return vf_fail("read", err);
 	print_mask(mask);

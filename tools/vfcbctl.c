@@ -419,9 +419,12 @@ static int resolve(struct ctx *c)
 		dev_list_free(&cands);
 		return EXIT_USAGE;
 	case -ENOENT:
-		return fail(kind, ENODEV, "no vfcb %s device found: is %s loaded?",
-			    kind, c->cmd->kind == DEV_PF ?
-			    "vfcb_pf loaded and SR-IOV enabled" : "vfcb_vf");
+		return fail_msg(c->cmd->obj, "no %s device (%s/vfcb-%s-*): is %s?",
+				kind, dir ? dir : DEV_DIR_DEFAULT,
+				dev_kind_name(c->cmd->kind),
+				c->cmd->kind == DEV_PF ?
+				"vfcb_pf loaded and SR-IOV enabled" :
+				"vfcb_vf loaded");
 	case -EXDEV:
 		return usage_err(c, "'%s' is a %s device; this command needs a %s device",
 				 c->dev, c->cmd->kind == DEV_PF ? "VF" : "PF", kind);
@@ -433,6 +436,18 @@ static int resolve(struct ctx *c)
 	}
 }
 
+/* Whether PCI address @dev names a device of the other kind. */
+static bool other_kind_exists(const struct ctx *c)
+{
+	const char *dir = getenv("VFCB_DEV_DIR");
+	char path[DEV_PATH_MAX];
+
+	return c->dev && !strchr(c->dev, '/') && strncmp(c->dev, "vfcb-", 5) &&
+	       !dev_path(c->cmd->kind == DEV_PF ? DEV_VF : DEV_PF,
+			 dir ? dir : DEV_DIR_DEFAULT, c->dev, path, sizeof(path)) &&
+	       !access(path, F_OK);
+}
+
 int ctx_open(struct ctx *c, int oflags, int *fd)
 {
 	int rc = resolve(c);
@@ -442,6 +457,10 @@ int ctx_open(struct ctx *c, int oflags, int *fd)
 	*fd = open(c->path, oflags | O_CLOEXEC);
 	if (*fd >= 0)
 		return EXIT_OK;
+	if (errno == ENOENT && other_kind_exists(c))
+		return usage_err(c, "%s is a %s device; this command needs a %s device",
+				 c->dev, c->cmd->kind == DEV_PF ? "VF" : "PF",
+				 c->cmd->kind == DEV_PF ? "PF" : "VF");
 	if (errno == ENOENT)
 		return fail(c->path, errno, "no such device: is %s loaded?",
 			    c->cmd->kind == DEV_PF ? "vfcb_pf" : "vfcb_vf");
