@@ -274,17 +274,18 @@ static void print_mask(uint64_t mask)
 	putchar('\n');
 }
 
-/* Wait for readability, then read the mask; EAGAIN races loop again. */
+/*
+ * Wait for readability, then read the mask.  Another reader of the same
+ * file may take the mask first (EAGAIN): then wait again, for what is
+ * left of @timeout_ms (-1: forever).
+ */
 static int wait_mask(int fd, int timeout_ms, uint64_t *mask)
 {
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	struct timespec t;
-	int64_t deadline = 0, left = timeout_ms;
+	int64_t deadline = now_ns() / 1000000 + timeout_ms, left = timeout_ms;
 	ssize_t n;
 	int r;
 
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	deadline = (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000 + timeout_ms;
 	for (;;) {
 		r = poll(&pfd, 1, timeout_ms < 0 ? -1 : (int)left);
 		if (r < 0 && errno != EINTR)
@@ -300,8 +301,7 @@ static int wait_mask(int fd, int timeout_ms, uint64_t *mask)
 			if (errno != EAGAIN && errno != EINTR)
 				return errno;
 		}
-		clock_gettime(CLOCK_MONOTONIC, &t);
-		left = deadline - ((int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000);
+		left = deadline - (int64_t)(now_ns() / 1000000);
 		if (timeout_ms >= 0 && left <= 0)
 			return ETIMEDOUT;
 	}
