@@ -137,6 +137,7 @@ struct vfcb_pf_stats {
  * @serial_base: random; VF n is told serial_base + n
  * @vfs: per-VF state, preallocated for every possible VF
  * @misc: the character device
+ * @misc_registered: @misc is registered (probe/remove only)
  * @ev_lock: protects @files (the list and each file's queue), @ntf_*
  * @files: open files (struct vfcb_pf_file)
  * @ev_wq: readers of the character device wait here

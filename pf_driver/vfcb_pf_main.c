@@ -28,6 +28,7 @@
 #include <linux/module.h>
 #include <linux/pci.h>
 #include <linux/random.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 
 #include "vfcb_pf_core.h"
@@ -82,7 +83,7 @@ void vfcb_pf_emit_event(struct vfcb_pf *pf, u32 type, unsigned int vf,
 
 	spin_lock_irqsave(&pf->ev_lock, flags);
 	vfcb_pf_cdev_queue_event(pf, &ev);
-	if (pf->ntf_chain.head) {
+	if (rcu_access_pointer(pf->ntf_chain.head)) {
 		if (pf->ntf_count < VFCB_PF_EVQ_LEN) {
 			pf->ntf_ring[(pf->ntf_head + pf->ntf_count) %
 				     VFCB_PF_EVQ_LEN] = ev;
@@ -269,6 +270,8 @@ static void vfcb_pf_vf_reset(struct vfcb_pf_vf *vf, bool new_msg)
 	spin_unlock(&vf->lock);
 
 	vf->stats.vf_resets++;
+	/* A VF resetting itself in a loop is flooding too. */
+	vfcb_pf_flood_account(vf, false);
 	if (released)
 		vf->stats.lock_releases++;
 	vf->kick_tries = 0;
@@ -327,39 +330,52 @@ static unsigned long vfcb_pf_service_vfs(struct vfcb_pf *pf, bool from_hw)
 
 		if (mbv & (VFCB_HW_MBVFICR_VFREQ(i) | VFCB_HW_MBVFICR_VFACK(i)))
 			vf->kick_tries = 0;	/* the VF is alive: try again */
-		if (more) {
-			if (vf->kick_tries < VFCB_PF_RETRY_MAX) {
-				vf->kick_tries++;
-				vf->stats.kick_retries++;
-				delay = msecs_to_jiffies(VFCB_PF_RETRY_MS) ?: 1;
-			} else if (vf->kick_tries == VFCB_PF_RETRY_MAX) {
-				/* Its next mailbox event brings it back. */
-				vf->kick_tries++;
-				vf->stats.kick_giveups++;
-			}
-		} else {
-			vf->kick_tries = 0;
-		}
-		if (unread && vf->throttled) {
+		if (unread) {
+			/*
+			 * Only a throttled VF's message stays unread; posting
+			 * waits for it, and the end of the throttle for that.
+			 */
 			unsigned long left = time_after(vf->throttle_until, now) ?
 					     vf->throttle_until - now + 1 : 1;
 
 			if (!delay || left < delay)
 				delay = left;
+		} else if (!more) {
+			vf->kick_tries = 0;
+		} else if (vf->kick_tries < VFCB_PF_RETRY_MAX) {
+			vf->kick_tries++;
+			vf->stats.kick_retries++;
+			delay = msecs_to_jiffies(VFCB_PF_RETRY_MS) ?: 1;
+		} else if (vf->kick_tries == VFCB_PF_RETRY_MAX) {
+			/* The VF holds its lock: its next event brings it back. */
+			vf->kick_tries++;
+			vf->stats.kick_giveups++;
 		}
 	}
 	return delay;
 }
 
+/*
+ * A service pass.  From the interrupt (@from_hw): also take the VF resets
+ * and the cause register, and unmask the vector when done.
+ */
 static void vfcb_pf_service(struct vfcb_pf *pf, bool from_hw)
 {
 	unsigned long delay;
 
 	mutex_lock(&pf->svc_lock);
+	if (from_hw) {
+		pf->stats.irqs++;
+		vfcb_pf_hw_read_icr(&pf->hw);
+	} else {
+		pf->stats.retry_runs++;
+	}
 	pf->stats.service_passes++;
 	delay = pf->num_active ? vfcb_pf_service_vfs(pf, from_hw) : 0;
 	if (delay)
 		mod_delayed_work(system_wq, &pf->retry_work, delay);
+	if (from_hw)
+		vfcb_pf_hw_irq_enable(&pf->hw, pf->vector);
 	mutex_unlock(&pf->svc_lock);
 	wake_up(&pf->idle_wq);
 }
@@ -369,24 +385,13 @@ static void vfcb_pf_retry_work(struct work_struct *work)
 	struct vfcb_pf *pf = container_of(to_delayed_work(work),
 					  struct vfcb_pf, retry_work);
 
-	mutex_lock(&pf->svc_lock);
-	pf->stats.retry_runs++;
-	mutex_unlock(&pf->svc_lock);
-	/* VFLRE is left to the interrupt, which always follows it. */
+	/* VFLRE is left to the interrupt, which always comes with it. */
 	vfcb_pf_service(pf, false);
 }
 
 static irqreturn_t vfcb_pf_irq_thread(int irq, void *data)
 {
-	struct vfcb_pf *pf = data;
-
-	mutex_lock(&pf->svc_lock);
-	pf->stats.irqs++;
-	vfcb_pf_hw_read_icr(&pf->hw);
-	mutex_unlock(&pf->svc_lock);
-
-	vfcb_pf_service(pf, true);
-	vfcb_pf_hw_irq_enable(&pf->hw, pf->vector);
+	vfcb_pf_service(data, true);
 	return IRQ_HANDLED;
 }
 
