@@ -35,8 +35,10 @@ struct vfcb_vf;
  *   disabled).  Requests in flight at that moment also end with -ENODEV.
  *   vfcb_vf keeps watching and handshakes again if the PF comes back.
  * * ``-EAGAIN``: the PF is resetting or restarting and the handshake has not
- *   completed (within ``timeout_ms``); requests in flight when the PF
- *   announced or underwent a reset end with -EAGAIN.  Retry later.
+ *   completed (within ``timeout_ms``).  A request in flight when the PF
+ *   announced or underwent a reset is sent once more after the new
+ *   handshake (block reads and writes are idempotent); -EAGAIN if that
+ *   fails too.  Retry later.
  * * ``-ETIMEDOUT``: the PF did not answer within ``timeout_ms``; the request
  *   was abandoned and a late answer is discarded.
  * * ``-EINTR``: a signal interrupted the wait; the request was abandoned.

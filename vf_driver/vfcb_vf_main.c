@@ -316,10 +316,16 @@ static void vfcb_vf_events(struct vfcb_vf *vf, unsigned int ev, u64 mask)
 	}
 
 	if (ev & VFCB_VF_EV_COMPLETE) {
-		if (vf->hello_active)
+		if (vf->hello_active) {
 			vfcb_vf_hello_done(vf);
-		else
+		} else if (vf->inflight &&
+			   vf->inflight->req.status == VFCB_ST_NOT_READY) {
+			/* The PF forgot our handshake (it restarted). */
+			dev_info(dev, "PF lost the handshake, handshake again\n");
+			vfcb_vf_pf_lost(vf, VFCB_VFD_WAIT_PF, -EAGAIN, 0);
+		} else {
 			vfcb_vf_end_inflight(vf, 0);
+		}
 	}
 }
 
@@ -392,7 +398,7 @@ static void vfcb_vf_retry_work(struct work_struct *work)
 
 	spin_lock(&vf->lock);
 	if (vf->state != VFCB_VFD_REMOVED) {
-		vf->stats.retries++;
+		vf->stats.reposts++;
 		vfcb_vf_service(vf);
 	}
 	spin_unlock(&vf->lock);
@@ -460,18 +466,22 @@ static int vfcb_vf_wait_ready(struct vfcb_vf *vf)
  * Run one request: wait for the handshake if pending, take the mailbox in
  * turn (req_mutex), submit, wait for the answer at most timeout_ms.  On
  * timeout or signal the request is aborted in the engine, so a late answer
- * is dropped by its tag.
+ * is dropped by its tag.  A request ended by a PF reset (-EAGAIN) is sent
+ * once more after the new handshake: reads and writes of a block are
+ * idempotent, and the PF is likely back within timeout_ms.
  */
 static int vfcb_vf_request(struct vfcb_vf *vf, struct vfcb_vf_wait *w)
 {
 	u32 id = vf->hw.trace_id;
 	ktime_t t0 = ktime_get();
+	bool retry = false, retried = false;
 	unsigned long tmo;
 	long left;
 	int err;
 
 	trace_vfcb_vf_req_start(id, w->req.opcode, w->req.block_id, w->req.len);
 
+again:
 	err = vfcb_vf_wait_ready(vf);
 	if (err)
 		goto out;
@@ -520,9 +530,17 @@ static int vfcb_vf_request(struct vfcb_vf *vf, struct vfcb_vf_wait *w)
 		vf->stats.failed++;
 		err = vfcb_status_to_errno(w->req.status);
 	}
+	retry = err == -EAGAIN && w->err == -EAGAIN && !retried;
+	if (retry)
+		vf->stats.retries++;
 	spin_unlock(&vf->lock);
 unlock:
 	mutex_unlock(&vf->req_mutex);
+	if (retry) {
+		retried = true;
+		retry = false;
+		goto again;
+	}
 out:
 	trace_vfcb_vf_req_done(id, w->req.opcode, w->req.block_id, err,
 			       w->req.out_len,
@@ -748,7 +766,8 @@ static int vfcb_vf_stats_show(struct seq_file *m, void *unused)
 		   st.requests, st.completed, st.failed);
 	seq_printf(m, "timeouts: %llu\ninterrupted: %llu\nlost: %llu\n",
 		   st.timeouts, st.interrupted, st.lost);
-	seq_printf(m, "retries: %llu\n", st.retries);
+	seq_printf(m, "retries: %llu\nreposts: %llu\n", st.retries,
+		   st.reposts);
 	seq_printf(m, "invalidations: %llu\ninvalidated_bits: %llu\n",
 		   st.invalidations, st.inv_bits);
 	seq_printf(m, "irqs: %llu\nhandshakes: %llu\nhello_failures: %llu\n",

@@ -41,7 +41,8 @@ struct vfcb_vf_stats {
 	u64 timeouts;		/* no answer within timeout_ms */
 	u64 interrupted;	/* waiter interrupted by a signal */
 	u64 lost;		/* ended by a PF reset / VF removal */
-	u64 retries;		/* delayed re-posts (mailbox was busy) */
+	u64 retries;		/* requests sent again after a PF reset */
+	u64 reposts;		/* delayed re-posts (mailbox was busy) */
 	u64 invalidations;	/* INVALIDATE notifications received */
 	u64 inv_bits;		/* block bits in them, counted one by one */
 	u64 irqs;		/* interrupt thread runs */
