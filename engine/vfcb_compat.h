@@ -9,6 +9,7 @@
 #ifdef __KERNEL__
 #include <linux/bits.h>
 #include <linux/errno.h>
+#include <linux/kernel.h>	/* min(), DIV_ROUND_UP() */
 #include <linux/string.h>
 #include <linux/types.h>
 #else
