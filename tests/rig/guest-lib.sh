@@ -174,7 +174,7 @@ dmesg_has() { dmesg | grep -Eq "$1"; }
 run_l2() {
 	[ -n "${L2_KERNEL:-}" ] || { echo "run_l2: not a nested L1 image" >&2; return 2; }
 	_h=/host
-	if ! mountpoint -q "$_h"; then
+	if ! grep -q " $_h 9p " /proc/mounts; then
 		load_mod virtio_pci && load_mod 9pnet_virtio && load_mod 9p || return 2
 		mkdir -p "$_h"
 		# cache=loose: the share is read-only and static during a run,
@@ -193,8 +193,10 @@ run_l2() {
 	stty -F /dev/ttyS2 raw -echo 2>/dev/null
 	stty -F /dev/ttyS3 raw -echo 2>/dev/null
 	diag "L2: qemu $L2_QEMU_ARGS$_dev (timeout ${L2_TIMEOUT}s)"
+	# /usr/bin/timeout by path: busybox would run its own applet, which
+	# returns QEMU's status (0 after SIGTERM) instead of 124.
 	# shellcheck disable=SC2086
-	chroot "$_h" timeout -k 5 "$L2_TIMEOUT" qemu-system-x86_64 $L2_QEMU_ARGS $_dev \
+	chroot "$_h" /usr/bin/timeout -k 5 "$L2_TIMEOUT" qemu-system-x86_64 $L2_QEMU_ARGS $_dev \
 		-kernel "$L2_KERNEL" -initrd "$L2_INITRD" -append "$L2_APPEND" \
 		-serial /dev/ttyS2 -serial /dev/ttyS3 \
 		< /dev/null > /tmp/l2-qemu.log 2>&1
