@@ -96,11 +96,11 @@ fuzz: $(FUZZ_DIR)/fuzz_pf $(FUZZ_DIR)/fuzz_vf
 # Replays the committed corpus: every input that ever found new coverage.
 fuzz-replay: $(FUZZ_DIR)/fuzz_pf $(FUZZ_DIR)/fuzz_vf
 	@mkdir -p $(RESULTS)
-	@{ n=0; rc=0; for t in pf vf; do n=$$((n+1)); \
+	@( n=0; rc=0; for t in pf vf; do n=$$((n+1)); \
 	    if $(FUZZ_DIR)/fuzz_$$t -runs=0 tests/fuzz/corpus/$$t > $(FUZZ_DIR)/replay_$$t.log 2>&1; \
 	    then echo "ok $$n - fuzz corpus replay: $$t ($$(ls tests/fuzz/corpus/$$t | wc -l) inputs)"; \
 	    else echo "not ok $$n - fuzz corpus replay: $$t"; sed 's/^/#   /' $(FUZZ_DIR)/replay_$$t.log | tail -20; rc=1; fi; \
-	  done; echo "1..$$n"; exit $$rc; } > $(RESULTS)/fuzz-replay.tap; rc=$$?; \
+	  done; echo "1..$$n"; exit $$rc ) > $(RESULTS)/fuzz-replay.tap; rc=$$?; \
 	  cat $(RESULTS)/fuzz-replay.tap; exit $$rc
 
 # ------------------------------------------------------------ coverage ---
