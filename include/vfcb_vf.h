@@ -137,8 +137,9 @@ int vfcb_vf_ping(struct vfcb_vf *vf);
  *	vfcb_vf_unregister_listener() returns
  *
  * Invalidations raised while no listener was registered and no file of the
- * VF's character device was open are delivered to the first listener(s) to
- * register (or file to open), shortly after registration.
+ * VF's character device collected them (read or polled) are delivered to
+ * the first listener(s) to register (or file to read or poll), shortly
+ * after registration.
  *
  * Context: process context; may sleep (waits for a callback in flight).
  * Return: 0, -EINVAL if @l->invalidate is NULL, -ENODEV if the VF was

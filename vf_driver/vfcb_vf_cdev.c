@@ -5,7 +5,11 @@
  * ioctls (uapi/linux/vfcb.h, vfio's argsz/flags convention): GET_INFO,
  * READ, WRITE, PING.  read() returns the file's accumulated invalidation
  * mask as one __u64 and clears it; poll() says POLLIN while it is not zero.
- * Every open file has its own mask, so every reader sees every bit.
+ * Every open file has its own mask, so every reader sees every bit.  A file
+ * starts collecting invalidations at its first read() or poll(); the first
+ * to do so (or the first in-kernel listener) also gets the bits raised while
+ * nobody collected them, and bits a last collector closes without reading
+ * are kept for the next one.
  *
  * Once the VF is unbound every operation fails with -ENODEV (poll reports
  * EPOLLHUP | EPOLLERR); the struct vfcb_vf stays allocated until the last
@@ -29,19 +33,12 @@ static int vfcb_vf_open(struct inode *inode, struct file *file)
 	if (!f)
 		return -ENOMEM;
 	f->vf = vf;
+	INIT_LIST_HEAD(&f->node);
 
-	spin_lock(&vf->lock);
-	if (vf->state == VFCB_VFD_REMOVED) {
-		spin_unlock(&vf->lock);
+	if (READ_ONCE(vf->state) == VFCB_VFD_REMOVED) {
 		kfree(f);
 		return -ENODEV;
 	}
-	/* Bits raised while nobody listened go to the first to come. */
-	f->mask = vf->unconsumed;
-	vf->unconsumed = 0;
-	list_add_tail(&f->node, &vf->files);
-	spin_unlock(&vf->lock);
-
 	vfcb_vf_ref(vf);
 	file->private_data = f;
 	return stream_open(inode, file);
@@ -53,11 +50,30 @@ static int vfcb_vf_release_file(struct inode *inode, struct file *file)
 	struct vfcb_vf *vf = f->vf;
 
 	spin_lock(&vf->lock);
-	list_del(&f->node);
+	if (f->subscribed) {
+		list_del(&f->node);
+		/* The last collector leaves: keep what it did not read. */
+		if (list_empty(&vf->files) && !vf->nr_listeners)
+			vf->unconsumed |= f->mask;
+	}
 	spin_unlock(&vf->lock);
 	kfree(f);
 	vfcb_vf_put(vf);
 	return 0;
+}
+
+/* Start collecting invalidations (vf->lock held). */
+static void vfcb_vf_subscribe(struct vfcb_vf_file *f)
+{
+	struct vfcb_vf *vf = f->vf;
+
+	if (f->subscribed || vf->state == VFCB_VFD_REMOVED)
+		return;
+	f->subscribed = true;
+	list_add_tail(&f->node, &vf->files);
+	/* Bits raised while nobody collected them go to the first to come. */
+	f->mask |= vf->unconsumed;
+	vf->unconsumed = 0;
 }
 
 /* Take the file's mask; -ENODEV once the VF is unbound. */
@@ -70,6 +86,7 @@ static int vfcb_vf_take_mask(struct vfcb_vf_file *f, u64 *mask)
 	if (vf->state == VFCB_VFD_REMOVED) {
 		err = -ENODEV;
 	} else {
+		vfcb_vf_subscribe(f);
 		*mask = f->mask;
 		f->mask = 0;
 	}
@@ -124,6 +141,7 @@ static __poll_t vfcb_vf_poll(struct file *file, poll_table *wait)
 
 	poll_wait(file, &vf->inv_wq, wait);
 	spin_lock(&vf->lock);
+	vfcb_vf_subscribe(f);
 	if (vf->state == VFCB_VFD_REMOVED)
 		ev = EPOLLHUP | EPOLLERR;
 	else if (f->mask)

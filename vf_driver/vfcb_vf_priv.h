@@ -61,10 +61,15 @@ struct vfcb_vf_wait {
 	int err;		/* under vf->lock: set when ended without answer */
 };
 
-/* One open file of the character device. */
+/*
+ * One open file of the character device.  It receives invalidations once
+ * it has called read() or poll() (subscribed): a file opened only for
+ * ioctls must not take the bits nobody has consumed yet.
+ */
 struct vfcb_vf_file {
 	struct vfcb_vf *vf;
-	struct list_head node;	/* in vf->files, under vf->lock */
+	struct list_head node;	/* in vf->files once subscribed, vf->lock */
+	bool subscribed;	/* under vf->lock */
 	u64 mask;		/* accumulated invalidations, under vf->lock */
 };
 
