@@ -1,0 +1,78 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# vfcb's integration runs in the QEMU rig:
+#   scripts/integration.sh [--host KVER]... [--nested KVER] [--baseline]
+#       [--selftest] [--only NAME]
+# With no option: host topology on every set-up kernel, nested on 6.12,
+# the in-tree igb/igbvf baseline and the rig's own selftest.
+# Results go to build/results/*.tap (scripts/summary.sh counts them).
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/scripts/lib.sh"
+cd "$top" || exit 2
+load_kernels
+
+hosts=() nested= baseline=0 selftest=0 any=0
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--host) hosts+=("$2"); any=1; shift 2 ;;
+	--nested) nested=$2; any=1; shift 2 ;;
+	--baseline) baseline=1; any=1; shift ;;
+	--selftest) selftest=1; any=1; shift ;;
+	*) die "unknown option $1" ;;
+	esac
+done
+if [ $any = 0 ]; then
+	hosts=("$KVER_6_12" "$KVER_6_1")
+	nested=$KVER_6_12
+	baseline=1
+	selftest=1
+fi
+
+# Userspace for the guests: static, the images have no libc.
+build_tools() {
+	make -s -C tools >/dev/null || die "vfcbctl does not build"
+	mkdir -p build/itest
+	gcc -std=gnu11 -O2 -Wall -Wextra -Werror -static -pthread -Iuapi \
+		tests/integration/vfcb_itest.c -o build/itest/vfcb_itest ||
+		die "vfcb_itest does not build"
+}
+
+# files_for KVER: the --file arguments giving a guest vfcb's modules and tools.
+files_for() {
+	local ko=build/kvers/$1/ko
+	echo --file "$ko/vfcb_pf.ko" --file "$ko/vfcb_vf.ko" --file "$ko/hostile_vf.ko" \
+	     --file tools/vfcbctl --file build/itest/vfcb_itest \
+	     --file tests/integration/itest-lib.sh
+}
+
+rc=0
+build_tools
+for k in ${hosts[@]+"${hosts[@]}"} $nested; do
+	scripts/build-modules.sh "$k" >/dev/null || die "modules do not build for $k"
+done
+
+for k in ${hosts[@]+"${hosts[@]}"}; do
+	# shellcheck disable=SC2046
+	scripts/rig.sh host --kver "$k" --test tests/integration/host.sh \
+		$(files_for "$k") --timeout 300 || rc=1
+done
+if [ $baseline = 1 ]; then
+	scripts/rig.sh host --kver "$KVER_6_12" --test tests/rig/baseline-host.sh || rc=1
+fi
+if [ $selftest = 1 ]; then
+	tests/rig/selftest.sh --kver "$KVER_6_12" || rc=1
+fi
+if [ -n "$nested" ]; then
+	# shellcheck disable=SC2046
+	scripts/rig.sh nested --kver "$nested" \
+		--l1-test tests/integration/nested-l1.sh \
+		--l2-test tests/integration/nested-l2.sh \
+		$(files_for "$nested") \
+		--l2-file "build/kvers/$nested/ko/vfcb_vf.ko" --l2-file tools/vfcbctl \
+		--l2-file build/itest/vfcb_itest --l2-file tests/integration/itest-lib.sh ||
+		rc=1
+fi
+exit $rc

@@ -1,0 +1,52 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Helpers shared by vfcb's integration tests (busybox sh, in the guests).
+# Source after /vfcb/guest-lib.sh.
+
+CTL=/vfcb/vfcbctl
+ITEST=/vfcb/vfcb_itest
+
+# run_c CMD [ARG]...: run a C check program and relay its
+# "ok - ..." / "not ok - ..." lines into this script's TAP stream.
+run_c() {
+	_o=/tmp/run_c.$$
+	"$@" > "$_o" 2>&1
+	_rc=$?
+	while IFS= read -r _l; do
+		case "$_l" in
+		"ok - "*) ok "${_l#ok - }" ;;
+		"not ok - "*) not_ok "${_l#not ok - }" ;;
+		*) diag "$_l" ;;
+		esac
+	done < "$_o"
+	[ $_rc -le 1 ] || not_ok "$(basename "$1") $2: exited with status $_rc"
+	rm -f "$_o"
+}
+
+# fails_with ERRNO-TEXT DESC CMD...: CMD must fail and say ERRNO-TEXT.
+fails_with() {
+	_want=$1; _d=$2; shift 2
+	if _out=$("$@" 2>&1); then
+		not_ok "$_d"; diag "succeeded: $_out"
+	elif echo "$_out" | grep -q "$_want"; then
+		ok "$_d"
+	else
+		not_ok "$_d"; diag "wanted '$_want', got: $_out"
+	fi
+}
+
+# pf_stat PF VF NAME: one counter from the PF's per-VF debugfs stats.
+pf_stat() {
+	awk -v k="$3" '$1 == k { print $2 }' \
+		"/sys/kernel/debug/vfcb_pf/$1/vf$2/stats" 2>/dev/null
+}
+
+# vf_ready VFDEV: the VF device exists and its handshake is done.
+vf_ready() { $CTL vf info "$1" 2>/dev/null | grep -q 'ready'; }
+
+# kernel_log_clean: no WARNING/BUG so far (the runner checks too; this
+# pins a failure to the step that caused it).
+kernel_log_clean() { ! dmesg | grep -Eq 'WARNING:|BUG:|Oops|Call Trace'; }
+
+# mkblob FILE LEN: LEN random bytes.
+mkblob() { head -c "$2" /dev/urandom > "$1"; }
