@@ -1,0 +1,92 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Integration test, nested topology, L1 (the SR-IOV host): vfcb_pf owns the
+# PF, VF0 goes through vfio-pci to an L2 guest running vfcb_vf
+# (nested-l2.sh), VF1 runs vfcb_vf here.  With NESTED_REBOOT (default on)
+# a first L2 is killed after its handshake and a second one must find the
+# host consistent.  Lines "# demo: ..." are the narration `make demo` shows.
+
+. /vfcb/guest-lib.sh
+. /vfcb/itest-lib.sh
+
+say() { diag "demo: $*"; }
+
+pf=$(find_pf)
+check "vfcb_pf loads" insmod /vfcb/vfcb_pf.ko
+vfs=$(create_vfs "$pf" 2)
+is "$(echo $vfs | wc -w)" 2 "2 VFs created"
+VF0=$(echo $vfs | cut -d' ' -f1)
+VF1=$(echo $vfs | cut -d' ' -f2)
+say "host: vfcb_pf drives PF $pf; VF0 $VF0 goes to the L2 guest, VF1 $VF1 stays here"
+
+g=$(iommu_group_of "$VF0")
+is "$(ls "/sys/kernel/iommu_groups/$g/devices" 2>/dev/null)" "$VF0" "VF0 is alone in its IOMMU group"
+check "vfio-pci loads" load_mod vfio_pci
+check "vfio_iommu_type1 loads" load_mod vfio_iommu_type1
+check "VF0 bound to vfio-pci" bind_driver "$VF0" vfio-pci
+check "vfcb_vf loads (for VF1 in the host)" insmod /vfcb/vfcb_vf.ko
+wait_for 20 vf_ready "/dev/vfcb-vf-$VF1"
+check "VF1 handshake in the host" vf_ready "/dev/vfcb-vf-$VF1"
+
+$CTL block set "$pf" 0 7 --string "hello from the host"
+$CTL block set "$pf" 0 8 --hex 00 --vf-writable
+say "host: vfcbctl block set $pf 0 7 --string 'hello from the host'"
+$CTL invalidate "$pf" 0 0x80
+say "host: vfcbctl invalidate $pf 0 0x80   (VF0 has no driver yet: kept pending)"
+is "$($CTL vf show "$pf" 0 | awk '$1 == "state" { print $2 }')" down "VF0 is down before L2 starts"
+
+# wait_state VF STATE SECONDS
+wait_state() {
+	wait_for "$3" sh -c "$CTL vf show $pf $1 | grep -q 'state *$2'"
+}
+
+if [ "${NESTED_REBOOT:-1}" = 1 ]; then
+	# A first guest: handshakes, then dies without any goodbye.
+	# Its consoles go to files, not to the runner's L2 channels, which
+	# belong to the guest whose results count.
+	L2_SAVE=$L2_APPEND
+	L2_APPEND="$L2_APPEND vfcb_phase=victim"
+	L2_SERIALS="-serial file:/tmp/victim-console.log -serial file:/tmp/victim-tap.log"
+	run_l2 "$VF0" > /tmp/victim.out 2>&1 &
+	l2pid=$!
+	L2_APPEND=$L2_SAVE
+	unset L2_SERIALS
+	wait_state 0 ready 600
+	check "first L2 guest: VF0 handshake seen by the host" wait_state 0 ready 1
+	wait_for 300 sh -c "$CTL block get $pf 0 8 --raw | grep -q victim"
+	check "first L2 guest wrote block 8" sh -c "$CTL block get $pf 0 8 --raw | grep -q victim"
+	say "host: first guest is up; killing its QEMU (no shutdown)"
+	killall -9 qemu-system-x86_64
+	wait $l2pid
+	wait_for 20 sh -c "$CTL vf show $pf 0 | grep -q 'state *down'"
+	is "$($CTL vf show "$pf" 0 | awk '$1 == "state" { print $2 }')" down \
+		"killed guest: host saw VF0 reset (FLR from vfio), state down"
+	is "$($CTL block get "$pf" 0 7 --raw)" "hello from the host" "killed guest: blocks kept"
+	$CTL invalidate "$pf" 0 0x80
+	check "VF1 unaffected by VF0's guest dying" $CTL ping "/dev/vfcb-vf-$VF1" --count 5
+fi
+
+# The real guest.  While it runs: tell the host's narration what VF0 does,
+# and invalidate once more as soon as the guest's driver is up.
+( $CTL watch "$pf" --count 3 --timeout 900000 2>&1 | while IFS= read -r l; do
+	say "host: vfcbctl watch: $l"; done ) &
+wpid=$!
+( wait_state 0 ready 900 && $CTL invalidate "$pf" 0 0x4 &&
+	say "host: VF0 is up in the guest; vfcbctl invalidate $pf 0 0x4" ) &
+ipid=$!
+say "host: starting the L2 guest with VF0 passed through vfio-pci"
+run_l2 "$VF0"
+is "$?" 0 "L2 guest ran and powered off"
+kill $wpid $ipid 2>/dev/null
+
+is "$($CTL block get "$pf" 0 8 --raw)" "hello from the guest" \
+	"host reads what the L2 guest wrote to block 8"
+say "host: vfcbctl block get $pf 0 8  ->  '$($CTL block get "$pf" 0 8 --raw)'"
+check "VF1 still served" $CTL ping "/dev/vfcb-vf-$VF1" --count 5
+check "VF0 unbinds from vfio-pci" unbind "$VF0"
+check "sriov_numvfs=0 with vfcb_vf bound to VF1" sh -c "echo 0 > /sys/bus/pci/devices/$pf/sriov_numvfs"
+check "rmmod vfcb_vf" rmmod vfcb_vf
+check "rmmod vfcb_pf" rmmod vfcb_pf
+check "no WARNING/BUG in L1" kernel_log_clean
+done_testing
