@@ -27,9 +27,13 @@ typedef uint64_t u64;
 #ifndef BIT
 #define BIT(n)		(1u << (n))
 #endif
-#define BIT_ULL(n)	(1ull << (n))
-#define DIV_ROUND_UP(n, d)	(((n) + (d) - 1) / (d))
-#define min(a, b)	((a) < (b) ? (a) : (b))
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* The engine only needs these on u32: functions, not macros. */
+static inline u32 vfcb_div_round_up(u32 n, u32 d) { return (n + d - 1) / d; }
+static inline u32 vfcb_min_u32(u32 a, u32 b) { return a < b ? a : b; }
+#define DIV_ROUND_UP(n, d)	vfcb_div_round_up(n, d)
+#define min_t(type, a, b)	vfcb_min_u32(a, b)
 #endif /* __KERNEL__ */
 
 #endif /* _VFCB_COMPAT_H */

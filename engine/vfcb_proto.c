@@ -50,7 +50,7 @@ int vfcb_status_to_errno(u8 status)
 {
 	unsigned int i;
 
-	for (i = 0; i < sizeof(vfcb_status_map) / sizeof(vfcb_status_map[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(vfcb_status_map); i++)
 		if (vfcb_status_map[i].status == status)
 			return -vfcb_status_map[i].err;
 	return -EIO;	/* a status this side does not know */
@@ -60,7 +60,7 @@ u8 vfcb_errno_to_status(int err)
 {
 	unsigned int i;
 
-	for (i = 0; i < sizeof(vfcb_status_map) / sizeof(vfcb_status_map[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(vfcb_status_map); i++)
 		if (vfcb_status_map[i].err == -err)
 			return vfcb_status_map[i].status;
 	return VFCB_ST_BAD_REQUEST;
@@ -77,7 +77,7 @@ static unsigned int frag_data_dw(unsigned int frag, unsigned int nhead)
 /* Data bytes fragment @frag carries of a @len byte transfer. */
 static u32 frag_bytes(u32 len, u32 done, unsigned int frag, unsigned int nhead)
 {
-	return min(len - done, (u32)frag_data_dw(frag, nhead) * 4);
+	return min_t(u32, len - done, frag_data_dw(frag, nhead) * 4);
 }
 
 static unsigned int xfer_msgs(u32 len, unsigned int nhead)
@@ -427,7 +427,7 @@ void vfcb_pfep_complete(struct vfcb_pf_ep *ep, const struct vfcb_pf_req *req,
 	if (req->opcode == VFCB_OP_READ &&
 	    (status == VFCB_ST_OK || status == VFCB_ST_BUF_TOO_SMALL)) {
 		x->nhead = 1;
-		x->head[0] = min(len, (u32)VFCB_MAX_BLOCK_SIZE);
+		x->head[0] = min_t(u32, len, VFCB_MAX_BLOCK_SIZE);
 		if (status == VFCB_ST_OK) {
 			x->len = x->head[0];
 			memcpy(x->data, data, x->len);

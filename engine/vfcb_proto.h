@@ -200,11 +200,11 @@ struct vfcb_pf_ep {
 };
 
 void vfcb_pfep_init(struct vfcb_pf_ep *ep, const struct vfcb_transport *tr,
-		     u8 vf_index, u32 serial);
+		    u8 vf_index, u32 serial);
 
 /* The VF posted a message (doorbell seen): read, validate, answer. */
 enum vfcb_pf_rx_result vfcb_pfep_rx(struct vfcb_pf_ep *ep,
-				     struct vfcb_pf_req *req);
+				    struct vfcb_pf_req *req);
 
 /*
  * Answer the request @req returned by vfcb_pfep_rx().  For a successful READ,
@@ -212,7 +212,7 @@ enum vfcb_pf_rx_result vfcb_pfep_rx(struct vfcb_pf_ep *ep,
  * needed.  Other answers carry no data.
  */
 void vfcb_pfep_complete(struct vfcb_pf_ep *ep, const struct vfcb_pf_req *req,
-		      u8 status, const void *data, u32 len);
+			u8 status, const void *data, u32 len);
 
 /* The VF acked our last message. */
 void vfcb_pfep_tx_acked(struct vfcb_pf_ep *ep);
@@ -307,7 +307,7 @@ struct vfcb_vf_ep {
 };
 
 void vfcb_vfep_init(struct vfcb_vf_ep *ep, const struct vfcb_transport *tr,
-		     u32 versions);
+		    u32 versions);
 
 /*
  * Start @req.  Returns 0 (posted or waiting for the mailbox), -EBUSY if a

@@ -432,7 +432,7 @@ static unsigned int frame_write(u32 (*f)[16], unsigned int *ndw, u8 tag,
 
 	while (k == 0 || done < len) {
 		unsigned int head = k ? 0 : 2, cap = k ? 15 : 13;
-		u32 n = min(len - done, cap * 4);
+		u32 n = min_t(u32, len - done, cap * 4);
 
 		memset(f[k], 0, sizeof(f[k]));
 		if (!k) {

@@ -34,6 +34,7 @@ struct vfcb_pf_info {
 	__u32 max_block_size;	/* VFCB_MAX_BLOCK_SIZE */
 	__u32 proto_versions;	/* bitmap of wire versions spoken */
 };
+
 #define VFCB_PF_GET_INFO	_IO(VFCB_IOCTL_TYPE, VFCB_PF_BASE + 0)
 
 /* VF protocol state as seen by the PF. */
@@ -58,6 +59,7 @@ struct vfcb_pf_vf_info {
 	__u32 max_blocks;	/* out: block quota of the VF */
 	__u64 pending_mask;	/* out: invalidations not yet delivered */
 };
+
 #define VFCB_PF_VF_INFO		_IO(VFCB_IOCTL_TYPE, VFCB_PF_BASE + 1)
 
 /* Block flags. */
@@ -81,6 +83,7 @@ struct vfcb_pf_block {
 	__u32 len;		/* bytes of data, 0..VFCB_MAX_BLOCK_SIZE */
 	__u8  data[VFCB_MAX_BLOCK_SIZE];
 };
+
 #define VFCB_PF_SET_BLOCK	_IO(VFCB_IOCTL_TYPE, VFCB_PF_BASE + 2)
 #define VFCB_PF_GET_BLOCK	_IO(VFCB_IOCTL_TYPE, VFCB_PF_BASE + 3)
 #define VFCB_PF_DEL_BLOCK	_IO(VFCB_IOCTL_TYPE, VFCB_PF_BASE + 4)
@@ -98,6 +101,7 @@ struct vfcb_pf_block_list {
 	__u32 count;
 	__u64 ids;		/* user pointer to __u32[count] */
 };
+
 #define VFCB_PF_LIST_BLOCKS	_IO(VFCB_IOCTL_TYPE, VFCB_PF_BASE + 5)
 
 /* Policy flags. */
@@ -115,6 +119,7 @@ struct vfcb_pf_policy {
 	__u32 vf;
 	__u32 max_blocks;
 };
+
 #define VFCB_PF_SET_POLICY	_IO(VFCB_IOCTL_TYPE, VFCB_PF_BASE + 6)
 #define VFCB_MAX_BLOCKS_PER_VF	1024
 #define VFCB_DEFAULT_MAX_BLOCKS	64
@@ -134,6 +139,7 @@ struct vfcb_pf_invalidate {
 	__u32 pad;		/* must be 0 */
 	__u64 mask;		/* bit n invalidates block ID n; not 0 */
 };
+
 #define VFCB_PF_INVALIDATE	_IO(VFCB_IOCTL_TYPE, VFCB_PF_BASE + 7)
 
 /**
@@ -152,6 +158,7 @@ struct vfcb_pf_cfg {
 	__u32 pad;		/* must be 0 */
 	__u64 buf;		/* user pointer */
 };
+
 #define VFCB_PF_CFG_READ	_IO(VFCB_IOCTL_TYPE, VFCB_PF_BASE + 8)
 #define VFCB_PF_CFG_WRITE	_IO(VFCB_IOCTL_TYPE, VFCB_PF_BASE + 9)
 #define VFCB_CFG_MAX_LEN	4096
@@ -191,6 +198,7 @@ struct vfcb_vf_info {
 	__u32 max_block_size;
 	__u32 pad;
 };
+
 #define VFCB_VF_GET_INFO	_IO(VFCB_IOCTL_TYPE, VFCB_VF_BASE + 0)
 
 /**
@@ -207,6 +215,7 @@ struct vfcb_vf_block {
 	__u32 len;
 	__u8  data[VFCB_MAX_BLOCK_SIZE];
 };
+
 #define VFCB_VF_READ		_IO(VFCB_IOCTL_TYPE, VFCB_VF_BASE + 1)
 #define VFCB_VF_WRITE		_IO(VFCB_IOCTL_TYPE, VFCB_VF_BASE + 2)
 
@@ -218,6 +227,7 @@ struct vfcb_vf_ping {
 	__u32 argsz;
 	__u32 flags;		/* none defined, must be 0 */
 };
+
 #define VFCB_VF_PING		_IO(VFCB_IOCTL_TYPE, VFCB_VF_BASE + 3)
 
 /*
