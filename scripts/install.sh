@@ -1,0 +1,248 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install or uninstall vfcb.  "make install" builds first and runs
+# "scripts/install.sh install"; "make uninstall" runs the reverse.
+#
+#   scripts/install.sh install      copy the built files, run depmod
+#   scripts/install.sh uninstall    remove exactly what install installed
+#
+# What goes where ($DESTDIR is prepended to every path):
+#
+#   pf_driver/vfcb_pf.ko, vf_driver/vfcb_vf.ko
+#                        /lib/modules/$KVER/$MODDIR/      (then depmod)
+#   tools/vfcbctl        $PREFIX/sbin/vfcbctl
+#   uapi/linux/vfcb.h, uapi/linux/vfcb_wire.h
+#                        $PREFIX/include/linux/
+#   udev/90-vfcb.rules   $UDEVRULESDIR/90-vfcb.rules
+#   modprobe.d/vfcb.conf $MODPROBEDIR/vfcb.conf
+#   the list of all of the above
+#                        $PREFIX/share/vfcb/install-manifest
+#
+# Environment (make passes its command-line variables through):
+#   DESTDIR        staging root, default none (install into the system)
+#   PREFIX         default /usr/local
+#   KVER           kernel the modules are for; default: the one they were
+#                  built for (their vermagic).  A KVER that differs from
+#                  the vermagic is refused.
+#   MODDIR         default extra/vfcb (dkms installs to updates/dkms,
+#                  which depmod prefers: use one or the other)
+#   UDEVRULESDIR   default /etc/udev/rules.d
+#   MODPROBEDIR    default /etc/modprobe.d
+#
+# The manifest makes uninstall exact: it removes the files and the
+# directories install created, the depmod indexes if install created them
+# from nothing (a fresh DESTDIR), and otherwise runs depmod again.  The
+# udev rule and the modprobe.d file are configuration: if they were edited
+# since install, uninstall keeps them, and install never overwrites a copy
+# that differs from vfcb's (it says so instead).  Installing over a
+# previous installation uninstalls that one first.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+prog=vfcb-install
+
+DESTDIR=${DESTDIR:-}
+DESTDIR=${DESTDIR%/}
+PREFIX=${PREFIX:-/usr/local}
+PREFIX=${PREFIX%/}
+MODDIR=${MODDIR:-extra/vfcb}
+UDEVRULESDIR=${UDEVRULESDIR:-/etc/udev/rules.d}
+MODPROBEDIR=${MODPROBEDIR:-/etc/modprobe.d}
+MANIFEST_REL=$PREFIX/share/vfcb/install-manifest
+MANIFEST=$DESTDIR$MANIFEST_REL
+
+say() { printf '%s: %s\n' "$prog" "$*"; }
+warn() { printf '%s: warning: %s\n' "$prog" "$*" >&2; }
+die() { printf '%s: error: %s\n' "$prog" "$*" >&2; exit 1; }
+
+usage() {
+	echo "usage: scripts/install.sh install|uninstall" >&2
+	echo "       (DESTDIR, PREFIX, KVER, MODDIR, UDEVRULESDIR, MODPROBEDIR from the environment)" >&2
+	exit 2
+}
+
+sum() { sha256sum "$1" | cut -d' ' -f1; }
+
+# Manifest lines, paths relative to DESTDIR:
+#   kver KVER          kernel whose module tree was used
+#   d PATH             directory install created
+#   f SUM PATH         file installed
+#   c SUM PATH         configuration file installed
+#   g PATH             depmod index that did not exist before
+# Built in $entries, written at the end.
+entries=()
+
+# mkdir -p, recording every directory it creates.
+mkdir_rec() {
+	local rel=$1 path="" comp
+	local IFS=/
+	for comp in $rel; do
+		[ -n "$comp" ] || continue
+		path=$path/$comp
+		if [ ! -d "$DESTDIR$path" ]; then
+			mkdir "$DESTDIR$path"
+			entries+=("d $path")
+		fi
+	done
+}
+
+# install_file SRC DEST_REL MODE [config]
+install_file() {
+	local src=$1 rel=$2 mode=$3 kind=${4:-f} dst
+	dst=$DESTDIR$rel
+	mkdir_rec "$(dirname "$rel")"
+	if [ "$kind" = c ] && [ -e "$dst" ]; then
+		if cmp -s "$src" "$dst"; then
+			# Identical: adopt it, so uninstall may remove it.
+			entries+=("c $(sum "$dst") $rel")
+		else
+			warn "$rel exists and differs from vfcb's $(basename "$src"): kept, not overwritten"
+		fi
+		return
+	fi
+	install -m "$mode" "$src" "$dst"
+	entries+=("$kind $(sum "$dst") $rel")
+	say "installed $rel"
+}
+
+# Kernel release a module was built for.
+vermagic() {
+	modinfo -F vermagic "$1" 2>/dev/null | awk '{ print $1; exit }'
+}
+
+run_depmod() {
+	local kver=$1
+	if ! command -v depmod > /dev/null; then
+		warn "depmod not found: run 'depmod $kver' yourself"
+		return 1
+	fi
+	if [ -n "$DESTDIR" ]; then
+		# A fresh staging tree has no modules.order/builtin: not an error.
+		depmod -b "$DESTDIR" "$kver" 2>&1 |
+			{ grep -v 'WARNING: could not open modules\.' >&2 || true; }
+		return "${PIPESTATUS[0]}"
+	else
+		depmod "$kver"
+	fi
+}
+
+reload_udev() {
+	[ -z "$DESTDIR" ] || return 0
+	command -v udevadm > /dev/null || return 0
+	[ -S /run/udev/control ] || return 0
+	udevadm control --reload || true
+	# Apply the rule to nodes that exist already.
+	udevadm trigger --subsystem-match=misc --sysname-match='vfcb-*' || true
+}
+
+do_install() {
+	local pf=$top/pf_driver/vfcb_pf.ko vf=$top/vf_driver/vfcb_vf.ko
+	local ctl=$top/tools/vfcbctl kver vpf vvf moddir before after f
+
+	for f in "$pf" "$vf" "$ctl" "$top/uapi/linux/vfcb.h" \
+		 "$top/uapi/linux/vfcb_wire.h" "$top/udev/90-vfcb.rules" \
+		 "$top/modprobe.d/vfcb.conf"; do
+		[ -e "$f" ] || die "${f#"$top"/} missing: run 'make' first (or 'make install')"
+	done
+	command -v modinfo > /dev/null || die "modinfo (kmod) is needed"
+	vpf=$(vermagic "$pf")
+	vvf=$(vermagic "$vf")
+	[ -n "$vpf" ] && [ -n "$vvf" ] || die "cannot read the modules' vermagic"
+	[ "$vpf" = "$vvf" ] ||
+		die "vfcb_pf.ko is built for $vpf but vfcb_vf.ko for $vvf: 'make clean all'"
+	kver=${KVER:-$vpf}
+	[ "$kver" = "$vpf" ] ||
+		die "the modules are built for $vpf, not KVER=$kver: 'make clean all KVER=$kver'"
+	if [ -z "$DESTDIR" ] && [ "$(id -u)" != 0 ]; then
+		die "installing into the system needs root (or set DESTDIR)"
+	fi
+	[ -z "$DESTDIR" ] || mkdir -p "$DESTDIR"
+
+	if [ -f "$MANIFEST" ]; then
+		say "a previous installation is recorded in $MANIFEST_REL: removing it first"
+		do_uninstall
+	fi
+	if [ -z "$DESTDIR" ] && command -v dkms > /dev/null &&
+	   dkms status vfcb 2>/dev/null | grep -q installed; then
+		warn "vfcb is also installed through dkms (updates/dkms wins over $MODDIR)"
+	fi
+
+	entries=("kver $kver")
+	moddir=/lib/modules/$kver
+	# The depmod indexes that exist now are not ours.
+	before=$(cd "$DESTDIR$moddir" 2>/dev/null && ls -1d modules.* 2>/dev/null || true)
+
+	install_file "$pf" "$moddir/$MODDIR/vfcb_pf.ko" 0644
+	install_file "$vf" "$moddir/$MODDIR/vfcb_vf.ko" 0644
+	install_file "$ctl" "$PREFIX/sbin/vfcbctl" 0755
+	install_file "$top/uapi/linux/vfcb.h" "$PREFIX/include/linux/vfcb.h" 0644
+	install_file "$top/uapi/linux/vfcb_wire.h" \
+		     "$PREFIX/include/linux/vfcb_wire.h" 0644
+	install_file "$top/udev/90-vfcb.rules" "$UDEVRULESDIR/90-vfcb.rules" 0644 c
+	install_file "$top/modprobe.d/vfcb.conf" "$MODPROBEDIR/vfcb.conf" 0644 c
+
+	if run_depmod "$kver"; then
+		say "depmod $kver done"
+		after=$(cd "$DESTDIR$moddir" && ls -1d modules.* 2>/dev/null || true)
+		for f in $after; do
+			grep -qxF "$f" <<< "$before" || entries+=("g $moddir/$f")
+		done
+	fi
+	reload_udev
+
+	mkdir_rec "$(dirname "$MANIFEST_REL")"
+	entries+=("f - $MANIFEST_REL")
+	printf '%s\n' "${entries[@]}" > "$MANIFEST"
+	say "manifest: $MANIFEST_REL ('make uninstall' reverses this)"
+}
+
+do_uninstall() {
+	local kind a b kver="" depmod_again=1 dirs=() i
+
+	[ -f "$MANIFEST" ] ||
+		die "nothing to uninstall: no $MANIFEST (same DESTDIR and PREFIX as install?)"
+	if [ -z "$DESTDIR" ] && [ "$(id -u)" != 0 ]; then
+		die "uninstalling from the system needs root"
+	fi
+
+	while read -r kind a b; do
+		case $kind in
+		kver)	kver=$a ;;
+		d)	dirs+=("$a") ;;
+		f)	[ "$b" = "$MANIFEST_REL" ] && continue
+			rm -f "$DESTDIR$b" && say "removed $b" ;;
+		c)	if [ ! -e "$DESTDIR$b" ]; then
+				:
+			elif [ "$(sum "$DESTDIR$b")" = "$a" ]; then
+				rm -f "$DESTDIR$b" && say "removed $b"
+			else
+				warn "$b was edited since install: kept"
+			fi ;;
+		g)	depmod_again=0
+			rm -f "$DESTDIR$a" ;;
+		*)	warn "manifest: ignored line '$kind $a $b'" ;;
+		esac
+	done < "$MANIFEST"
+	rm -f "$MANIFEST"
+
+	if [ -n "$kver" ] && [ "$depmod_again" = 1 ]; then
+		run_depmod "$kver" && say "depmod $kver done" || true
+	elif [ -n "$kver" ]; then
+		say "removed the depmod indexes install created"
+	fi
+	reload_udev
+
+	# Deepest first; a directory something else uses now stays.
+	for ((i = ${#dirs[@]} - 1; i >= 0; i--)); do
+		rmdir "$DESTDIR${dirs[i]}" 2>/dev/null || true
+	done
+	say "uninstalled"
+}
+
+[ $# = 1 ] || usage
+case $1 in
+install)	do_install ;;
+uninstall)	do_uninstall ;;
+*)		usage ;;
+esac
