@@ -6,6 +6,10 @@
 #
 #   scripts/install.sh install      copy the built files, run depmod
 #   scripts/install.sh uninstall    remove exactly what install installed
+#   scripts/install.sh dkms-source DIR
+#                                   copy the DKMS source tree (dkms.conf,
+#                                   Kbuild and the module sources) to DIR,
+#                                   e.g. /usr/src/vfcb-<PACKAGE_VERSION>
 #
 # What goes where ($DESTDIR is prepended to every path):
 #
@@ -57,7 +61,7 @@ warn() { printf '%s: warning: %s\n' "$prog" "$*" >&2; }
 die() { printf '%s: error: %s\n' "$prog" "$*" >&2; exit 1; }
 
 usage() {
-	echo "usage: scripts/install.sh install|uninstall" >&2
+	echo "usage: scripts/install.sh install|uninstall|dkms-source DIR" >&2
 	echo "       (DESTDIR, PREFIX, KVER, MODDIR, UDEVRULESDIR, MODPROBEDIR from the environment)" >&2
 	exit 2
 }
@@ -127,6 +131,12 @@ run_depmod() {
 	fi
 }
 
+# The depmod indexes in a module tree, one name a line.
+depmod_files() {
+	[ -d "$1" ] || return 0
+	(cd "$1" && find . -maxdepth 1 -type f -name 'modules.*' | sed 's|^\./||' | sort)
+}
+
 reload_udev() {
 	[ -z "$DESTDIR" ] || return 0
 	command -v udevadm > /dev/null || return 0
@@ -138,7 +148,7 @@ reload_udev() {
 
 do_install() {
 	local pf=$top/pf_driver/vfcb_pf.ko vf=$top/vf_driver/vfcb_vf.ko
-	local ctl=$top/tools/vfcbctl kver vpf vvf moddir before after f
+	local ctl=$top/tools/vfcbctl kver vpf vvf moddir before f
 
 	for f in "$pf" "$vf" "$ctl" "$top/uapi/linux/vfcb.h" \
 		 "$top/uapi/linux/vfcb_wire.h" "$top/udev/90-vfcb.rules" \
@@ -148,7 +158,9 @@ do_install() {
 	command -v modinfo > /dev/null || die "modinfo (kmod) is needed"
 	vpf=$(vermagic "$pf")
 	vvf=$(vermagic "$vf")
-	[ -n "$vpf" ] && [ -n "$vvf" ] || die "cannot read the modules' vermagic"
+	if [ -z "$vpf" ] || [ -z "$vvf" ]; then
+		die "cannot read the modules' vermagic"
+	fi
 	[ "$vpf" = "$vvf" ] ||
 		die "vfcb_pf.ko is built for $vpf but vfcb_vf.ko for $vvf: 'make clean all'"
 	kver=${KVER:-$vpf}
@@ -171,7 +183,7 @@ do_install() {
 	entries=("kver $kver")
 	moddir=/lib/modules/$kver
 	# The depmod indexes that exist now are not ours.
-	before=$(cd "$DESTDIR$moddir" 2>/dev/null && ls -1d modules.* 2>/dev/null || true)
+	before=$(depmod_files "$DESTDIR$moddir")
 
 	install_file "$pf" "$moddir/$MODDIR/vfcb_pf.ko" 0644
 	install_file "$vf" "$moddir/$MODDIR/vfcb_vf.ko" 0644
@@ -184,10 +196,13 @@ do_install() {
 
 	if run_depmod "$kver"; then
 		say "depmod $kver done"
-		after=$(cd "$DESTDIR$moddir" && ls -1d modules.* 2>/dev/null || true)
-		for f in $after; do
-			grep -qxF "$f" <<< "$before" || entries+=("g $moddir/$f")
-		done
+		# Indexes created from nothing are removed by uninstall;
+		# existing ones are rebuilt by depmod instead.
+		if [ -z "$before" ]; then
+			for f in $(depmod_files "$DESTDIR$moddir"); do
+				entries+=("g $moddir/$f")
+			done
+		fi
 	fi
 	reload_udev
 
@@ -227,7 +242,9 @@ do_uninstall() {
 	rm -f "$MANIFEST"
 
 	if [ -n "$kver" ] && [ "$depmod_again" = 1 ]; then
-		run_depmod "$kver" && say "depmod $kver done" || true
+		if run_depmod "$kver"; then
+			say "depmod $kver done"
+		fi
 	elif [ -n "$kver" ]; then
 		say "removed the depmod indexes install created"
 	fi
@@ -240,9 +257,33 @@ do_uninstall() {
 	say "uninstalled"
 }
 
-[ $# = 1 ] || usage
-case $1 in
-install)	do_install ;;
-uninstall)	do_uninstall ;;
+# What DKMS needs to build both modules, and nothing else (no tests/, no
+# build products).
+do_dkms_source() {
+	local dst=${1:?} f
+	[ ! -e "$dst" ] || [ -z "$(ls -A "$dst")" ] ||
+		die "$dst exists and is not empty"
+	mkdir -p "$dst"
+	cd "$top"
+	for f in dkms.conf Kbuild engine/*.[ch] include/*.h uapi/linux/*.h \
+		 pf_driver/Kbuild pf_driver/*.[ch] vf_driver/Kbuild vf_driver/*.[ch]; do
+		case $f in
+		*.mod.c) continue ;;	# kbuild output
+		esac
+		[ -f "$f" ] || die "$f missing"
+		mkdir -p "$dst/$(dirname "$f")"
+		cp "$f" "$dst/$f"
+	done
+	say "DKMS source tree in $dst (vfcb $(dkms_version)): dkms install vfcb/$(dkms_version)"
+}
+
+dkms_version() {
+	sed -n 's/^PACKAGE_VERSION="\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$top/dkms.conf"
+}
+
+case ${1:-} in
+install)	[ $# = 1 ] || usage; do_install ;;
+uninstall)	[ $# = 1 ] || usage; do_uninstall ;;
+dkms-source)	[ $# = 2 ] || usage; do_dkms_source "$2" ;;
 *)		usage ;;
 esac

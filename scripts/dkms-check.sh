@@ -1,0 +1,133 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Prove that DKMS builds vfcb against the given kernels' headers, as TAP on
+# stdout:
+#
+#   scripts/dkms-check.sh KVER [KVER...]
+#
+# Everything happens in a private DKMS tree and source tree under a
+# temporary directory (dkms --dkmstree/--sourcetree/--installtree), with a
+# throw-away module-signing key, so neither /var/lib/dkms, /usr/src nor
+# /lib/modules is touched; the last test checks that.  The source tree is
+# what "scripts/install.sh dkms-source" stages, i.e. what an administrator
+# gives DKMS.  Needs dkms and the headers in /lib/modules/KVER/build; the
+# build itself does not need root, dkms's own checks may.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+[ $# -ge 1 ] || { echo "usage: scripts/dkms-check.sh KVER [KVER...]" >&2; exit 2; }
+
+n=0
+fails=0
+tap() {	# tap <0 = ok> <description> [log file]
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		fails=$((fails + 1))
+		[ -n "${3:-}" ] && [ -s "$3" ] && tail -40 "$3" | sed 's/^/#   /'
+	fi
+}
+
+if ! command -v dkms > /dev/null; then
+	echo "1..0 # SKIP dkms is not installed"
+	exit 0
+fi
+
+tmp=$(mktemp -d /tmp/vfcb-dkms.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+log=$tmp/log
+
+# State outside $tmp that must be the same at the end.
+system_state() {
+	{
+		find /var/lib/dkms /usr/src -maxdepth 3 -name '*vfcb*' 2>/dev/null
+		find /lib/modules -path '*vfcb*' 2>/dev/null
+		ls -l /var/lib/dkms 2>/dev/null
+		dkms status 2>/dev/null
+	} | sort
+}
+state_before=$(system_state)
+
+ver=$(sed -n 's/^PACKAGE_VERSION="\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$top/dkms.conf")
+name=$(sed -n 's/^PACKAGE_NAME="\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$top/dkms.conf")
+
+# One version string: dkms.conf's must be each driver's MODULE_VERSION.
+for d in pf vf; do
+	up=${d^^}
+	src=$top/${d}_driver/vfcb_${d}_main.c
+	mv=$(sed -n "s/^#define VFCB_${up}_VERSION[[:space:]]*\"\([^\"]*\)\".*/\1/p" "$src")
+	if [ "$mv" = "$ver" ]; then
+		tap 0 "dkms.conf PACKAGE_VERSION $ver is vfcb_$d's MODULE_VERSION"
+	else
+		tap 1 "dkms.conf PACKAGE_VERSION $ver is vfcb_$d's MODULE_VERSION"
+		echo "#   ${src#"$top"/}: VFCB_${up}_VERSION is \"${mv:-?}\""
+	fi
+done
+
+dk=(--dkmstree "$tmp/dkms" --sourcetree "$tmp/src" --installtree "$tmp/install")
+mkdir -p "$tmp/dkms" "$tmp/src" "$tmp/install"
+# dkms signs what it builds; keep its key out of /var/lib/dkms.
+export mok_signing_key=$tmp/mok.key mok_certificate=$tmp/mok.pub
+
+"$top/scripts/install.sh" dkms-source "$tmp/src/$name-$ver" > "$log" 2>&1 &&
+	dkms add -m "$name" -v "$ver" "${dk[@]}" >> "$log" 2>&1
+added=$?
+tap $added "dkms add $name/$ver (source tree from scripts/install.sh dkms-source)" "$log"
+
+for kver in "$@"; do
+	if [ ! -f "/lib/modules/$kver/build/Makefile" ]; then
+		tap 1 "dkms build against $kver: no headers in /lib/modules/$kver/build"
+		continue
+	fi
+	if [ $added != 0 ]; then
+		tap 1 "dkms build against $kver (not added)"
+		continue
+	fi
+	dkms build -m "$name" -v "$ver" -k "$kver" "${dk[@]}" > "$log" 2>&1
+	rc=$?
+	[ $rc = 0 ] || cat "$tmp/dkms/$name/$ver/build/make.log" >> "$log" 2>/dev/null
+	tap $rc "dkms build against $kver" "$log"
+
+	# The modules dkms would install, for the right kernel (their version
+	# is the first tests' business).
+	bad=""
+	for m in vfcb_pf vfcb_vf; do
+		ko=$(find "$tmp/dkms/$name/$ver/$kver" -name "$m.ko*" 2>/dev/null | head -1)
+		if [ -z "$ko" ]; then
+			bad="$bad $m.ko missing;"
+			continue
+		fi
+		case $ko in
+		*.xz)	xz -dc "$ko" > "$tmp/$m.ko"; ko=$tmp/$m.ko ;;
+		*.zst)	zstd -qdc "$ko" > "$tmp/$m.ko"; ko=$tmp/$m.ko ;;
+		*.gz)	gzip -dc "$ko" > "$tmp/$m.ko"; ko=$tmp/$m.ko ;;
+		esac
+		vm=$(modinfo -F vermagic "$ko" | awk '{ print $1 }')
+		[ "$vm" = "$kver" ] || bad="$bad $m vermagic $vm;"
+	done
+	if [ -z "$bad" ]; then
+		tap 0 "dkms built vfcb_pf.ko and vfcb_vf.ko for $kver"
+	else
+		tap 1 "dkms built vfcb_pf.ko and vfcb_vf.ko for $kver:$bad"
+	fi
+done
+
+if [ $added = 0 ]; then
+	dkms remove -m "$name" -v "$ver" --all "${dk[@]}" > "$log" 2>&1
+	rc=$?
+	[ $rc != 0 ] || [ ! -e "$tmp/dkms/$name/$ver" ] || rc=1
+	tap $rc "dkms remove $name/$ver --all" "$log"
+fi
+
+if [ "$(system_state)" = "$state_before" ]; then
+	tap 0 "no DKMS state left in /var/lib/dkms, /usr/src or /lib/modules"
+else
+	diff <(echo "$state_before") <(system_state) > "$log"
+	tap 1 "no DKMS state left in /var/lib/dkms, /usr/src or /lib/modules" "$log"
+fi
+
+echo "1..$n"
+[ $fails = 0 ]
