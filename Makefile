@@ -34,7 +34,8 @@ FUZZ_TIME ?= 60
 export RIG_DIR
 
 .PHONY: all modules tools clean help setup unit fuzz fuzz-replay coverage \
-	static check-quick check demo bench install uninstall integration
+	static static-all dkms-check check-quick check demo bench install \
+	uninstall integration
 
 all: modules tools
 
@@ -128,6 +129,14 @@ static-all:
 	  grep -v '^ok' $(RESULTS)/static.tap; \
 	  echo "static: $$(grep -c '^ok' $(RESULTS)/static.tap) passed"; exit $$rc
 
+# ---------------------------------------------------------------- dkms ---
+
+dkms-check:
+	@mkdir -p $(RESULTS)
+	@$(TOP)/scripts/dkms-check.sh $(KVERS_HOST) > $(RESULTS)/dkms.tap; rc=$$?; \
+	  grep -v '^ok' $(RESULTS)/dkms.tap; \
+	  echo "dkms: $$(grep -c '^ok' $(RESULTS)/dkms.tap) passed"; exit $$rc
+
 # --------------------------------------------------------- integration ---
 
 integration:
@@ -143,8 +152,8 @@ check-quick:
 check: setup
 	@rm -rf $(RESULTS)
 	@$(MAKE) -s unit; a=$$?; $(MAKE) -s fuzz-replay; b=$$?; $(MAKE) -s static-all; c=$$?; \
-	  $(MAKE) -s integration; d=$$?; \
-	  $(TOP)/scripts/summary.sh; s=$$?; [ $$a$$b$$c$$d$$s = 00000 ]
+	  $(MAKE) -s dkms-check; e=$$?; $(MAKE) -s integration; d=$$?; \
+	  $(TOP)/scripts/summary.sh; s=$$?; [ $$a$$b$$c$$d$$e$$s = 000000 ]
 
 demo: setup
 	$(TOP)/scripts/demo.sh
@@ -153,7 +162,7 @@ bench: setup
 	$(TOP)/scripts/bench.sh
 
 install: all
-	$(TOP)/scripts/install.sh install
+	KVER=$(KVER) $(TOP)/scripts/install.sh install
 
 uninstall:
 	$(TOP)/scripts/install.sh uninstall

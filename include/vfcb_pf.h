@@ -53,11 +53,10 @@ ssize_t vfcb_pf_cfg_write(struct vfcb_pf *pf, unsigned int vf, u32 offset,
 			  const void *buf, u32 len);
 
 /*
- * Notifier of what the VFs do: called in process context (the PF's mailbox
- * service thread) with action = enum vfcb_pf_event_type and data = a
- * const struct vfcb_pf_event *.  A callback may sleep but must not call back
- * into vfcb_pf functions for the same VF's mailbox work synchronously for
- * long: it delays that PF's mailbox service.
+ * Notifier of what the VFs do: called in process context from a work item,
+ * with no vfcb_pf lock held, with action = enum vfcb_pf_event_type and
+ * data = a const struct vfcb_pf_event *.  A callback may sleep and may call
+ * any vfcb_pf function; events wait in a bounded queue meanwhile.
  */
 int vfcb_pf_register_notifier(struct vfcb_pf *pf, struct notifier_block *nb);
 int vfcb_pf_unregister_notifier(struct vfcb_pf *pf,

@@ -32,11 +32,11 @@
 #include <linux/slab.h>
 
 #include "vfcb_pf_core.h"
+#include "vfcb_version.h"
 
 #define CREATE_TRACE_POINTS
 #include "vfcb_pf_trace.h"
 
-#define VFCB_PF_VERSION		"1.0"
 
 static unsigned int flood_msgs = 8192;
 module_param(flood_msgs, uint, 0644);
@@ -1110,4 +1110,4 @@ module_exit(vfcb_pf_exit);
 MODULE_DESCRIPTION("vfcb: SR-IOV VF configuration blocks, PF driver for the Intel 82576");
 MODULE_AUTHOR("vfcb developers");
 MODULE_LICENSE("GPL");
-MODULE_VERSION(VFCB_PF_VERSION);
+MODULE_VERSION(VFCB_VERSION);

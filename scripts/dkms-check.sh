@@ -54,16 +54,20 @@ state_before=$(system_state)
 ver=$(sed -n 's/^PACKAGE_VERSION="\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$top/dkms.conf")
 name=$(sed -n 's/^PACKAGE_NAME="\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$top/dkms.conf")
 
-# One version string: dkms.conf's must be each driver's MODULE_VERSION.
+# One version string: include/vfcb_version.h's, which both drivers pass to
+# MODULE_VERSION, must be dkms.conf's.
+hv=$(sed -n 's/^#define VFCB_VERSION[[:space:]]*"\([^"]*\)".*/\1/p' "$top/include/vfcb_version.h")
+if [ "$hv" = "$ver" ]; then
+	tap 0 "dkms.conf PACKAGE_VERSION $ver is VFCB_VERSION"
+else
+	tap 1 "dkms.conf PACKAGE_VERSION $ver is VFCB_VERSION"
+	echo "#   include/vfcb_version.h: VFCB_VERSION is \"${hv:-?}\""
+fi
 for d in pf vf; do
-	up=${d^^}
-	src=$top/${d}_driver/vfcb_${d}_main.c
-	mv=$(sed -n "s/^#define VFCB_${up}_VERSION[[:space:]]*\"\([^\"]*\)\".*/\1/p" "$src")
-	if [ "$mv" = "$ver" ]; then
-		tap 0 "dkms.conf PACKAGE_VERSION $ver is vfcb_$d's MODULE_VERSION"
+	if grep -q 'MODULE_VERSION(VFCB_VERSION)' "$top/${d}_driver/vfcb_${d}_main.c"; then
+		tap 0 "vfcb_$d's MODULE_VERSION is VFCB_VERSION"
 	else
-		tap 1 "dkms.conf PACKAGE_VERSION $ver is vfcb_$d's MODULE_VERSION"
-		echo "#   ${src#"$top"/}: VFCB_${up}_VERSION is \"${mv:-?}\""
+		tap 1 "vfcb_$d's MODULE_VERSION is VFCB_VERSION"
 	fi
 done
 

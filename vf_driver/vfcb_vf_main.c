@@ -48,12 +48,12 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "vfcb_version.h"
 #include "vfcb_vf_priv.h"
 
 #define CREATE_TRACE_POINTS
 #include "vfcb_vf_trace.h"
 
-#define VFCB_VF_VERSION		"0.1"
 
 static unsigned int timeout_ms = 1000;
 module_param(timeout_ms, uint, 0644);
@@ -687,8 +687,11 @@ void vfcb_vf_unregister_listener(struct vfcb_vf *vf,
 {
 	mutex_lock(&vf->listener_mutex);
 	spin_lock(&vf->lock);
-	list_del_init(&l->node);
-	vf->nr_listeners--;
+	/* A second unregister finds the node empty: nothing to undo. */
+	if (!list_empty(&l->node)) {
+		list_del_init(&l->node);
+		vf->nr_listeners--;
+	}
 	spin_unlock(&vf->lock);
 	mutex_unlock(&vf->listener_mutex);
 }
@@ -982,4 +985,4 @@ module_exit(vfcb_vf_exit);
 MODULE_DESCRIPTION("vfcb: SR-IOV VF configuration blocks, 82576 VF driver");
 MODULE_AUTHOR("vfcb developers");
 MODULE_LICENSE("GPL");
-MODULE_VERSION(VFCB_VF_VERSION);
+MODULE_VERSION(VFCB_VERSION);
