@@ -37,7 +37,6 @@
 #define CREATE_TRACE_POINTS
 #include "vfcb_pf_trace.h"
 
-
 static unsigned int flood_msgs = 8192;
 module_param(flood_msgs, uint, 0644);
 MODULE_PARM_DESC(flood_msgs,

@@ -54,7 +54,6 @@
 #define CREATE_TRACE_POINTS
 #include "vfcb_vf_trace.h"
 
-
 static unsigned int timeout_ms = 1000;
 module_param(timeout_ms, uint, 0644);
 MODULE_PARM_DESC(timeout_ms,
