@@ -281,7 +281,7 @@ ssize_t vfcb_pf_cfg_read(struct vfcb_pf *pf, unsigned int vf, u32 offset,
 	}
 	pci_dev_put(vfdev);
 	mutex_unlock(&pf->cfg_lock);
-	return ret ? -EIO : len;
+	return ret ? -EIO : (ssize_t)len;
 }
 EXPORT_SYMBOL_GPL(vfcb_pf_cfg_read);
 
@@ -339,7 +339,7 @@ ssize_t vfcb_pf_cfg_write(struct vfcb_pf *pf, unsigned int vf, u32 offset,
 	}
 	pci_dev_put(vfdev);
 	mutex_unlock(&pf->cfg_lock);
-	return ret ? ret : len;
+	return ret ? ret : (ssize_t)len;
 }
 EXPORT_SYMBOL_GPL(vfcb_pf_cfg_write);
 

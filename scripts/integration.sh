@@ -58,6 +58,11 @@ for k in ${hosts[@]+"${hosts[@]}"}; do
 	# shellcheck disable=SC2046
 	scripts/rig.sh host --kver "$k" --test tests/integration/host.sh \
 		$(files_for "$k") --timeout 300 || rc=1
+	# The exported kernel APIs, through the test-only consumer module.
+	# shellcheck disable=SC2046
+	scripts/rig.sh host --kver "$k" --test tests/integration/kapi.sh \
+		$(files_for "$k") --file "build/kvers/$k/ko/vfcb_kapi_test.ko" \
+		--timeout 300 || rc=1
 done
 if [ $baseline = 1 ]; then
 	scripts/rig.sh host --kver "$KVER_6_12" --test tests/rig/baseline-host.sh || rc=1

@@ -141,7 +141,7 @@ check "VF5 works again after the PF answers again" $CTL read "$DEV5" 7
 # the IDs from the PF's SR-IOV capability), so compare with sysfs.
 is "$($CTL cfg read "$pf" 0 0 8 | cut -c7-29)" "$(od -An -tx1 -N8 /sys/bus/pci/devices/$VF0/config | xargs)" \
 	"vfcbctl cfg read shows VF0's config space as sysfs does"
-fails_with "" "writing a VF BAR through the PF is refused" $CTL cfg write "$pf" 0 0x10 00000000
+fails_with "not permitted" "writing a VF BAR through the PF is refused (EPERM)" $CTL cfg write "$pf" 0 0x10 00000000
 
 # ---- a hostile VF next to well-behaved ones ----------------------------------
 

@@ -78,7 +78,10 @@ ipid=$!
 say "host: starting the L2 guest with VF0 passed through vfio-pci"
 run_l2 "$VF0"
 is "$?" 0 "L2 guest ran and powered off"
+# The narration's watch holds the PF device open: end it before rmmod.
+killall vfcbctl 2>/dev/null
 kill $wpid $ipid 2>/dev/null
+wait $wpid $ipid 2>/dev/null
 
 is "$($CTL block get "$pf" 0 8 --raw)" "hello from the guest" \
 	"host reads what the L2 guest wrote to block 8"
