@@ -525,6 +525,36 @@ static int vfcb_pf_sriov_enable(struct vfcb_pf *pf, unsigned int n)
 	return n;
 }
 
+/*
+ * VFs in use by guests.  pci_vfs_assigned() only knows the legacy
+ * assignment flag, which vfio never sets, so a VF bound to a passthrough
+ * driver counts as assigned too: disabling SR-IOV under a running guest
+ * would block in vfio's remove until the guest let go.  The driver pointer
+ * is read without the VF's device lock: a bind racing with this check is
+ * caught by vfio's own release wait, this only gives the clear errno.
+ */
+static bool vfcb_pf_vfs_in_guests(struct pci_dev *pdev)
+{
+	static const char * const passthrough[] = { "vfio-pci", "pci-stub" };
+	struct pci_dev *vfdev = NULL;
+	struct pci_driver *drv;
+	bool used = false;
+	int j;
+
+	if (pci_vfs_assigned(pdev))
+		return true;
+	/* pci_get_device() drops the reference of the device it starts at. */
+	while (!used && (vfdev = pci_get_device(pdev->vendor, PCI_ANY_ID, vfdev))) {
+		if (!vfdev->is_virtfn || pci_physfn(vfdev) != pdev)
+			continue;
+		drv = READ_ONCE(vfdev->driver);
+		for (j = 0; drv && j < ARRAY_SIZE(passthrough); j++)
+			used |= !strcmp(drv->name, passthrough[j]);
+	}
+	pci_dev_put(vfdev);
+	return used;
+}
+
 static int vfcb_pf_sriov_configure(struct pci_dev *pdev, int num_vfs)
 {
 	struct vfcb_pf *pf = pci_get_drvdata(pdev);
@@ -538,9 +568,9 @@ static int vfcb_pf_sriov_configure(struct pci_dev *pdev, int num_vfs)
 		ret = -ENODEV;
 	} else if ((unsigned int)num_vfs == pf->num_vfs) {
 		ret = num_vfs;
-	} else if (pci_vfs_assigned(pdev)) {
+	} else if (vfcb_pf_vfs_in_guests(pdev)) {
 		pci_err(pdev,
-			"cannot change the number of VFs while VFs are assigned to guests\n");
+			"cannot change the number of VFs while VFs are assigned to guests (bound to vfio-pci or pci-stub)\n");
 		ret = -EBUSY;
 	} else if (num_vfs && pf->num_vfs) {
 		pci_err(pdev,

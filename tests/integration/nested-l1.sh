@@ -56,6 +56,9 @@ if [ "${NESTED_REBOOT:-1}" = 1 ]; then
 	check "first L2 guest: VF0 handshake seen by the host" wait_state 0 ready 1
 	wait_for 300 sh -c "$CTL block get $pf 0 8 --raw | grep -q victim"
 	check "first L2 guest wrote block 8" sh -c "$CTL block get $pf 0 8 --raw | grep -q victim"
+	fails_with "busy" "changing sriov_numvfs while VF0 is in a guest is refused (EBUSY)" \
+		sh -c "echo 0 > /sys/bus/pci/devices/$pf/sriov_numvfs"
+	is "$(cat /sys/bus/pci/devices/$pf/sriov_numvfs)" 2 "refused change left 2 VFs"
 	say "host: first guest is up; killing its QEMU (no shutdown)"
 	killall -9 qemu-system-x86_64
 	wait $l2pid
