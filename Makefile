@@ -34,7 +34,7 @@ FUZZ_TIME ?= 60
 export RIG_DIR
 
 .PHONY: all modules tools clean help setup unit fuzz fuzz-replay coverage \
-	static static-all dkms-check check-quick check demo bench install \
+	static static-all dkms-check install-check check-quick check demo bench install \
 	uninstall integration
 
 all: modules tools
@@ -137,6 +137,12 @@ dkms-check:
 	  grep -v '^ok' $(RESULTS)/dkms.tap; \
 	  echo "dkms: $$(grep -c '^ok' $(RESULTS)/dkms.tap) passed"; exit $$rc
 
+install-check:
+	@mkdir -p $(RESULTS)
+	@$(TOP)/scripts/install-check.sh > $(RESULTS)/install.tap; rc=$$?; \
+	  grep -v '^ok' $(RESULTS)/install.tap; \
+	  echo "install: $$(grep -c '^ok' $(RESULTS)/install.tap) passed"; exit $$rc
+
 # --------------------------------------------------------- integration ---
 
 # Host topology on both kernels (+ kernel API test), the igb/igbvf
@@ -154,8 +160,9 @@ check-quick:
 check: setup
 	@rm -rf $(RESULTS)
 	@$(MAKE) -s unit; a=$$?; $(MAKE) -s fuzz-replay; b=$$?; $(MAKE) -s static-all; c=$$?; \
-	  $(MAKE) -s dkms-check; e=$$?; $(MAKE) -s integration; d=$$?; \
-	  $(TOP)/scripts/summary.sh; s=$$?; [ $$a$$b$$c$$d$$e$$s = 000000 ]
+	  $(MAKE) -s dkms-check; e=$$?; $(MAKE) -s install-check; f=$$?; \
+	  $(MAKE) -s integration; d=$$?; \
+	  $(TOP)/scripts/summary.sh; s=$$?; [ $$a$$b$$c$$d$$e$$f$$s = 0000000 ]
 
 demo: setup
 	$(TOP)/scripts/demo.sh
