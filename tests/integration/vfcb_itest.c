@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -565,7 +566,15 @@ static int cmd_blocked(int argc, char **argv)
 	return failures ? 1 : 0;
 }
 
-/* timeout VFDEV MAX_MS: a request to a muted PF ends in ETIMEDOUT in time. */
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * timeout VFDEV MAX_MS: a request to a muted PF ends in ETIMEDOUT in time,
+ * and a signal ends one early.
+ */
 static int cmd_timeout(int argc, char **argv)
 {
 	int fd = open_dev(argv[0], 0);
@@ -580,6 +589,20 @@ static int cmd_timeout(int argc, char **argv)
 	ms = (now_us() - t0) / 1000;
 	expect_err(r, ETIMEDOUT, "timeout: READ while the PF does not answer");
 	check(ms <= max_ms, "timeout: returned after %.0f ms (bound %.0f ms)", ms, max_ms);
+
+	/* A signal ends the wait at once (no SA_RESTART: EINTR, not a retry). */
+	{
+		struct sigaction sa = { .sa_handler = on_alarm };
+
+		sigaction(SIGALRM, &sa, NULL);
+		ualarm(200 * 1000, 0);
+		t0 = now_us();
+		len = sizeof(buf);
+		r = vf_read(fd, 1, buf, &len);
+		ms = (now_us() - t0) / 1000;
+		expect_err(r, EINTR, "signal: READ waiting on a silent PF interrupted by SIGALRM");
+		check(ms < max_ms / 2, "signal: returned after %.0f ms, not at the timeout", ms);
+	}
 	close(fd);
 	return failures ? 1 : 0;
 }
