@@ -107,6 +107,20 @@ fails_with "space" "VF3 over its quota gets ENOSPC" $CTL write "$DEV3" 5003 --st
 fails_with "busy" "quota below the blocks in use is refused (EBUSY)" $CTL policy "$pf" 3 --max-blocks 1
 check "host raises VF3's quota again" $CTL policy "$pf" 3 --max-blocks 64
 
+# ---- tracepoints -----------------------------------------------------------
+
+T=/sys/kernel/tracing
+mountpoint -q $T || mount -t tracefs nodev $T
+echo 1 > $T/events/vfcb_pf/enable
+echo 1 > $T/events/vfcb_vf/enable
+echo > $T/trace
+$CTL read "$DEV0" 4242 > /dev/null
+for ev in vfcb_pf_rx vfcb_pf_tx vfcb_vf_msg_tx vfcb_vf_msg_rx vfcb_vf_req_done; do
+	check "tracepoint $ev fires for a VF read" grep -q "$ev:" $T/trace
+done
+echo 0 > $T/events/vfcb_pf/enable
+echo 0 > $T/events/vfcb_vf/enable
+
 # ---- everything at once ---------------------------------------------------
 
 run_c $ITEST stress "$PFDEV" 40 $good_devs
