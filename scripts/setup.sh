@@ -126,7 +126,8 @@ setup_kernel() {
 		log "fetching guest kernel linux-image-$ver"
 		local tmp
 		tmp=$(mktemp -d)
-		chmod 755 "$tmp"	# apt's _apt user downloads into it
+		# apt downloads as its _apt user when that user can write here.
+		chown _apt "$tmp" 2>/dev/null || chmod 777 "$tmp"
 		(cd "$tmp" && apt-get download -qq "linux-image-$ver" >/dev/null) ||
 			die "linux-image-$ver cannot be downloaded (override with KVER=...)"
 		rm -rf "$dir" && mkdir -p "$dir"
