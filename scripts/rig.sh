@@ -299,13 +299,16 @@ trace_args() {	# trace_args PATTERN FILE
 	echo "-trace enable=$1,file=$2"
 }
 
-# L2 first: its image and kernel are read by L1 through the 9p share of /,
-# so they must exist (at these absolute paths) before L1 boots.
+# L2 first: its image and kernel must exist before L1 boots.  They go to
+# the run's own share ("rigout", /tmp/out in L1's chroot), not through the
+# 9p share of /: run_l2 mounts a tmpfs on the chroot's /tmp, which would
+# hide them whenever the tree itself lives under /tmp.
 l2_env=()
 if [ "$topology" = nested ]; then
-	"$top/scripts/mkinitramfs.sh" --kver "$l2_kver" --role l2 --test "$l2_test" \
-		--out "$logdir/l2.cpio.gz" ${l2_files[@]+"${l2_files[@]}"} ${mods[@]+"${mods[@]}"}
 	mkdir -p "$logdir/l2share"
+	"$top/scripts/mkinitramfs.sh" --kver "$l2_kver" --role l2 --test "$l2_test" \
+		--out "$logdir/l2share/l2.cpio.gz" ${l2_files[@]+"${l2_files[@]}"} ${mods[@]+"${mods[@]}"}
+	cp "$RIG_DIR/kernels/$l2_kver/vmlinuz" "$logdir/l2share/vmlinuz"
 	l2_trace=${QEMU_TRACE_L2:-${QEMU_TRACE:-}}
 	# Inside L1 the writable share "rigout" is mounted at /tmp/out of
 	# the chroot, which is where L2's QEMU trace goes.
@@ -331,8 +334,8 @@ if [ "$topology" = nested ]; then
 		$(trace_args "$l2_trace" /tmp/out/l2-qemu-trace.log)"
 	# kvm_amd (and kvm) go into L1's image only.
 	[ "$l2_accel" = kvm ] && l1_mods=(--module kvm_amd)
-	l2_env=(--env "L2_KERNEL=$RIG_DIR/kernels/$l2_kver/vmlinuz"
-		--env "L2_INITRD=$logdir/l2.cpio.gz"
+	l2_env=(--env "L2_KERNEL=/tmp/out/vmlinuz"
+		--env "L2_INITRD=/tmp/out/l2.cpio.gz"
 		--env "L2_APPEND=$KARGS $L2_KARGS $l2_append"
 		--env "L2_TIMEOUT=$l2_timeout"
 		--env "L2_QEMU_ARGS=$(echo $l2_qemu)")
