@@ -52,9 +52,11 @@ if [ "${NESTED_REBOOT:-1}" = 1 ]; then
 	l2pid=$!
 	L2_APPEND=$L2_SAVE
 	unset L2_SERIALS
-	wait_state 0 ready 600
+	# Stop waiting early if that guest's QEMU is already gone.
+	wait_for 240 sh -c "$CTL vf show $pf 0 | grep -q 'state *ready' || ! kill -0 $l2pid"
 	check "first L2 guest: VF0 handshake seen by the host" wait_state 0 ready 1
-	wait_for 300 sh -c "$CTL block get $pf 0 8 --raw | grep -q victim"
+	kill -0 $l2pid 2>/dev/null || diag "first L2 QEMU ended early:" "$(cat /tmp/victim.out /tmp/l2-qemu.log 2>/dev/null)"
+	wait_for 120 sh -c "$CTL block get $pf 0 8 --raw | grep -q victim || ! kill -0 $l2pid"
 	check "first L2 guest wrote block 8" sh -c "$CTL block get $pf 0 8 --raw | grep -q victim"
 	fails_with "busy" "changing sriov_numvfs while VF0 is in a guest is refused (EBUSY)" \
 		sh -c "echo 0 > /sys/bus/pci/devices/$pf/sriov_numvfs"
