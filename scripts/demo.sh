@@ -26,7 +26,8 @@ logs=build/rig/logs/demo
 cat <<MSG
 vfcb demo: an SR-IOV host (QEMU, igb = Intel 82576, vfcb_pf) and inside it a
 guest (QEMU in QEMU) that owns VF0 through vfio-pci and runs vfcb_vf.
-Everything is emulated (TCG inside TCG): the guest takes a few minutes to boot.
+The host is emulated (TCG) and the guest runs under KVM on the host's
+emulated SVM: the whole run takes one to two minutes.
 
 MSG
 
