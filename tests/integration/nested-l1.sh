@@ -36,12 +36,11 @@ $CTL invalidate "$pf" 0 0x80
 say "host: vfcbctl invalidate $pf 0 0x80   (VF0 has no driver yet: kept pending)"
 is "$($CTL vf show "$pf" 0 | awk '$1 == "state" { print $2 }')" down "VF0 is down before L2 starts"
 
-# guest_spoke_since N: VF0's driver sent the PF a message since the PF's
-# rx counter read N.
+# vf0_rx: messages the PF has received from VF0 so far.
 vf0_rx() { pf_stat "$pf" 0 rx_msgs; }
 
 # run_guest VF: run_l2, once more if that L2 died before its driver said a
-# word.  L2 runs under KVM on L1's emulated SVM, and about one boot in ten
+# word.  L2 runs under KVM on L1's emulated SVM, and now and then a boot
 # dies early in the kernel (QEMU sees a shutdown and exits 0); that is the
 # emulator, not vfcb, and a guest that got as far as our driver is never
 # retried.
