@@ -31,6 +31,8 @@ emulated SVM: the whole run takes one to two minutes.
 
 MSG
 
+# A previous demo's logs must not be narrated again.
+rm -rf "$logs"
 # The demo shows one guest; the reboot scenario belongs to make check.
 scripts/rig.sh nested --kver "$kver" --name demo --results-dir build/rig/demo-results \
 	--l1-test tests/integration/nested-l1.sh --l2-test tests/integration/nested-l2.sh \
@@ -42,19 +44,34 @@ scripts/rig.sh nested --kver "$kver" --name demo --results-dir build/rig/demo-re
 	> build/rig/demo-run.log 2>&1 &
 rig=$!
 
-# Follow both sides' TAP channels and print the narration as it comes.
-sleep 2
-tail -n +1 -F "$logs/l1-tap.log" "$logs/l2-tap.log" 2>/dev/null |
-	awk '/^==> .*l1-tap.log/ { side = "host " ; next }
-	     /^==> .*l2-tap.log/ { side = "guest" ; next }
-	     /^# demo: / { sub(/^# demo: (host|guest): /, ""); sub(/^# demo: /, "");
-			   printf "%s | %s\n", side, $0; fflush() }' &
-follower=$!
+# Print the narration of both sides' TAP channels as it comes: poll the
+# files once a second, showing each complete "# demo:" line once.
+shown_l1=0 shown_l2=0
+narrate() {	# narrate FILE LABEL VAR: print narration past the VAR-th line
+	local data lines n shown=${!3}
+	[ -f "$1" ] || return 0
+	# Read once; a last line QEMU is still writing waits for the next tick.
+	data=$(cat "$1"; echo .)
+	data=${data%.}
+	case "$data" in *$'\n') ;; *) data=${data%$'\n'*} ;; esac
+	lines=$(printf '%s' "$data" | sed -n 's/^# demo: \(host: \|guest: \)\{0,1\}//p')
+	n=0
+	[ -n "$lines" ] && n=$(printf '%s\n' "$lines" | wc -l)
+	[ "$n" -lt "$shown" ] && shown=0	# the run started over
+	if [ "$n" -gt "$shown" ]; then
+		printf '%s\n' "$lines" | tail -n +"$((shown + 1))" | sed "s/^/$2 | /"
+	fi
+	printf -v "$3" '%s' "$n"
+}
+while kill -0 $rig 2>/dev/null; do
+	narrate "$logs/l1-tap.log" "host " shown_l1
+	narrate "$logs/l2-tap.log" "guest" shown_l2
+	sleep 1
+done
 wait $rig
 rc=$?
-sleep 1
-kill $follower 2>/dev/null
-wait $follower 2>/dev/null
+narrate "$logs/l1-tap.log" "host " shown_l1
+narrate "$logs/l2-tap.log" "guest" shown_l2
 echo
 grep -E 'passed|FAIL' build/rig/demo-run.log
 if [ $rc = 0 ]; then
