@@ -50,11 +50,19 @@ for vf in $vfs; do
 	i=$((i + 1))
 done
 
-if dmesg_has 'PF still (in reset state|resetting)|igbvf.*failed'; then
-	not_ok "no igbvf reset-handshake errors in dmesg"
-	diag "$(dmesg | grep -E 'igbvf|PF still')"
+# igbvf probes as soon as the VFs appear, which can be before igb has
+# finished its own reset: it then says "PF still in reset state" and
+# retries from its watchdog (seen once in ~20 runs).  That is an in-tree
+# race, not a rig failure: the set-MAC checks above prove the mailbox.
+if dmesg_has 'PF still (in reset state|resetting)'; then
+	diag "igbvf probed before igb's reset was done (in-tree race):" \
+		"$(dmesg | grep -E 'PF still')"
+fi
+if dmesg_has 'igbvf.*failed'; then
+	not_ok "no igbvf failure in dmesg"
+	diag "$(dmesg | grep -E 'igbvf')"
 else
-	ok "no igbvf reset-handshake errors in dmesg"
+	ok "no igbvf failure in dmesg"
 fi
 
 # Tear-down is part of the baseline: VF removal with drivers bound must be
