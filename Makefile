@@ -82,7 +82,7 @@ unit: $(UNIT_DIR)/test_engine
 # ---------------------------------------------------------------- fuzz ---
 
 FUZZ_DIR := $(TOP)/build/fuzz
-$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(ENGINE_SRC) engine/*.h tests/unit/*.h
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_input.h $(ENGINE_SRC) engine/*.h tests/unit/*.h
 	@mkdir -p $(FUZZ_DIR)
 	$(CLANG) $(USER_CFLAGS) -fsanitize=fuzzer,address,undefined $(ENGINE_SRC) $< -o $@
 

@@ -8,33 +8,8 @@
  */
 #include <stdlib.h>
 
+#include "fuzz_input.h"
 #include "sim_mbx.h"
-
-struct input {
-	const u8 *p;
-	size_t n;
-};
-
-static u8 take8(struct input *in)
-{
-	u8 v = 0;
-
-	if (in->n) {
-		v = *in->p++;
-		in->n--;
-	}
-	return v;
-}
-
-static u32 take32(struct input *in)
-{
-	u32 v = 0;
-	int i;
-
-	for (i = 0; i < 4; i++)
-		v |= (u32)take8(in) << (8 * i);
-	return v;
-}
 
 static u64 raised, delivered;
 
