@@ -39,6 +39,7 @@ struct vfcb_transport_ops {
 struct vfcb_transport {
 	const struct vfcb_transport_ops *ops;
 	void *ctx;
+	unsigned int msg_dwords;	/* largest message; 0: VFCB_MBX_DWORDS */
 };
 
 /* Why the last bad message was refused; vfcb_err_name() spells it out. */

@@ -19,8 +19,13 @@
 
 #include <linux/types.h>
 
+#include "vfcb_pf.h"	/* vfcb_pf_put() */
+
 struct pci_dev;
 struct vfcb_pf;
+
+/* The HELLO completion carries the VF index in 8 bits. */
+#define VFCB_PF_MAX_VFS		256
 
 /**
  * struct vfcb_pf_transport_ops - the PF driver's side of one PF's mailboxes
@@ -97,6 +102,11 @@ struct vfcb_pf *vfcb_pf_register(struct pci_dev *pdev, unsigned int num_vfs,
  * (the driver's event path must keep running meanwhile).  Then stops
  * every op call, removes the character device and frees the VFs' blocks.
  * Handles from vfcb_pf_get() stay valid and fail with -ENODEV.
+ *
+ * The driver's own handle stays valid too (events on it are ignored), so
+ * an interrupt racing with unregister is harmless: the driver drops it with
+ * vfcb_pf_put() once its event path is quiet (after free_irq() or
+ * synchronize_irq()).
  *
  * Context: process context; sleeps.  Not with a lock held that the
  * driver's event path takes.

@@ -43,7 +43,7 @@ build_tools() {
 # files_for KVER: the --file arguments giving a guest vfcb's modules and tools.
 files_for() {
 	local ko=build/kvers/$1/ko
-	echo --file "$ko/vfcb_pf.ko" --file "$ko/vfcb_vf.ko" --file "$ko/hostile_vf.ko" \
+	echo --file "$ko/vfcb_pf.ko" --file "$ko/vfcb_82576_pf.ko" --file "$ko/vfcb_vf.ko" --file "$ko/hostile_vf.ko" \
 	     --file tools/vfcbctl --file build/itest/vfcb_itest \
 	     --file tests/integration/itest-lib.sh
 }

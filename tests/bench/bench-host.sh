@@ -59,6 +59,7 @@ check "igb unloads" rmmod igb
 # ---- phase 2: vfcb ------------------------------------------------------
 
 check "vfcb_pf loads" insmod /vfcb/vfcb_pf.ko
+check "vfcb_82576_pf loads" insmod /vfcb/vfcb_82576_pf.ko
 PFDEV=/dev/vfcb-pf-$pf
 vfs=$(create_vfs "$pf" $NVFS)
 is "$(echo $vfs | wc -w)" $NVFS "$NVFS VFs"
@@ -96,5 +97,6 @@ diag "PF stats after the run:" "$(cat /sys/kernel/debug/vfcb_pf/$pf/stats)"
 
 check "sriov_numvfs=0" sh -c "echo 0 > /sys/bus/pci/devices/$pf/sriov_numvfs"
 check "rmmod vfcb_vf" rmmod vfcb_vf
+check "rmmod vfcb_82576_pf" rmmod vfcb_82576_pf
 check "rmmod vfcb_pf" rmmod vfcb_pf
 done_testing

@@ -10,6 +10,7 @@
 CTL=/vfcb/vfcbctl
 pf=$(find_pf)
 check "vfcb_pf loads" insmod /vfcb/vfcb_pf.ko
+check "vfcb_82576_pf loads" insmod /vfcb/vfcb_82576_pf.ko
 VF0=$(create_vfs "$pf" 1)
 isnt "$VF0" "" "VF0 created"
 head -c 128 /dev/urandom > /tmp/blk128
@@ -26,5 +27,6 @@ diag "L1 PF counters for VF0 over the whole L2 run (handshake and warm-up includ
 	"$(grep -E '^(rx_msgs|tx_msgs|mmio_reads|mmio_writes|pings_served|reads_served|writes_served|throttle_events) ' "$S")"
 check "VF0 unbinds from vfio-pci" unbind "$VF0"
 check "sriov_numvfs=0" sh -c "echo 0 > /sys/bus/pci/devices/$pf/sriov_numvfs"
+check "rmmod vfcb_82576_pf" rmmod vfcb_82576_pf
 check "rmmod vfcb_pf" rmmod vfcb_pf
 done_testing

@@ -16,15 +16,17 @@ PFDEV=/dev/vfcb-pf-$pf
 # ---- bring-up ------------------------------------------------------------
 
 check "vfcb_pf loads" insmod /vfcb/vfcb_pf.ko
-is "$(driver_of "$pf")" vfcb_pf "PF $pf bound to vfcb_pf"
-check "PF device node $PFDEV exists" test -c "$PFDEV"
-is "$(stat -c %a "$PFDEV" 2>/dev/null)" 600 "PF device node is root-only (0600)"
+check "vfcb_82576_pf loads" insmod /vfcb/vfcb_82576_pf.ko
+is "$(driver_of "$pf")" vfcb_82576_pf "PF $pf bound to vfcb_82576_pf"
+fails_with "" "no PF device node before VFs are registered with vfcb" test -e "$PFDEV"
 is "$(cat /sys/bus/pci/devices/$pf/sriov_totalvfs)" 7 "PF offers 7 VFs"
 fails_with "" "8 VFs are refused" sh -c "echo 8 > /sys/bus/pci/devices/$pf/sriov_numvfs"
 
 check "hostile_vf test driver loads" insmod /vfcb/hostile_vf.ko
 vfs=$(create_vfs "$pf" $NVFS)
 is "$(echo $vfs | wc -w)" $NVFS "sriov_numvfs=$NVFS created $NVFS VFs"
+check "PF device node $PFDEV exists once the VFs are registered" test -c "$PFDEV"
+is "$(stat -c %a "$PFDEV" 2>/dev/null)" 600 "PF device node is root-only (0600)"
 fails_with "" "changing 7 VFs to 3 without going through 0 is refused" \
 	sh -c "echo 3 > /sys/bus/pci/devices/$pf/sriov_numvfs"
 i=0
@@ -48,8 +50,12 @@ done
 serials=$(for d in $good_devs; do $CTL vf info "$d" | awk '$1 == "serial" { print $2 }'; done)
 is "$(echo "$serials" | sort -u | wc -l)" $NGOOD "serial numbers are unique per VF"
 # modinfo needs modules.dep, which the guest lacks: read .modinfo directly.
-check "modinfo: vfcb_pf has description, license, version, PCI alias" \
-	sh -c "strings /vfcb/vfcb_pf.ko | grep -q '^description=.' && strings /vfcb/vfcb_pf.ko | grep -q '^license=GPL' && strings /vfcb/vfcb_pf.ko | grep -q '^version=.' && strings /vfcb/vfcb_pf.ko | grep -qi '^alias=pci:v00008086d000010C9'"
+check "modinfo: vfcb_pf has description, license, version" \
+	sh -c "strings /vfcb/vfcb_pf.ko | grep -q '^description=.' && strings /vfcb/vfcb_pf.ko | grep -q '^license=GPL' && strings /vfcb/vfcb_pf.ko | grep -q '^version=.'"
+fails_with "" "modinfo: the vfcb_pf core binds no device (no PCI alias)" \
+	sh -c "strings /vfcb/vfcb_pf.ko | grep -q '^alias=pci:'"
+check "modinfo: vfcb_82576_pf has description, license, version, PCI alias" \
+	sh -c "strings /vfcb/vfcb_82576_pf.ko | grep -q '^description=.' && strings /vfcb/vfcb_82576_pf.ko | grep -q '^license=GPL' && strings /vfcb/vfcb_82576_pf.ko | grep -q '^version=.' && strings /vfcb/vfcb_82576_pf.ko | grep -qi '^alias=pci:v00008086d000010C9'"
 check "modinfo: vfcb_vf has description, parameters, PCI alias" \
 	sh -c "strings /vfcb/vfcb_vf.ko | grep -q '^parm=timeout_ms:.' && strings /vfcb/vfcb_vf.ko | grep -qi '^alias=pci:v00008086d000010CA'"
 
@@ -191,6 +197,7 @@ run_c $ITEST blocked "$DEV2" "$VF2"
 check "rmmod vfcb_vf with VFs bound" rmmod vfcb_vf
 check "rmmod hostile_vf" rmmod hostile_vf
 check "sriov_numvfs back to 0" sh -c "echo 0 > /sys/bus/pci/devices/$pf/sriov_numvfs"
+check "rmmod vfcb_82576_pf" rmmod vfcb_82576_pf
 check "rmmod vfcb_pf" rmmod vfcb_pf
 check "no WARNING/BUG in the whole run" kernel_log_clean
 

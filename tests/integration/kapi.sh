@@ -41,8 +41,9 @@ kapi() {
 # ---- bring-up ------------------------------------------------------------
 
 check "vfcb_pf loads" insmod /vfcb/vfcb_pf.ko
+check "vfcb_82576_pf loads" insmod /vfcb/vfcb_82576_pf.ko
 pf=$(find_pf)
-is "$(driver_of "$pf")" vfcb_pf "PF $pf bound to vfcb_pf"
+is "$(driver_of "$pf")" vfcb_82576_pf "PF $pf bound to vfcb_82576_pf"
 vfs=$(create_vfs "$pf" $NVFS)
 is "$(echo "$vfs" | wc -w)" $NVFS "sriov_numvfs=$NVFS created $NVFS VFs"
 vf=$(echo "$vfs" | sed -n "$((KVF + 1))p")
@@ -91,6 +92,7 @@ kapi pf-unbound
 
 check "rmmod vfcb_kapi_test (drops the dead handles)" rmmod vfcb_kapi_test
 check "rmmod vfcb_vf" rmmod vfcb_vf
+check "rmmod vfcb_82576_pf" rmmod vfcb_82576_pf
 check "rmmod vfcb_pf" rmmod vfcb_pf
 dmesg | grep -E 'vfcb_kapi_test' | sed 's/^/# /'
 check "no WARNING/BUG in the whole run" kernel_log_clean

@@ -14,6 +14,7 @@ say() { diag "demo: $*"; }
 
 pf=$(find_pf)
 check "vfcb_pf loads" insmod /vfcb/vfcb_pf.ko
+check "vfcb_82576_pf loads" insmod /vfcb/vfcb_82576_pf.ko
 vfs=$(create_vfs "$pf" 2)
 is "$(echo $vfs | wc -w)" 2 "2 VFs created"
 VF0=$(echo $vfs | cut -d' ' -f1)
@@ -115,6 +116,7 @@ check "VF1 still served" $CTL ping "/dev/vfcb-vf-$VF1" --count 5
 check "VF0 unbinds from vfio-pci" unbind "$VF0"
 check "sriov_numvfs=0 with vfcb_vf bound to VF1" sh -c "echo 0 > /sys/bus/pci/devices/$pf/sriov_numvfs"
 check "rmmod vfcb_vf" rmmod vfcb_vf
+check "rmmod vfcb_82576_pf" rmmod vfcb_82576_pf
 check "rmmod vfcb_pf" rmmod vfcb_pf
 check "no WARNING/BUG in L1" kernel_log_clean
 done_testing

@@ -17,6 +17,8 @@
 #define VFCB_PROTO_VERSIONS		(1u << VFCB_PROTO_V1)
 
 #define VFCB_MBX_DWORDS			16	/* mailbox size in dwords */
+#define VFCB_MSG_MIN_DWORDS		4	/* smallest message size a transport may have */
+#define VFCB_MSG_MAX_DWORDS		16	/* ndw is 4 bits: 1 + 15 dwords at most */
 #define VFCB_MAX_BLOCK_SIZE		128	/* bytes in one config block */
 #define VFCB_INVALIDATE_IDS		64	/* block IDs 0..63 can be invalidated */
 

@@ -20,30 +20,25 @@ static struct dentry *vfcb_pf_dbg_root;
 static int vfcb_pf_vf_stats_show(struct seq_file *m, void *unused)
 {
 	struct vfcb_pf_vf *vf = m->private;
-	struct vfcb_pf *pf = vf->pf;
 	struct vfcb_pf_vf_stats ds;
 	struct vfcb_ep_stats es;
-	u64 pending, inflight, rd, wr, busy, unread;
-	bool ready, throttled;
+	u64 pending, inflight;
+	bool ready, throttled, unread, serving;
 	u32 count, max, policy;
 	u8 version;
 
-	/* svc_lock: a consistent copy of the service pass's counters. */
-	mutex_lock(&pf->svc_lock);
+	/* A consistent copy, then print outside the lock. */
+	spin_lock_irq(&vf->lock);
 	ds = vf->stats;
 	throttled = vf->throttled && time_before(jiffies, vf->throttle_until);
-	spin_lock(&vf->lock);
 	es = vf->ep.stats;
 	ready = vf->ep.ready;
 	version = vf->ep.version;
 	pending = vf->ep.pending_mask;
 	inflight = vf->ep.inflight_mask;
-	rd = vf->hw.reads;
-	wr = vf->hw.writes;
-	busy = vf->hw.post_busy;
-	unread = vf->hw.post_unread;
-	spin_unlock(&vf->lock);
-	mutex_unlock(&pf->svc_lock);
+	unread = vf->unread;
+	serving = vf->serving;
+	spin_unlock_irq(&vf->lock);
 	vfcb_pf_blocks_info(&vf->blocks, &count, &max, &policy);
 
 	seq_printf(m, "ready %u\n", ready);
@@ -67,17 +62,14 @@ static int vfcb_pf_vf_stats_show(struct seq_file *m, void *unused)
 	seq_printf(m, "pings_served %llu\n", ds.pings_served);
 	seq_printf(m, "bad_msgs %llu\n", ds.bad_msgs);
 	seq_printf(m, "vf_resets %llu\n", ds.vf_resets);
-	seq_printf(m, "lock_releases %llu\n", ds.lock_releases);
 	seq_printf(m, "throttled %u\n", throttled);
 	seq_printf(m, "throttle_events %llu\n", ds.throttle_events);
 	seq_printf(m, "throttled_msgs %llu\n", ds.throttled_msgs);
 	seq_printf(m, "muted_msgs %llu\n", ds.muted_msgs);
 	seq_printf(m, "kick_retries %llu\n", ds.kick_retries);
 	seq_printf(m, "kick_giveups %llu\n", ds.kick_giveups);
-	seq_printf(m, "post_busy %llu\n", busy);
-	seq_printf(m, "post_unread %llu\n", unread);
-	seq_printf(m, "mmio_reads %llu\n", rd);
-	seq_printf(m, "mmio_writes %llu\n", wr);
+	seq_printf(m, "unread %u\n", unread);
+	seq_printf(m, "serving %u\n", serving);
 	seq_printf(m, "blocks %u\n", count);
 	seq_printf(m, "max_blocks %u\n", max);
 	seq_printf(m, "policy 0x%x\n", policy);
@@ -88,24 +80,16 @@ DEFINE_SHOW_ATTRIBUTE(vfcb_pf_vf_stats);
 static int vfcb_pf_stats_show(struct seq_file *m, void *unused)
 {
 	struct vfcb_pf *pf = m->private;
-	struct vfcb_pf_stats st;
-	u64 rd, wr;
-	unsigned int n;
+	unsigned long flags;
+	u64 dropped;
 
-	mutex_lock(&pf->svc_lock);
-	st = pf->stats;
-	rd = pf->hw.reads;
-	wr = pf->hw.writes;
-	n = pf->num_active;
-	mutex_unlock(&pf->svc_lock);
+	spin_lock_irqsave(&pf->ev_lock, flags);
+	dropped = pf->ev_dropped;
+	spin_unlock_irqrestore(&pf->ev_lock, flags);
 
-	seq_printf(m, "num_vfs %u\n", n);
-	seq_printf(m, "irqs %llu\n", st.irqs);
-	seq_printf(m, "service_passes %llu\n", st.service_passes);
-	seq_printf(m, "retry_runs %llu\n", st.retry_runs);
-	seq_printf(m, "notifier_events_dropped %llu\n", st.events_dropped);
-	seq_printf(m, "mmio_reads %llu\n", rd);
-	seq_printf(m, "mmio_writes %llu\n", wr);
+	seq_printf(m, "num_vfs %u\n", pf->num_vfs);
+	seq_printf(m, "msg_dwords %u\n", pf->tr.msg_dwords);
+	seq_printf(m, "notifier_events_dropped %llu\n", dropped);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(vfcb_pf_stats);
@@ -141,19 +125,7 @@ void vfcb_pf_debugfs_module_exit(void)
 	vfcb_pf_dbg_root = NULL;
 }
 
-void vfcb_pf_debugfs_pf_init(struct vfcb_pf *pf)
-{
-	pf->dbg = debugfs_create_dir(pci_name(pf->pdev), vfcb_pf_dbg_root);
-	debugfs_create_file("stats", 0400, pf->dbg, pf, &vfcb_pf_stats_fops);
-}
-
-void vfcb_pf_debugfs_pf_exit(struct vfcb_pf *pf)
-{
-	debugfs_remove_recursive(pf->dbg);
-	pf->dbg = NULL;
-}
-
-void vfcb_pf_debugfs_vf_init(struct vfcb_pf_vf *vf)
+static void vfcb_pf_debugfs_vf_init(struct vfcb_pf_vf *vf)
 {
 	char name[8];
 
@@ -165,8 +137,19 @@ void vfcb_pf_debugfs_vf_init(struct vfcb_pf_vf *vf)
 				   &vfcb_pf_mute_fops);
 }
 
-void vfcb_pf_debugfs_vf_exit(struct vfcb_pf_vf *vf)
+/* pf/stats and pf/vf<n>/{stats,mute}, until the PF is unregistered. */
+void vfcb_pf_debugfs_pf_init(struct vfcb_pf *pf)
 {
-	debugfs_remove_recursive(vf->dbg);
-	vf->dbg = NULL;
+	unsigned int i;
+
+	pf->dbg = debugfs_create_dir(pci_name(pf->pdev), vfcb_pf_dbg_root);
+	debugfs_create_file("stats", 0400, pf->dbg, pf, &vfcb_pf_stats_fops);
+	for (i = 0; i < pf->num_vfs; i++)
+		vfcb_pf_debugfs_vf_init(&pf->vfs[i]);
+}
+
+void vfcb_pf_debugfs_pf_exit(struct vfcb_pf *pf)
+{
+	debugfs_remove_recursive(pf->dbg);
+	pf->dbg = NULL;
 }

@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vfcb_82576_pf: the Intel 82576 PF's registers, turned into vfcb events.
+ * The only file of the driver that touches MMIO.
+ *
+ * Each VF has a 16-dword buffer (VMBMEM) shared by both directions and a
+ * PF-side control register (P2VMAILBOX).  A VF's message sets its VFREQ bit
+ * in MBVFICR, the VF's ack of ours its VFACK bit, a VF reset its bit in
+ * VFLRE; any of them raises the "other causes" interrupt.  The handler
+ * turns those bits into vfcb_pf_vf_sent(), _consumed() and _reset().
+ */
+#include <linux/delay.h>
+#include <linux/io.h>
+#include <linux/pci.h>
+
+#include "vfcb_82576_pf_hw.h"
+
+/* PF BAR0 registers (byte offsets) */
+#define VFCB_82576_CTRL		0x00000
+#define VFCB_82576_CTRL_RST	0x04000000
+#define VFCB_82576_CTRL_EXT	0x00018
+#define VFCB_82576_CTRL_EXT_PFRSTD	0x00004000
+#define VFCB_82576_ICR		0x000c0
+#define VFCB_82576_IMS		0x000d0
+#define VFCB_82576_IMC		0x000d8
+#define VFCB_82576_ICR_VMMB	0x00000100
+#define VFCB_82576_GPIE		0x01514
+#define VFCB_82576_GPIE_NSICR	0x00000001
+#define VFCB_82576_GPIE_MSIX_MODE	0x00000010
+#define VFCB_82576_GPIE_EIAME	0x40000000
+#define VFCB_82576_GPIE_PBA	0x80000000
+#define VFCB_82576_EIMS		0x01524
+#define VFCB_82576_EIMC		0x01528
+#define VFCB_82576_EIAC		0x0152c
+#define VFCB_82576_EIAM		0x01530
+#define VFCB_82576_IVAR_MISC	0x01740
+#define VFCB_82576_IVAR_VALID	0x80
+#define VFCB_82576_VMBMEM(vf)	(0x00800 + 64 * (vf))
+#define VFCB_82576_P2VMAILBOX(vf)	(0x00c00 + 4 * (vf))
+#define VFCB_82576_P2V_STS		0x00000001
+#define VFCB_82576_P2V_ACK		0x00000002
+#define VFCB_82576_P2V_VFU		0x00000004
+#define VFCB_82576_P2V_PFU		0x00000008
+#define VFCB_82576_P2V_RVFU	0x00000010
+#define VFCB_82576_MBVFICR		0x00c80
+#define VFCB_82576_MBVFICR_VFREQ(vf)	BIT(vf)
+#define VFCB_82576_MBVFICR_VFACK(vf)	BIT(16 + (vf))
+#define VFCB_82576_MBVFIMR		0x00c84
+#define VFCB_82576_VFLRE		0x00c88
+/*
+ * Deliberately absent: the VF's V2PMAILBOX (0xc40 + 4 * vf).  QEMU lets the
+ * PF read it there and the read clears the VF's PFSTS/PFACK/RSTD bits, so
+ * the PF must never read it.
+ */
+
+static u32 rd(struct vfcb_82576_pf_hw *hw, u32 reg)
+{
+	return readl(hw->bar0 + reg);
+}
+
+static void wr(struct vfcb_82576_pf_hw *hw, u32 reg, u32 val)
+{
+	writel(val, hw->bar0 + reg);
+}
+
+void vfcb_82576_pf_hw_init(struct vfcb_82576_pf_hw *hw, void __iomem *bar0)
+{
+	hw->bar0 = bar0;
+	spin_lock_init(&hw->lock);
+	hw->num_vfs = 0;
+	bitmap_zero(hw->unread, VFCB_82576_MAX_VFS);
+}
+
+/*
+ * Global reset, as at power-on: wipes the interrupt set-up and whatever a
+ * previous driver (igb) left behind.  Process context; sleeps.
+ */
+void vfcb_82576_pf_hw_reset(struct vfcb_82576_pf_hw *hw)
+{
+	wr(hw, VFCB_82576_IMC, ~0u);
+	wr(hw, VFCB_82576_EIMC, ~0u);
+	wr(hw, VFCB_82576_CTRL, rd(hw, VFCB_82576_CTRL) | VFCB_82576_CTRL_RST);
+	/* The 82576 needs about 1 ms; allow ten times that. */
+	usleep_range(10000, 20000);
+}
+
+/* Mask every interrupt source and drop what is latched. */
+void vfcb_82576_pf_hw_mask_all(struct vfcb_82576_pf_hw *hw)
+{
+	wr(hw, VFCB_82576_IMC, ~0u);
+	wr(hw, VFCB_82576_EIMC, ~0u);
+	wr(hw, VFCB_82576_MBVFIMR, 0);
+	rd(hw, VFCB_82576_ICR);
+}
+
+/*
+ * Route the "other causes" (the mailbox and VF resets, ICR.VMMB) to MSI-X
+ * @vector.  GPIE must be in MSI-X mode with NSICR before any VF programs its
+ * own interrupt registers: without MSIX_MODE the VFs' interrupts are never
+ * delivered, without NSICR VMMB stays latched after the first interrupt.
+ */
+void vfcb_82576_pf_hw_setup_irq(struct vfcb_82576_pf_hw *hw,
+				unsigned int vector)
+{
+	u32 bit = BIT(vector);
+
+	wr(hw, VFCB_82576_GPIE, VFCB_82576_GPIE_MSIX_MODE |
+	   VFCB_82576_GPIE_PBA | VFCB_82576_GPIE_EIAME |
+	   VFCB_82576_GPIE_NSICR);
+	wr(hw, VFCB_82576_IVAR_MISC, (vector | VFCB_82576_IVAR_VALID) << 8);
+	/* Auto-clear and auto-mask: the handler re-enables when done. */
+	wr(hw, VFCB_82576_EIAC, bit);
+	wr(hw, VFCB_82576_EIAM, bit);
+	wr(hw, VFCB_82576_EIMS, bit);
+	wr(hw, VFCB_82576_MBVFIMR, 0xff);
+	wr(hw, VFCB_82576_IMS, VFCB_82576_ICR_VMMB);
+}
+
+/* VFs were enabled: forget causes a previous set of VFs left. */
+void vfcb_82576_pf_hw_vfs_on(struct vfcb_82576_pf_hw *hw,
+			     unsigned int num_vfs)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&hw->lock, flags);
+	wr(hw, VFCB_82576_MBVFICR, ~0u);
+	wr(hw, VFCB_82576_VFLRE, ~0u);
+	bitmap_zero(hw->unread, VFCB_82576_MAX_VFS);
+	WRITE_ONCE(hw->num_vfs, num_vfs);
+	spin_unlock_irqrestore(&hw->lock, flags);
+}
+
+/* Tell the VFs the PF is ready: clears their RSTI, sets RSTD. */
+void vfcb_82576_pf_hw_reset_done(struct vfcb_82576_pf_hw *hw)
+{
+	wr(hw, VFCB_82576_CTRL_EXT,
+	   rd(hw, VFCB_82576_CTRL_EXT) | VFCB_82576_CTRL_EXT_PFRSTD);
+}
+
+void vfcb_82576_pf_hw_vfs_off(struct vfcb_82576_pf_hw *hw)
+{
+	WRITE_ONCE(hw->num_vfs, 0);
+}
+
+/*
+ * After a VF reset: a mailbox lock the VF held is not released by the
+ * reset.  Clear it (RVFU) only if it is actually held, since RVFU also
+ * clears the VF's pending mailbox causes.  hw->lock held.
+ */
+static void vfcb_82576_pf_release_vf_lock(struct vfcb_82576_pf_hw *hw,
+					  unsigned int vf)
+{
+	u32 p2v = rd(hw, VFCB_82576_P2VMAILBOX(vf));
+
+	if (p2v & VFCB_82576_P2V_VFU)
+		wr(hw, VFCB_82576_P2VMAILBOX(vf), VFCB_82576_P2V_RVFU);
+}
+
+/**
+ * vfcb_82576_pf_hw_service() - report every mailbox and reset cause
+ * @hw: the PF
+ * @vfcb: the vfcb core's handle, or NULL while no VF is registered (the
+ *	causes are then only cleared)
+ * @vector: the MSI-X vector to unmask when done
+ *
+ * Context: the hard interrupt handler.
+ */
+void vfcb_82576_pf_hw_service(struct vfcb_82576_pf_hw *hw,
+			      struct vfcb_pf *vfcb, unsigned int vector)
+{
+	unsigned int i, n;
+	u32 vflre, mbv;
+
+	spin_lock(&hw->lock);
+	n = hw->num_vfs;
+	rd(hw, VFCB_82576_ICR);
+	/* VF resets first: a stale lock goes before the VF's new message. */
+	vflre = rd(hw, VFCB_82576_VFLRE);
+	if (vflre)
+		wr(hw, VFCB_82576_VFLRE, vflre);
+	mbv = rd(hw, VFCB_82576_MBVFICR);
+	for (i = 0; i < n; i++) {
+		if (vflre & BIT(i)) {
+			vfcb_82576_pf_release_vf_lock(hw, i);
+			/* A message from before the reset is void. */
+			clear_bit(i, hw->unread);
+		}
+		/* Marked unread before VFREQ is cleared: see post. */
+		if (mbv & VFCB_82576_MBVFICR_VFREQ(i))
+			set_bit(i, hw->unread);
+	}
+	if (mbv)
+		wr(hw, VFCB_82576_MBVFICR, mbv);
+	spin_unlock(&hw->lock);
+
+	for (i = 0; vfcb && i < n; i++) {
+		if (vflre & BIT(i))
+			vfcb_pf_vf_reset(vfcb, i);
+		if (mbv & VFCB_82576_MBVFICR_VFREQ(i))
+			vfcb_pf_vf_sent(vfcb, i);
+		if (mbv & VFCB_82576_MBVFICR_VFACK(i))
+			vfcb_pf_vf_consumed(vfcb, i);
+	}
+	wr(hw, VFCB_82576_EIMS, BIT(vector));
+}
+
+/* ------------------------------------------------------- transport --- */
+
+static u32 vfcb_82576_pf_read(void *priv, unsigned int vf, unsigned int i)
+{
+	struct vfcb_82576_pf_hw *hw = priv;
+
+	if (i >= VFCB_82576_MSG_DWORDS)
+		return 0;
+	return readl(hw->bar0 + VFCB_82576_VMBMEM(vf) + 4 * i);
+}
+
+/* The VF's message is consumed: the buffer is free and the VF is told. */
+static void vfcb_82576_pf_ack(void *priv, unsigned int vf)
+{
+	struct vfcb_82576_pf_hw *hw = priv;
+	unsigned long flags;
+
+	spin_lock_irqsave(&hw->lock, flags);
+	wr(hw, VFCB_82576_P2VMAILBOX(vf), VFCB_82576_P2V_ACK);
+	clear_bit(vf, hw->unread);
+	spin_unlock_irqrestore(&hw->lock, flags);
+}
+
+static int vfcb_82576_pf_post(void *priv, unsigned int vf, const u32 *msg,
+			      unsigned int ndw)
+{
+	struct vfcb_82576_pf_hw *hw = priv;
+	u32 mbx = VFCB_82576_P2VMAILBOX(vf);
+	unsigned long flags;
+	int ret = -EBUSY;
+	unsigned int i;
+
+	if (!ndw || ndw > VFCB_82576_MSG_DWORDS)
+		return -EINVAL;
+	spin_lock_irqsave(&hw->lock, flags);
+	/* The VF's message is still in the shared buffer: it goes first. */
+	if (test_bit(vf, hw->unread))
+		goto out;
+	/* Take the PF lock; the hardware refuses it while the VF holds VFU. */
+	wr(hw, mbx, VFCB_82576_P2V_PFU);
+	if (!(rd(hw, mbx) & VFCB_82576_P2V_PFU))
+		goto out;
+	/* The VF posted since the last interrupt: release, read it first. */
+	if (rd(hw, VFCB_82576_MBVFICR) & VFCB_82576_MBVFICR_VFREQ(vf)) {
+		wr(hw, mbx, 0);
+		goto out;
+	}
+	for (i = 0; i < ndw; i++)
+		wr(hw, VFCB_82576_VMBMEM(vf) + 4 * i, msg[i]);
+	/* STS without PFU: interrupts the VF and releases the lock. */
+	wr(hw, mbx, VFCB_82576_P2V_STS);
+	ret = 0;
+out:
+	spin_unlock_irqrestore(&hw->lock, flags);
+	return ret;
+}
+
+const struct vfcb_pf_transport_ops vfcb_82576_pf_tr_ops = {
+	.read = vfcb_82576_pf_read,
+	.ack = vfcb_82576_pf_ack,
+	.post = vfcb_82576_pf_post,
+};

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vfcb_82576_pf: the Intel 82576 PF registers, and the vfcb transport over
+ * its per-VF mailboxes.  vfcb_82576_pf_hw.c is the only file that touches
+ * MMIO or knows what a register bit means.
+ */
+#ifndef _VFCB_82576_PF_HW_H
+#define _VFCB_82576_PF_HW_H
+
+#include <linux/bitmap.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+#include "vfcb_pf_transport.h"
+
+#define VFCB_82576_MAX_VFS	7	/* 8 would leave the PF one vector */
+#define VFCB_82576_MSG_DWORDS	16	/* VMBMEM: 16 dwords per VF */
+
+/**
+ * struct vfcb_82576_pf_hw - the PF's registers and VF mailboxes
+ * @bar0: MMIO
+ * @lock: serialises the VF mailbox registers (P2VMAILBOX, VMBMEM) between
+ *	the interrupt handler and the ops the vfcb core calls.  Innermost:
+ *	taken inside the core's per-VF lock, never held while calling the
+ *	core.
+ * @num_vfs: VFs enabled
+ * @unread: VF n's message was seen (VFREQ) and is not acked yet.  Set
+ *	before VFREQ is cleared in MBVFICR and tested by post after it took
+ *	the PF lock, so a VF message is never overwritten in the buffer both
+ *	directions share.
+ */
+struct vfcb_82576_pf_hw {
+	void __iomem *bar0;
+	spinlock_t lock;		/* mailbox registers, see above */
+	unsigned int num_vfs;
+	DECLARE_BITMAP(unread, VFCB_82576_MAX_VFS);
+};
+
+void vfcb_82576_pf_hw_init(struct vfcb_82576_pf_hw *hw, void __iomem *bar0);
+void vfcb_82576_pf_hw_reset(struct vfcb_82576_pf_hw *hw);
+void vfcb_82576_pf_hw_mask_all(struct vfcb_82576_pf_hw *hw);
+void vfcb_82576_pf_hw_setup_irq(struct vfcb_82576_pf_hw *hw,
+				unsigned int vector);
+void vfcb_82576_pf_hw_vfs_on(struct vfcb_82576_pf_hw *hw,
+			     unsigned int num_vfs);
+void vfcb_82576_pf_hw_reset_done(struct vfcb_82576_pf_hw *hw);
+void vfcb_82576_pf_hw_vfs_off(struct vfcb_82576_pf_hw *hw);
+void vfcb_82576_pf_hw_service(struct vfcb_82576_pf_hw *hw,
+			      struct vfcb_pf *vfcb, unsigned int vector);
+
+extern const struct vfcb_pf_transport_ops vfcb_82576_pf_tr_ops;
+
+#endif /* _VFCB_82576_PF_HW_H */

@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vfcb_82576_pf: a standalone driver of the Intel 82576 PF (QEMU -device
+ * igb) that enables its VFs and hands them to the vfcb host core
+ * (vfcb_pf.ko) over the PF/VF mailbox.  Backchannel only: it replaces igb
+ * on that PF and carries no network traffic.  To rebind a PF:
+ *
+ *   echo 0000:01:00.0 > /sys/bus/pci/drivers/igb/unbind
+ *   echo vfcb_82576_pf > /sys/bus/pci/devices/0000:01:00.0/driver_override
+ *   echo 0000:01:00.0 > /sys/bus/pci/drivers_probe
+ *   echo 3 > /sys/bus/pci/devices/0000:01:00.0/sriov_numvfs
+ *
+ * It uses nothing of vfcb_pf but the registration API of
+ * include/vfcb_pf_transport.h, as a vendor's PF driver would.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/interrupt.h>
+#include <linux/module.h>
+#include <linux/pci.h>
+#include <linux/slab.h>
+
+#include "vfcb_82576_pf_hw.h"
+#include "vfcb_version.h"
+
+/**
+ * struct vfcb_82576_pf - one PF
+ * @pdev: the PF
+ * @hw: registers and mailboxes (the transport's context)
+ * @irq: Linux IRQ of MSI-X vector 0 (mailbox and VF resets)
+ * @vfcb: the core's handle while VFs are registered, else NULL.  Written
+ *	by sriov_configure and remove (under the PF's device lock), read by
+ *	the interrupt handler.
+ * @name: IRQ name
+ */
+struct vfcb_82576_pf {
+	struct pci_dev *pdev;
+	struct vfcb_82576_pf_hw hw;
+	int irq;
+	struct vfcb_pf *vfcb;
+	char name[32];
+};
+
+static irqreturn_t vfcb_82576_pf_irq(int irq, void *data)
+{
+	struct vfcb_82576_pf *pf = data;
+
+	vfcb_82576_pf_hw_service(&pf->hw, READ_ONCE(pf->vfcb), 0);
+	return IRQ_HANDLED;
+}
+
+/*
+ * VFs in use by guests.  pci_vfs_assigned() only knows the legacy
+ * assignment flag, which vfio never sets, so a VF bound to a passthrough
+ * driver counts as assigned too: disabling SR-IOV under a running guest
+ * would block in vfio's remove until the guest let go.  The driver pointer
+ * is read without the VF's device lock: a bind racing with this check is
+ * caught by vfio's own release wait, this only gives the clear errno.
+ */
+static bool vfcb_82576_pf_vfs_in_guests(struct pci_dev *pdev)
+{
+	static const char * const passthrough[] = { "vfio-pci", "pci-stub" };
+	struct pci_dev *vfdev = NULL;
+	struct pci_driver *drv;
+	bool used = false;
+	int j;
+
+	if (pci_vfs_assigned(pdev))
+		return true;
+	/* pci_get_device() drops the reference of the device it starts at. */
+	while (!used && (vfdev = pci_get_device(pdev->vendor, PCI_ANY_ID, vfdev))) {
+		if (!vfdev->is_virtfn || pci_physfn(vfdev) != pdev)
+			continue;
+		drv = READ_ONCE(vfdev->driver);
+		for (j = 0; drv && j < ARRAY_SIZE(passthrough); j++)
+			used |= !strcmp(drv->name, passthrough[j]);
+	}
+	pci_dev_put(vfdev);
+	return used;
+}
+
+static void vfcb_82576_pf_sriov_disable(struct vfcb_82576_pf *pf)
+{
+	struct vfcb_pf *vfcb = pf->vfcb;
+
+	if (!vfcb)
+		return;
+	/* The interrupt keeps running: the VFs' acks come through it. */
+	vfcb_pf_unregister(vfcb);
+	WRITE_ONCE(pf->vfcb, NULL);
+	synchronize_irq(pf->irq);
+	vfcb_pf_put(vfcb);
+	if (pci_vfs_assigned(pf->pdev))
+		pci_warn(pf->pdev, "disabling VFs still assigned to guests\n");
+	pci_disable_sriov(pf->pdev);
+	vfcb_82576_pf_hw_vfs_off(&pf->hw);
+	pci_info(pf->pdev, "SR-IOV disabled\n");
+}
+
+static int vfcb_82576_pf_sriov_enable(struct vfcb_82576_pf *pf, int n)
+{
+	struct vfcb_pf_transport tr = {
+		.ops = &vfcb_82576_pf_tr_ops,
+		.priv = &pf->hw,
+		.msg_dwords = VFCB_82576_MSG_DWORDS,
+	};
+	struct vfcb_pf *vfcb;
+	int ret;
+
+	vfcb_82576_pf_hw_vfs_on(&pf->hw, n);
+	ret = pci_enable_sriov(pf->pdev, n);
+	if (ret) {
+		pci_err(pf->pdev, "enabling %d VFs failed: %d\n", n, ret);
+		goto err;
+	}
+	vfcb = vfcb_pf_register(pf->pdev, n, &tr);
+	if (IS_ERR(vfcb)) {
+		ret = PTR_ERR(vfcb);
+		pci_err(pf->pdev, "vfcb_pf_register: %d\n", ret);
+		pci_disable_sriov(pf->pdev);
+		goto err;
+	}
+	WRITE_ONCE(pf->vfcb, vfcb);
+	/* Only now may the VFs handshake: "PF reset done" sets their RSTD. */
+	vfcb_82576_pf_hw_reset_done(&pf->hw);
+	pci_info(pf->pdev, "%d VFs enabled\n", n);
+	return n;
+
+err:
+	vfcb_82576_pf_hw_vfs_off(&pf->hw);
+	return ret;
+}
+
+/* Called under the PF's device lock, as is remove. */
+static int vfcb_82576_pf_sriov_configure(struct pci_dev *pdev, int num_vfs)
+{
+	struct vfcb_82576_pf *pf = pci_get_drvdata(pdev);
+	int cur = pci_num_vf(pdev);
+
+	if (num_vfs < 0 || num_vfs > VFCB_82576_MAX_VFS)
+		return -ERANGE;
+	if (num_vfs == cur)
+		return num_vfs;
+	if (vfcb_82576_pf_vfs_in_guests(pdev)) {
+		pci_err(pdev,
+			"cannot change the number of VFs while VFs are assigned to guests (bound to vfio-pci or pci-stub)\n");
+		return -EBUSY;
+	}
+	if (num_vfs && cur) {
+		pci_err(pdev,
+			"%d VFs are enabled: write 0 to sriov_numvfs before changing the count to %d\n",
+			cur, num_vfs);
+		return -EBUSY;
+	}
+	if (!num_vfs) {
+		vfcb_82576_pf_sriov_disable(pf);
+		return 0;
+	}
+	return vfcb_82576_pf_sriov_enable(pf, num_vfs);
+}
+
+static int vfcb_82576_pf_probe(struct pci_dev *pdev,
+			       const struct pci_device_id *id)
+{
+	struct vfcb_82576_pf *pf;
+	void __iomem *bar0;
+	int ret;
+
+	pf = devm_kzalloc(&pdev->dev, sizeof(*pf), GFP_KERNEL);
+	if (!pf)
+		return -ENOMEM;
+	pf->pdev = pdev;
+	snprintf(pf->name, sizeof(pf->name), "vfcb-82576-%s", pci_name(pdev));
+
+	ret = pci_enable_device_mem(pdev);
+	if (ret)
+		return ret;
+	ret = pci_request_mem_regions(pdev, KBUILD_MODNAME);
+	if (ret)
+		goto err_disable;
+	bar0 = pci_iomap(pdev, 0, 0);
+	if (!bar0) {
+		ret = -ENOMEM;
+		goto err_release;
+	}
+	pci_set_master(pdev);	/* MSI-X writes are DMA */
+	vfcb_82576_pf_hw_init(&pf->hw, bar0);
+	vfcb_82576_pf_hw_reset(&pf->hw);
+	vfcb_82576_pf_hw_mask_all(&pf->hw);
+	pci_set_drvdata(pdev, pf);
+
+	ret = pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_MSIX);
+	if (ret < 0) {
+		pci_err(pdev, "MSI-X unavailable: %d\n", ret);
+		goto err_unmap;
+	}
+	pf->irq = pci_irq_vector(pdev, 0);
+	/* A hard handler: no VF's busy-wait can keep the mailbox unserved. */
+	ret = request_irq(pf->irq, vfcb_82576_pf_irq, 0, pf->name, pf);
+	if (ret) {
+		pci_err(pdev, "requesting IRQ %d failed: %d\n", pf->irq, ret);
+		goto err_vectors;
+	}
+	vfcb_82576_pf_hw_setup_irq(&pf->hw, 0);
+	vfcb_82576_pf_hw_reset_done(&pf->hw);
+
+	ret = pci_sriov_set_totalvfs(pdev, VFCB_82576_MAX_VFS);
+	if (ret) {
+		pci_err(pdev, "cannot limit TotalVFs: %d\n", ret);
+		goto err_irq;
+	}
+	pci_info(pdev, "82576 PF ready for vfcb: up to %d VFs (sriov_numvfs)\n",
+		 pci_sriov_get_totalvfs(pdev));
+	return 0;
+
+err_irq:
+	vfcb_82576_pf_hw_mask_all(&pf->hw);
+	free_irq(pf->irq, pf);
+err_vectors:
+	pci_free_irq_vectors(pdev);
+err_unmap:
+	pci_set_drvdata(pdev, NULL);
+	pci_clear_master(pdev);
+	pci_iounmap(pdev, bar0);
+err_release:
+	pci_release_mem_regions(pdev);
+err_disable:
+	pci_disable_device(pdev);
+	return ret;
+}
+
+static void vfcb_82576_pf_remove(struct pci_dev *pdev)
+{
+	struct vfcb_82576_pf *pf = pci_get_drvdata(pdev);
+
+	vfcb_82576_pf_sriov_disable(pf);
+	vfcb_82576_pf_hw_mask_all(&pf->hw);
+	free_irq(pf->irq, pf);
+	/* The last handler run may have unmasked its vector again. */
+	vfcb_82576_pf_hw_mask_all(&pf->hw);
+	pci_free_irq_vectors(pdev);
+	pci_sriov_set_totalvfs(pdev, 0);
+	pci_set_drvdata(pdev, NULL);
+	pci_clear_master(pdev);
+	pci_iounmap(pdev, pf->hw.bar0);
+	pci_release_mem_regions(pdev);
+	pci_disable_device(pdev);
+	pci_info(pdev, "82576 PF released\n");
+}
+
+static void vfcb_82576_pf_shutdown(struct pci_dev *pdev)
+{
+	struct vfcb_82576_pf *pf = pci_get_drvdata(pdev);
+
+	struct vfcb_pf *vfcb = pf->vfcb;
+
+	/* Tell the VFs and stop raising interrupts; SR-IOV stays as it is. */
+	if (vfcb) {
+		vfcb_pf_unregister(vfcb);
+		WRITE_ONCE(pf->vfcb, NULL);
+	}
+	vfcb_82576_pf_hw_mask_all(&pf->hw);
+	if (vfcb) {
+		synchronize_irq(pf->irq);
+		vfcb_pf_put(vfcb);
+	}
+}
+
+static const struct pci_device_id vfcb_82576_pf_ids[] = {
+	{ PCI_VDEVICE(INTEL, 0x10c9) },	/* 82576 PF */
+	{ }
+};
+MODULE_DEVICE_TABLE(pci, vfcb_82576_pf_ids);
+
+static struct pci_driver vfcb_82576_pf_driver = {
+	.name = KBUILD_MODNAME,
+	.id_table = vfcb_82576_pf_ids,
+	.probe = vfcb_82576_pf_probe,
+	.remove = vfcb_82576_pf_remove,
+	.shutdown = vfcb_82576_pf_shutdown,
+	.sriov_configure = vfcb_82576_pf_sriov_configure,
+};
+module_pci_driver(vfcb_82576_pf_driver);
+
+MODULE_DESCRIPTION("vfcb: Intel 82576 PF driver carrying VF configuration blocks (no network data path)");
+MODULE_AUTHOR("vfcb developers");
+MODULE_LICENSE("GPL");
+MODULE_VERSION(VFCB_VERSION);

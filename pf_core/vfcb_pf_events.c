@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vfcb_pf: what the VFs do (handshake, write, reset), told to every reader
+ * of the PF's character device and to the kernel notifier.
+ *
+ * Events are emitted from wherever the mailbox is served, hard interrupts
+ * included, so queueing only takes a spinlock; the notifier chain is called
+ * from a work item, outside every lock, since its callbacks may sleep and
+ * call back into vfcb_pf.  Each reader has a ring of VFCB_PF_EVQ_LEN; when
+ * it is full the oldest record goes and the reader is told how many it
+ * lost (a VFCB_PF_EV_OVERFLOW record).
+ */
+#include <linux/rcupdate.h>
+
+#include "vfcb_pf_core.h"
+
+static void vfcb_pf_ntf_work(struct work_struct *work)
+{
+	struct vfcb_pf *pf = container_of(work, struct vfcb_pf, ntf_work);
+	struct vfcb_pf_event ev;
+	unsigned long flags;
+
+	for (;;) {
+		spin_lock_irqsave(&pf->ev_lock, flags);
+		if (!pf->ntf_count) {
+			spin_unlock_irqrestore(&pf->ev_lock, flags);
+			return;
+		}
+		ev = pf->ntf_ring[pf->ntf_head];
+		pf->ntf_head = (pf->ntf_head + 1) % VFCB_PF_EVQ_LEN;
+		pf->ntf_count--;
+		spin_unlock_irqrestore(&pf->ev_lock, flags);
+		blocking_notifier_call_chain(&pf->ntf_chain, ev.type, &ev);
+	}
+}
+
+void vfcb_pf_events_init(struct vfcb_pf *pf)
+{
+	spin_lock_init(&pf->ev_lock);
+	INIT_LIST_HEAD(&pf->readers);
+	init_waitqueue_head(&pf->ev_wq);
+	BLOCKING_INIT_NOTIFIER_HEAD(&pf->ntf_chain);
+	INIT_WORK(&pf->ntf_work, vfcb_pf_ntf_work);
+}
+
+static void vfcb_pf_evq_push(struct vfcb_pf_evq *q,
+			     const struct vfcb_pf_event *ev)
+{
+	if (q->count == VFCB_PF_EVQ_LEN) {
+		q->head = (q->head + 1) % VFCB_PF_EVQ_LEN;
+		q->count--;
+		if (q->dropped < U32_MAX)
+			q->dropped++;
+	}
+	q->ev[(q->head + q->count) % VFCB_PF_EVQ_LEN] = *ev;
+	q->count++;
+}
+
+/* Queue a VF event to every reader and to the kernel listeners.  Any context. */
+void vfcb_pf_emit_event(struct vfcb_pf *pf, u32 type, unsigned int vf,
+			u32 block_id, u32 len)
+{
+	struct vfcb_pf_event ev = {
+		.type = type, .vf = vf, .block_id = block_id, .len = len,
+	};
+	struct vfcb_pf_evq *q;
+	unsigned long flags;
+	bool work = false;
+
+	spin_lock_irqsave(&pf->ev_lock, flags);
+	list_for_each_entry(q, &pf->readers, node)
+		vfcb_pf_evq_push(q, &ev);
+	if (rcu_access_pointer(pf->ntf_chain.head)) {
+		if (pf->ntf_count < VFCB_PF_EVQ_LEN) {
+			pf->ntf_ring[(pf->ntf_head + pf->ntf_count) %
+				     VFCB_PF_EVQ_LEN] = ev;
+			pf->ntf_count++;
+			work = true;
+		} else {
+			pf->ev_dropped++;
+		}
+	}
+	spin_unlock_irqrestore(&pf->ev_lock, flags);
+	wake_up_interruptible(&pf->ev_wq);
+	if (work)
+		schedule_work(&pf->ntf_work);
+}
+
+void vfcb_pf_evq_add(struct vfcb_pf *pf, struct vfcb_pf_evq *q)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&pf->ev_lock, flags);
+	list_add_tail(&q->node, &pf->readers);
+	spin_unlock_irqrestore(&pf->ev_lock, flags);
+}
+
+void vfcb_pf_evq_del(struct vfcb_pf *pf, struct vfcb_pf_evq *q)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&pf->ev_lock, flags);
+	list_del(&q->node);
+	spin_unlock_irqrestore(&pf->ev_lock, flags);
+}
+
+bool vfcb_pf_evq_ready(struct vfcb_pf *pf, struct vfcb_pf_evq *q)
+{
+	unsigned long flags;
+	bool ready;
+
+	spin_lock_irqsave(&pf->ev_lock, flags);
+	ready = q->count || q->dropped;
+	spin_unlock_irqrestore(&pf->ev_lock, flags);
+	return ready;
+}
+
+/*
+ * Take up to @max records, an OVERFLOW record first if some were lost.
+ * Returns how many were stored at @out.
+ */
+unsigned int vfcb_pf_evq_pop(struct vfcb_pf *pf, struct vfcb_pf_evq *q,
+			     struct vfcb_pf_event *out, unsigned int max)
+{
+	unsigned int n = 0;
+	unsigned long flags;
+
+	spin_lock_irqsave(&pf->ev_lock, flags);
+	if (q->dropped && n < max) {
+		out[n].type = VFCB_PF_EV_OVERFLOW;
+		out[n].vf = 0;
+		out[n].block_id = 0;
+		out[n].len = q->dropped;
+		q->dropped = 0;
+		n++;
+	}
+	while (n < max && q->count) {
+		out[n++] = q->ev[q->head];
+		q->head = (q->head + 1) % VFCB_PF_EVQ_LEN;
+		q->count--;
+	}
+	spin_unlock_irqrestore(&pf->ev_lock, flags);
+	return n;
+}
+
+/* Unregister: deliver what the notifier still has queued, then wake readers. */
+void vfcb_pf_events_stop(struct vfcb_pf *pf)
+{
+	flush_work(&pf->ntf_work);
+	wake_up_interruptible_all(&pf->ev_wq);
+}
