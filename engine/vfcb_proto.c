@@ -76,8 +76,8 @@ u8 vfcb_errno_to_status(int err)
 	(1 + (VFCB_MAX_BLOCK_SIZE - VFCB_WRITE_FRAG0_DATA(VFCB_MSG_MIN_DWORDS) * 4 + \
 	      VFCB_FRAGN_DATA(VFCB_MSG_MIN_DWORDS) * 4 - 1) /			\
 	 (VFCB_FRAGN_DATA(VFCB_MSG_MIN_DWORDS) * 4))
-_Static_assert(VFCB_WORST_FRAGS <= (VFCB_HDR_FRAG_MASK >> VFCB_HDR_FRAG_SHIFT) + 1,
-	       "a 128-byte transfer at VFCB_MSG_MIN_DWORDS overflows the frag field");
+static_assert(VFCB_WORST_FRAGS <= (VFCB_HDR_FRAG_MASK >> VFCB_HDR_FRAG_SHIFT) + 1,
+	      "a 128-byte transfer at VFCB_MSG_MIN_DWORDS overflows the frag field");
 
 unsigned int vfcb_msg_dwords(unsigned int msg_dwords)
 {
