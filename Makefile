@@ -81,25 +81,36 @@ unit: $(UNIT_DIR)/test_engine
 
 # ---------------------------------------------------------------- fuzz ---
 
+# Each fuzzer is built per mailbox shape: fuzz_pf/fuzz_vf on 16-dword
+# messages (the 82576), fuzz_pf_4/fuzz_vf_4 on 4 (VFCB_MSG_MIN_DWORDS).
+# Both shapes of a fuzzer share its corpus (tests/fuzz/corpus/{pf,vf}).
 FUZZ_DIR := $(TOP)/build/fuzz
-$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_input.h $(ENGINE_SRC) engine/*.h tests/unit/*.h
+FUZZ_TARGETS := pf pf_4 vf vf_4
+FUZZ_DEPS := tests/fuzz/fuzz_input.h $(ENGINE_SRC) engine/*.h tests/unit/*.h uapi/linux/*.h
+$(FUZZ_DIR)/fuzz_%_4: tests/fuzz/fuzz_%.c $(FUZZ_DEPS)
+	@mkdir -p $(FUZZ_DIR)
+	$(CLANG) $(USER_CFLAGS) -DFUZZ_MSG_DWORDS=4 -fsanitize=fuzzer,address,undefined \
+	  $(ENGINE_SRC) $< -o $@
+
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_DEPS)
 	@mkdir -p $(FUZZ_DIR)
 	$(CLANG) $(USER_CFLAGS) -fsanitize=fuzzer,address,undefined $(ENGINE_SRC) $< -o $@
 
-fuzz: $(FUZZ_DIR)/fuzz_pf $(FUZZ_DIR)/fuzz_vf
-	@for t in pf vf; do \
-	  mkdir -p tests/fuzz/corpus/$$t; \
+fuzz: $(addprefix $(FUZZ_DIR)/fuzz_,$(FUZZ_TARGETS))
+	@for t in $(FUZZ_TARGETS); do c=$${t%_4}; \
+	  mkdir -p tests/fuzz/corpus/$$c; \
 	  echo "fuzz_$$t: $(FUZZ_TIME) s"; \
 	  $(FUZZ_DIR)/fuzz_$$t -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
-	    tests/fuzz/corpus/$$t 2>&1 | grep -E 'stat::number_of_executed_units|Done|ERROR|SUMMARY' ; \
+	    tests/fuzz/corpus/$$c 2>&1 | grep -E 'stat::number_of_executed_units|Done|ERROR|SUMMARY' ; \
 	done
 
-# Replays the committed corpus: every input that ever found new coverage.
-fuzz-replay: $(FUZZ_DIR)/fuzz_pf $(FUZZ_DIR)/fuzz_vf
+# Replays the committed corpus, on each shape: every input that ever found
+# new coverage.
+fuzz-replay: $(addprefix $(FUZZ_DIR)/fuzz_,$(FUZZ_TARGETS))
 	@mkdir -p $(RESULTS)
-	@( n=0; rc=0; for t in pf vf; do n=$$((n+1)); \
-	    if $(FUZZ_DIR)/fuzz_$$t -runs=0 tests/fuzz/corpus/$$t > $(FUZZ_DIR)/replay_$$t.log 2>&1; \
-	    then echo "ok $$n - fuzz corpus replay: $$t ($$(ls tests/fuzz/corpus/$$t | wc -l) inputs)"; \
+	@( n=0; rc=0; for t in $(FUZZ_TARGETS); do n=$$((n+1)); c=$${t%_4}; \
+	    if $(FUZZ_DIR)/fuzz_$$t -runs=0 tests/fuzz/corpus/$$c > $(FUZZ_DIR)/replay_$$t.log 2>&1; \
+	    then echo "ok $$n - fuzz corpus replay: $$t ($$(ls tests/fuzz/corpus/$$c | wc -l) inputs)"; \
 	    else echo "not ok $$n - fuzz corpus replay: $$t"; sed 's/^/#   /' $(FUZZ_DIR)/replay_$$t.log | tail -20; rc=1; fi; \
 	  done; echo "1..$$n"; exit $$rc ) > $(RESULTS)/fuzz-replay.tap; rc=$$?; \
 	  cat $(RESULTS)/fuzz-replay.tap; exit $$rc

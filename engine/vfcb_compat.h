@@ -8,11 +8,13 @@
 
 #ifdef __KERNEL__
 #include <linux/bits.h>
+#include <linux/build_bug.h>	/* static_assert() */
 #include <linux/errno.h>
 #include <linux/kernel.h>	/* min(), DIV_ROUND_UP() */
 #include <linux/string.h>
 #include <linux/types.h>
 #else
+#include <assert.h>	/* static_assert() */
 #include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>

@@ -68,35 +68,64 @@ u8 vfcb_errno_to_status(int err)
 
 /* ------------------------------------------------ fragment geometry --- */
 
-/* Data dwords fragment @frag can carry, given @nhead head words in frag 0. */
-static unsigned int frag_data_dw(unsigned int frag, unsigned int nhead)
+/*
+ * The frag field counts 16 fragments: the longest transfer, a 128-byte
+ * WRITE (2 head words) at the smallest message size, must fit in them.
+ */
+#define VFCB_WORST_FRAGS						\
+	(1 + (VFCB_MAX_BLOCK_SIZE - VFCB_WRITE_FRAG0_DATA(VFCB_MSG_MIN_DWORDS) * 4 + \
+	      VFCB_FRAGN_DATA(VFCB_MSG_MIN_DWORDS) * 4 - 1) /			\
+	 (VFCB_FRAGN_DATA(VFCB_MSG_MIN_DWORDS) * 4))
+static_assert(VFCB_WORST_FRAGS <= (VFCB_HDR_FRAG_MASK >> VFCB_HDR_FRAG_SHIFT) + 1,
+	      "a 128-byte transfer at VFCB_MSG_MIN_DWORDS overflows the frag field");
+
+unsigned int vfcb_msg_dwords(unsigned int msg_dwords)
 {
-	return frag ? VFCB_FRAGN_DATA_DW : VFCB_MBX_DWORDS - 1 - nhead;
+	if (msg_dwords == 0 || msg_dwords > VFCB_MSG_MAX_DWORDS)
+		return VFCB_MSG_MAX_DWORDS;
+	if (msg_dwords < VFCB_MSG_MIN_DWORDS)
+		return 0;
+	return msg_dwords;
+}
+
+/*
+ * Data dwords fragment @frag can carry in messages of @msg_dw dwords, given
+ * @nhead head words in frag 0 (@msg_dw >= VFCB_MSG_MIN_DWORDS > 1 + nhead).
+ */
+static unsigned int frag_data_dw(unsigned int msg_dw, unsigned int frag,
+				 unsigned int nhead)
+{
+	return frag ? msg_dw - 1 : msg_dw - 1 - nhead;
 }
 
 /* Data bytes fragment @frag carries of a @len byte transfer. */
-static u32 frag_bytes(u32 len, u32 done, unsigned int frag, unsigned int nhead)
+static u32 frag_bytes(unsigned int msg_dw, u32 len, u32 done,
+		      unsigned int frag, unsigned int nhead)
 {
-	return min_t(u32, len - done, frag_data_dw(frag, nhead) * 4);
+	return min_t(u32, len - done, frag_data_dw(msg_dw, frag, nhead) * 4);
 }
 
-static unsigned int xfer_msgs(u32 len, unsigned int nhead)
+static unsigned int xfer_msgs(unsigned int msg_dw, u32 len, unsigned int nhead)
 {
-	u32 first = frag_data_dw(0, nhead) * 4;
+	u32 first = frag_data_dw(msg_dw, 0, nhead) * 4;
 
 	if (len <= first)
 		return 1;
-	return 1 + DIV_ROUND_UP(len - first, VFCB_FRAGN_DATA_DW * 4);
+	return 1 + DIV_ROUND_UP(len - first, frag_data_dw(msg_dw, 1, 0) * 4);
 }
 
-unsigned int vfcb_read_msgs(u32 len)
+unsigned int vfcb_read_msgs(u32 len, unsigned int msg_dwords)
 {
-	return 1 + xfer_msgs(len, 1);
+	unsigned int msg_dw = vfcb_msg_dwords(msg_dwords);
+
+	return msg_dw ? 1 + xfer_msgs(msg_dw, len, 1) : 0;
 }
 
-unsigned int vfcb_write_msgs(u32 len)
+unsigned int vfcb_write_msgs(u32 len, unsigned int msg_dwords)
 {
-	return xfer_msgs(len, 2) + 1;
+	unsigned int msg_dw = vfcb_msg_dwords(msg_dwords);
+
+	return msg_dw ? xfer_msgs(msg_dw, len, 2) + 1 : 0;
 }
 
 /* Block data travels as little-endian bytes packed into dwords. */
@@ -129,9 +158,10 @@ static bool unpack_bytes(u8 *dst, const u32 *dw, u32 n)
  * Encode the next fragment of @x into @msg; returns its size in dwords.
  * The transfer only advances in xfer_advance(), once the post succeeded.
  */
-static unsigned int xfer_encode(const struct vfcb_xfer *x, u32 *msg, u32 resp)
+static unsigned int xfer_encode(const struct vfcb_xfer *x, unsigned int msg_dw,
+				u32 *msg, u32 resp)
 {
-	u32 n = frag_bytes(x->len, x->done, x->frag, x->nhead);
+	u32 n = frag_bytes(msg_dw, x->len, x->done, x->frag, x->nhead);
 	unsigned int ndw = 0;
 	u32 flags = resp;
 
@@ -147,9 +177,9 @@ static unsigned int xfer_encode(const struct vfcb_xfer *x, u32 *msg, u32 resp)
 	return ndw + 1;
 }
 
-static void xfer_advance(struct vfcb_xfer *x)
+static void xfer_advance(struct vfcb_xfer *x, unsigned int msg_dw)
 {
-	x->done += frag_bytes(x->len, x->done, x->frag, x->nhead);
+	x->done += frag_bytes(msg_dw, x->len, x->done, x->frag, x->nhead);
 	x->frag++;
 	if (x->done >= x->len)
 		x->active = false;
@@ -182,20 +212,30 @@ static bool ep_post(const struct vfcb_transport *tr, struct vfcb_ep_stats *st,
 /* ------------------------------------------------ receiving ---------- */
 
 struct vfcb_msg {
-	u32 dw[VFCB_MBX_DWORDS];
+	u32 dw[VFCB_MSG_MAX_DWORDS];
 	unsigned int ndw;	/* dwords after the header */
 };
 
-/* Read exactly the dwords the header announces, then free the buffer. */
-static void ep_read(const struct vfcb_transport *tr, struct vfcb_msg *m)
+/*
+ * Read exactly the dwords the header announces, then free the buffer.
+ * Returns false, having read the header only, if it announces more than a
+ * message of @msg_dw dwords holds (every message, for an unusable 0).
+ */
+static bool ep_read(const struct vfcb_transport *tr, unsigned int msg_dw,
+		    struct vfcb_msg *m)
 {
 	unsigned int i;
 
 	m->dw[0] = tr->ops->read(tr->ctx, 0);
 	m->ndw = vfcb_hdr_ndw(m->dw[0]);
+	if (m->ndw >= msg_dw) {
+		tr->ops->ack(tr->ctx);
+		return false;
+	}
 	for (i = 1; i <= m->ndw; i++)
 		m->dw[i] = tr->ops->read(tr->ctx, i);
 	tr->ops->ack(tr->ctx);
+	return true;
 }
 
 /*
@@ -203,7 +243,8 @@ static void ep_read(const struct vfcb_transport *tr, struct vfcb_msg *m)
  * already set @x up (opcode, tag, len, nhead).  Checks that the fragment is
  * the expected one and is exactly as long as the remaining data demands.
  */
-static enum vfcb_err xfer_take(struct vfcb_xfer *x, const struct vfcb_msg *m)
+static enum vfcb_err xfer_take(struct vfcb_xfer *x, unsigned int msg_dw,
+			       const struct vfcb_msg *m)
 {
 	u32 h = m->dw[0];
 	unsigned int frag = vfcb_hdr_frag(h);
@@ -216,7 +257,7 @@ static enum vfcb_err xfer_take(struct vfcb_xfer *x, const struct vfcb_msg *m)
 		return VFCB_ERR_FRAGMENT;
 	if (frag && x->done >= x->len)
 		return VFCB_ERR_FRAGMENT;
-	n = frag_bytes(x->len, x->done, frag, x->nhead);
+	n = frag_bytes(msg_dw, x->len, x->done, frag, x->nhead);
 	more = x->done + n < x->len;
 	if (m->ndw != skip + DIV_ROUND_UP(n, 4))
 		return VFCB_ERR_LENGTH;
@@ -237,6 +278,7 @@ void vfcb_pfep_init(struct vfcb_pf_ep *ep, const struct vfcb_transport *tr,
 {
 	memset(ep, 0, sizeof(*ep));
 	ep->tr = *tr;
+	ep->msg_dw = vfcb_msg_dwords(tr->msg_dwords);
 	ep->vf_index = vf_index;
 	ep->serial = serial;
 	ep->versions = VFCB_PROTO_VERSIONS;
@@ -353,7 +395,7 @@ static enum vfcb_pf_rx_result pf_request(struct vfcb_pf_ep *ep,
 		x->nhead = 2;
 		x->head[0] = m->dw[1];
 		x->len = m->dw[2];
-		err = xfer_take(x, m);
+		err = xfer_take(x, ep->msg_dw, m);
 		if (err)
 			return pf_refuse(ep, m, err, VFCB_ST_BAD_REQUEST);
 		if (x->active)
@@ -377,12 +419,16 @@ enum vfcb_pf_rx_result vfcb_pfep_rx(struct vfcb_pf_ep *ep,
 	struct vfcb_xfer *x = &ep->rx;
 	struct vfcb_msg m;
 	enum vfcb_err err;
+	bool ok;
 	u32 h;
 
-	ep_read(&ep->tr, &m);
+	ok = ep_read(&ep->tr, ep->msg_dw, &m);
 	ep->stats.rx_msgs++;
 	h = m.dw[0];
 
+	/* Longer than the mailbox's messages: not even read. */
+	if (!ok)
+		return pf_refuse(ep, &m, VFCB_ERR_LENGTH, VFCB_ST_BAD_REQUEST);
 	if (h & (VFCB_HDR_RESP | VFCB_HDR_STATUS_MASK))
 		return pf_refuse(ep, &m, VFCB_ERR_FLAGS, VFCB_ST_BAD_REQUEST);
 
@@ -390,7 +436,7 @@ enum vfcb_pf_rx_result vfcb_pfep_rx(struct vfcb_pf_ep *ep,
 		/* A continuation must extend the transfer in progress. */
 		if (!x->active)
 			return pf_refuse(ep, &m, VFCB_ERR_FRAGMENT, VFCB_ST_BAD_REQUEST);
-		err = xfer_take(x, &m);
+		err = xfer_take(x, ep->msg_dw, &m);
 		if (err)
 			return pf_refuse(ep, &m, err, VFCB_ST_BAD_REQUEST);
 		if (x->active)
@@ -447,10 +493,16 @@ void vfcb_pfep_tx_acked(struct vfcb_pf_ep *ep)
 
 bool vfcb_pfep_kick(struct vfcb_pf_ep *ep)
 {
-	u32 msg[VFCB_MBX_DWORDS];
+	u32 msg[VFCB_MSG_MAX_DWORDS];
 	unsigned int ndw;
 	bool hello_first;
 
+	if (!ep->msg_dw) {
+		/* Nothing fits an unusable transport: nothing is posted. */
+		ep->tx.active = false;
+		ep->reset_pending = false;
+		return false;
+	}
 	if (ep->tx_busy)
 		return false;	/* the VF's ack will bring us back */
 
@@ -486,10 +538,10 @@ bool vfcb_pfep_kick(struct vfcb_pf_ep *ep)
 
 	if (!ep->tx.active)
 		return false;
-	ndw = xfer_encode(&ep->tx, msg, VFCB_HDR_RESP);
+	ndw = xfer_encode(&ep->tx, ep->msg_dw, msg, VFCB_HDR_RESP);
 	if (!ep_post(&ep->tr, &ep->stats, msg, ndw))
 		return true;
-	xfer_advance(&ep->tx);
+	xfer_advance(&ep->tx, ep->msg_dw);
 	ep->tx_busy = true;
 	return false;
 }
@@ -537,6 +589,7 @@ void vfcb_vfep_init(struct vfcb_vf_ep *ep, const struct vfcb_transport *tr,
 {
 	memset(ep, 0, sizeof(*ep));
 	ep->tr = *tr;
+	ep->msg_dw = vfcb_msg_dwords(tr->msg_dwords);
 	ep->versions = versions;
 	ep->next_tag = 1;
 }
@@ -561,6 +614,8 @@ int vfcb_vfep_submit(struct vfcb_vf_ep *ep, struct vfcb_vf_req *req)
 	default:
 		return -EINVAL;
 	}
+	if (!ep->msg_dw)
+		return -EINVAL;
 	if (ep->cur)
 		return -EBUSY;
 	if (!ep->ready && req->opcode != VFCB_OP_HELLO)
@@ -717,7 +772,7 @@ static unsigned int vf_completion(struct vfcb_vf_ep *ep, const struct vfcb_msg *
 	if (vfcb_hdr_frag(h)) {
 		if (!x->active)
 			return vf_bad_completion(ep, VFCB_ERR_FRAGMENT);
-		err = xfer_take(x, m);
+		err = xfer_take(x, ep->msg_dw, m);
 		if (err)
 			return vf_bad_completion(ep, err);
 		goto read_progress;
@@ -753,7 +808,7 @@ static unsigned int vf_completion(struct vfcb_vf_ep *ep, const struct vfcb_msg *
 		x->len = len;
 		x->done = 0;
 		x->frag = 0;
-		err = xfer_take(x, m);
+		err = xfer_take(x, ep->msg_dw, m);
 		if (err)
 			return vf_bad_completion(ep, err);
 		goto read_progress;
@@ -776,7 +831,14 @@ unsigned int vfcb_vfep_rx(struct vfcb_vf_ep *ep, u64 *mask)
 {
 	struct vfcb_msg m;
 
-	ep_read(&ep->tr, &m);
+	if (!ep_read(&ep->tr, ep->msg_dw, &m)) {
+		ep->stats.rx_msgs++;
+		/* Longer than the mailbox's messages: it fails what it answers. */
+		if ((m.dw[0] & VFCB_HDR_RESP) && ep->cur &&
+		    vfcb_hdr_tag(m.dw[0]) == ep->rx.tag)
+			return vf_bad_completion(ep, VFCB_ERR_LENGTH);
+		return vf_drop(ep, VFCB_ERR_LENGTH);
+	}
 	ep->stats.rx_msgs++;
 	if (m.dw[0] & VFCB_HDR_RESP)
 		return vf_completion(ep, &m);
@@ -793,15 +855,15 @@ void vfcb_vfep_tx_acked(struct vfcb_vf_ep *ep)
 
 bool vfcb_vfep_kick(struct vfcb_vf_ep *ep)
 {
-	u32 msg[VFCB_MBX_DWORDS];
+	u32 msg[VFCB_MSG_MAX_DWORDS];
 	unsigned int ndw;
 
 	if (ep->tx_busy || !ep->tx.active)
 		return false;
-	ndw = xfer_encode(&ep->tx, msg, 0);
+	ndw = xfer_encode(&ep->tx, ep->msg_dw, msg, 0);
 	if (!ep_post(&ep->tr, &ep->stats, msg, ndw))
 		return true;
-	xfer_advance(&ep->tx);
+	xfer_advance(&ep->tx, ep->msg_dw);
 	ep->tx_busy = true;
 	return false;
 }

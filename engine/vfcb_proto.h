@@ -10,7 +10,8 @@
  * transport; no function sleeps or allocates, so that lock may be a spinlock.
  *
  * Mailbox model (shared by the 82576 and the simulated mailbox of the
- * tests): one buffer of 16 dwords per VF, used by both directions.  A side
+ * tests): one buffer per VF, used by both directions, holding one message
+ * of up to the transport's msg_dwords (16 on the 82576).  A side
  * may post a message only when it has consumed (acked) everything the peer
  * posted, and only after the peer acked its own previous message.  The
  * transport's post() enforces the first rule; the engine the second.
@@ -23,9 +24,10 @@
 
 /**
  * struct vfcb_transport_ops - how an endpoint touches its mailbox
- * @read: return dword @i (0..15) of the message the peer posted.
+ * @read: return dword @i (0..msg_dwords - 1) of the message the peer posted.
  * @ack: tell the peer its message has been consumed; the buffer is free.
- * @post: write @ndw (1..16) dwords of @msg and ring the peer's doorbell.
+ * @post: write @ndw (1..msg_dwords) dwords of @msg and ring the peer's
+ *	doorbell.
  *	Returns 0, or -EBUSY if the mailbox cannot be taken now (the peer
  *	holds it, or its own message is still unread); the engine keeps the
  *	message and posts it again from vfcb_*ep_kick().
@@ -36,11 +38,31 @@ struct vfcb_transport_ops {
 	int (*post)(void *ctx, const u32 *msg, unsigned int ndw);
 };
 
+/**
+ * struct vfcb_transport - a mailbox and the largest message it carries
+ * @ops: how to touch it
+ * @ctx: passed to every op
+ * @msg_dwords: the largest message, header included, in dwords; both ends
+ *	of a mailbox must state the same.  0 means VFCB_MSG_MAX_DWORDS (16,
+ *	the 82576), so a transport that does not set it keeps working.  Above
+ *	VFCB_MSG_MAX_DWORDS it is clamped to it (wire v1 cannot say more).
+ *	Below VFCB_MSG_MIN_DWORDS (1..3) some message would not fit: the
+ *	endpoint is initialised unusable (see vfcb_msg_dwords()).
+ */
 struct vfcb_transport {
 	const struct vfcb_transport_ops *ops;
 	void *ctx;
-	unsigned int msg_dwords;	/* largest message; 0: VFCB_MBX_DWORDS */
+	unsigned int msg_dwords;
 };
+
+/*
+ * The message size an endpoint uses for a transport stating @msg_dwords:
+ * 16 for 0, at most 16, and 0 for a size too small for the protocol
+ * (1..VFCB_MSG_MIN_DWORDS - 1).  An endpoint initialised with such a
+ * transport posts nothing, refuses every message it receives after reading
+ * its header only, and its VF end refuses every request with -EINVAL.
+ */
+unsigned int vfcb_msg_dwords(unsigned int msg_dwords);
 
 /* Why the last bad message was refused; vfcb_err_name() spells it out. */
 enum vfcb_err {
@@ -115,11 +137,12 @@ int vfcb_status_to_errno(u8 status);
 u8 vfcb_errno_to_status(int err);
 
 /*
- * Messages one operation costs, for the spec, the tests and the benchmark:
- * requests and completions together.
+ * Messages one operation on @len bytes costs with messages of @msg_dwords
+ * (0 = 16, as in struct vfcb_transport), for the spec, the tests and the
+ * benchmark: requests and completions together.  0 for an unusable size.
  */
-unsigned int vfcb_read_msgs(u32 len);
-unsigned int vfcb_write_msgs(u32 len);
+unsigned int vfcb_read_msgs(u32 len, unsigned int msg_dwords);
+unsigned int vfcb_write_msgs(u32 len, unsigned int msg_dwords);
 
 /* ------------------------------------------------------------------ */
 
@@ -168,6 +191,7 @@ enum vfcb_pf_rx_result {
 /**
  * struct vfcb_pf_ep - the PF's end of one VF's mailbox
  * @tr: transport to that VF's mailbox
+ * @msg_dw: message size in use, vfcb_msg_dwords(tr.msg_dwords); 0: unusable
  * @vf_index: the VF's index, told to the VF in the handshake
  * @serial: serial number told to the VF, unique per VF of this PF
  * @versions: bitmap of wire versions this PF speaks
@@ -184,6 +208,7 @@ enum vfcb_pf_rx_result {
  */
 struct vfcb_pf_ep {
 	struct vfcb_transport tr;
+	unsigned int msg_dw;
 	u8 vf_index;
 	u32 serial;
 	u32 versions;
@@ -272,6 +297,7 @@ struct vfcb_vf_req {
 /**
  * struct vfcb_vf_ep - the VF's end of its mailbox
  * @tr: transport
+ * @msg_dw: message size in use, vfcb_msg_dwords(tr.msg_dwords); 0: unusable
  * @versions: bitmap of wire versions this VF speaks
  * @ready: handshake done
  * @version: negotiated version
@@ -289,6 +315,7 @@ struct vfcb_vf_req {
  */
 struct vfcb_vf_ep {
 	struct vfcb_transport tr;
+	unsigned int msg_dw;
 	u32 versions;
 
 	bool ready;
@@ -313,7 +340,8 @@ void vfcb_vfep_init(struct vfcb_vf_ep *ep, const struct vfcb_transport *tr,
 /*
  * Start @req.  Returns 0 (posted or waiting for the mailbox), -EBUSY if a
  * request is in progress, -EAGAIN if @req is not HELLO and the handshake
- * has not been done, -EINVAL for a malformed @req (bad opcode or length).
+ * has not been done, -EINVAL for a malformed @req (bad opcode or length)
+ * or an endpoint whose transport's message size is unusable.
  */
 int vfcb_vfep_submit(struct vfcb_vf_ep *ep, struct vfcb_vf_req *req);
 

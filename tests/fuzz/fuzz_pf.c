@@ -4,12 +4,22 @@
  * Input bytes script a hostile VF: raw messages of any shape, acks given or
  * withheld, resets, and host-side invalidations in between.  Besides the
  * sanitizers, it checks that no invalidation bit raised by the host is ever
- * lost: each is delivered, pending or in flight at every step.
+ * lost: each is delivered, pending or in flight at every step, and that
+ * the engine never reads or posts a dword past the mailbox's message size.
  */
 #include <stdlib.h>
 
 #include "fuzz_input.h"
 #include "sim_mbx.h"
+
+/*
+ * The mailbox's message size, a build variant: fuzz_pf (16 dwords, the
+ * 82576) and fuzz_pf_4 (VFCB_MSG_MIN_DWORDS).  Both replay and grow the one
+ * corpus: an input means the same script whatever the size.
+ */
+#ifndef FUZZ_MSG_DWORDS
+#define FUZZ_MSG_DWORDS 0
+#endif
 
 static u64 raised, delivered;
 
@@ -20,6 +30,8 @@ static void check(struct sim_link *l)
 
 	if (raised & ~held)
 		abort();	/* an invalidation bit was lost */
+	if (l->oob)
+		abort();	/* a dword past the message size touched */
 	if (ep->rx.len > VFCB_MAX_BLOCK_SIZE || ep->rx.done > ep->rx.len ||
 	    ep->tx.len > VFCB_MAX_BLOCK_SIZE || ep->tx.done > ep->tx.len)
 		abort();
@@ -39,10 +51,12 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	struct input in = { data, size };
 	struct sim_link *l = calloc(1, sizeof(*l));
 	struct vfcb_pf_req req;
-	u32 msg[VFCB_MBX_DWORDS];
-	unsigned int i, ndw;
+	u32 msg[VFCB_MSG_MAX_DWORDS];
+	unsigned int i, ndw, nfrags;
 
-	sim_link_init(l, 3, 77);
+	sim_link_init_sz(l, 3, 77, FUZZ_MSG_DWORDS);
+	/* Fragment indices of plausible messages: 0..3 at 16 dwords, 0..12 at 4. */
+	nfrags = vfcb_write_msgs(VFCB_MAX_BLOCK_SIZE, l->msg_dwords);
 	raised = delivered = 0;
 	while (in.n) {
 		switch (take8(&in) % 8) {
@@ -53,7 +67,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 			break;
 		case 1:
 		case 2: {	/* any message at all */
-			ndw = take8(&in) % VFCB_MBX_DWORDS;
+			ndw = take8(&in) % VFCB_MSG_MAX_DWORDS;	/* even too long */
 			msg[0] = take32(&in);
 			msg[0] = (msg[0] & ~VFCB_HDR_NDW_MASK) |
 				 (ndw << VFCB_HDR_NDW_SHIFT);
@@ -66,8 +80,8 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 			static const u8 ops[] = { VFCB_OP_PING, VFCB_OP_READ, VFCB_OP_WRITE };
 			u8 op = ops[take8(&in) % 3];
 
-			ndw = take8(&in) % VFCB_MBX_DWORDS;
-			msg[0] = vfcb_hdr(op, ndw, take8(&in) % 4,
+			ndw = take8(&in) % l->size;
+			msg[0] = vfcb_hdr(op, ndw, take8(&in) % nfrags,
 					  take8(&in) & 1 ? VFCB_HDR_MORE : 0, 0, take8(&in));
 			msg[1] = take8(&in) % 4;
 			msg[2] = take8(&in);

@@ -8,7 +8,9 @@ static u32 pf_read(void *ctx, unsigned int i)
 	struct sim_link *l = ctx;
 
 	l->pf.reads++;
-	return l->buf[i];
+	if (i >= l->size)
+		l->oob++;
+	return l->buf[i % VFCB_MSG_MAX_DWORDS];
 }
 
 static void pf_ack(void *ctx)
@@ -23,6 +25,10 @@ static int pf_post(void *ctx, const u32 *msg, unsigned int ndw)
 {
 	struct sim_link *l = ctx;
 
+	if (ndw < 1 || ndw > l->size) {
+		l->oob++;
+		return -EINVAL;
+	}
 	/* The 82576 rule: never overwrite the peer's unread message. */
 	if (l->pf.refuse_post || l->vf.msg_pending)
 		return -EBUSY;
@@ -47,7 +53,9 @@ static u32 vf_read(void *ctx, unsigned int i)
 	struct sim_link *l = ctx;
 
 	l->vf.reads++;
-	return l->buf[i];
+	if (i >= l->size)
+		l->oob++;
+	return l->buf[i % VFCB_MSG_MAX_DWORDS];
 }
 
 static void vf_ack(void *ctx)
@@ -62,6 +70,10 @@ static int vf_post(void *ctx, const u32 *msg, unsigned int ndw)
 {
 	struct sim_link *l = ctx;
 
+	if (ndw < 1 || ndw > l->size) {
+		l->oob++;
+		return -EINVAL;
+	}
 	if (l->vf.refuse_post || l->pf.msg_pending)
 		return -EBUSY;
 	memcpy(l->buf, msg, ndw * sizeof(u32));
@@ -79,14 +91,37 @@ static const struct vfcb_transport_ops sim_vf_ops = {
 	.read = vf_read, .ack = vf_ack, .post = vf_post,
 };
 
-void sim_link_init(struct sim_link *l, u8 vf_index, u32 serial)
+/* The mailbox holds what the transport states, 16 at most. */
+static unsigned int sim_size(unsigned int msg_dwords)
 {
-	struct vfcb_transport pt = { &sim_pf_ops, l };
-	struct vfcb_transport vt = { &sim_vf_ops, l };
+	return msg_dwords && msg_dwords < VFCB_MSG_MAX_DWORDS ?
+	       msg_dwords : VFCB_MSG_MAX_DWORDS;
+}
+
+void sim_link_init_pair(struct sim_link *l, u8 vf_index, u32 serial,
+			unsigned int pf_msg_dwords, unsigned int vf_msg_dwords)
+{
+	struct vfcb_transport pt = { &sim_pf_ops, l, pf_msg_dwords };
+	struct vfcb_transport vt = { &sim_vf_ops, l, vf_msg_dwords };
 
 	memset(l, 0, sizeof(*l));
+	l->msg_dwords = pf_msg_dwords;
+	l->size = sim_size(pf_msg_dwords);
+	if (sim_size(vf_msg_dwords) > l->size)
+		l->size = sim_size(vf_msg_dwords);
 	vfcb_pfep_init(&l->pf_ep, &pt, vf_index, serial);
 	vfcb_vfep_init(&l->vf_ep, &vt, VFCB_PROTO_VERSIONS);
+}
+
+void sim_link_init_sz(struct sim_link *l, u8 vf_index, u32 serial,
+		      unsigned int msg_dwords)
+{
+	sim_link_init_pair(l, vf_index, serial, msg_dwords, msg_dwords);
+}
+
+void sim_link_init(struct sim_link *l, u8 vf_index, u32 serial)
+{
+	sim_link_init_sz(l, vf_index, serial, 0);
 }
 
 static int store_find(struct sim_store *s, u32 id)

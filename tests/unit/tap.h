@@ -7,12 +7,13 @@
 #include <stdio.h>
 
 static int tap_n, tap_failed;
+static const char *tap_prefix = "";	/* e.g. the shape a test ran on */
 
 static inline int tap_ok(int cond, const char *file, int line, const char *fmt, ...)
 {
 	va_list ap;
 
-	printf("%s %d - ", cond ? "ok" : "not ok", ++tap_n);
+	printf("%s %d - %s", cond ? "ok" : "not ok", ++tap_n, tap_prefix);
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
 	va_end(ap);

@@ -2,6 +2,10 @@
 /*
  * Unit tests of the protocol engine: the real engine source, a simulated
  * mailbox, two simulated VFs and their PF.  Output is TAP.
+ *
+ * Every test runs once per mailbox shape (message size): 16 dwords, the
+ * 82576 (stated as 0, the default), 15 (behind a host driver's header
+ * dword), 6 and 4 (VFCB_MSG_MIN_DWORDS).  Descriptions start with the size.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +14,34 @@
 #include "tap.h"
 
 static struct sim_link vf0, vf1;
+static void test_all(void);
+
+/*
+ * The shape under test, and what it costs, worked out by hand from the
+ * spec rather than from the engine: bytes of data in fragment 0 of a READ
+ * completion / WRITE request, in later fragments, and messages of a
+ * 128-byte READ / WRITE and fragments of a 128-byte WRITE request.
+ */
+static const struct shape {
+	unsigned int msg_dwords;	/* as the transport states it */
+	unsigned int size;		/* the size that means */
+	const char *name;
+	u32 rd0, wr0, fragn;
+	unsigned int read128, write128, wfrags128;
+} shapes[] = {
+	{ 0, 16, "[16] ", 56, 52, 60, 4, 4, 3 },
+	{ 15, 15, "[15] ", 52, 48, 56, 4, 4, 3 },
+	{ 6, 6, "[6] ", 16, 12, 20, 8, 8, 7 },
+	{ 4, 4, "[4] ", 8, 4, 12, 12, 13, 12 },
+};
+static const struct shape *sh = &shapes[0];
+static unsigned int oob_total;	/* dwords touched past the message size */
+
+/* Messages of a transfer carrying @first bytes in fragment 0. */
+static unsigned int xfer_cost(u32 len, u32 first)
+{
+	return len <= first ? 1 : 1 + (len - first + sh->fragn - 1) / sh->fragn;
+}
 
 static void fill(u8 *p, u32 n, u8 seed)
 {
@@ -74,7 +106,8 @@ static unsigned int msgs(struct sim_link *l)
 
 static void fresh(struct sim_link *l, u8 idx, u32 serial)
 {
-	sim_link_init(l, idx, serial);
+	oob_total += l->oob;
+	sim_link_init_sz(l, idx, serial, sh->msg_dwords);
 }
 
 /* The header of what the PF last posted to the VF. */
@@ -144,7 +177,7 @@ static void test_ping(void)
 static void test_read_all_sizes(void)
 {
 	u8 blk[VFCB_MAX_BLOCK_SIZE], buf[VFCB_MAX_BLOCK_SIZE];
-	int bad_data = 0, bad_len = 0, bad_msgs = 0, bad_err = 0;
+	int bad_data = 0, bad_len = 0, bad_msgs = 0, bad_err = 0, bad_cost = 0;
 	u32 len, out;
 
 	fresh(&vf0, 0, 1);
@@ -161,16 +194,22 @@ static void test_read_all_sizes(void)
 			bad_len++;
 		if (memcmp(buf, blk, len) || (len < sizeof(buf) && buf[len] != 0xee))
 			bad_data++;
-		if (msgs(&vf0) - before != vfcb_read_msgs(len))
+		if (msgs(&vf0) - before != vfcb_read_msgs(len, sh->msg_dwords))
 			bad_msgs++;
+		if (vfcb_read_msgs(len, sh->msg_dwords) != 1 + xfer_cost(len, sh->rd0))
+			bad_cost++;
 	}
 	is(bad_err, 0, "read: every size 0..128 succeeds");
 	is(bad_len, 0, "read: every size returns its byte count");
 	is(bad_data, 0, "read: every size is byte-identical, nothing past it written");
 	is(bad_msgs, 0, "read: message count matches vfcb_read_msgs()");
-	is(vfcb_read_msgs(128), 4, "read: 128 bytes cost 4 messages");
-	is(vfcb_read_msgs(56), 2, "read: 56 bytes fit one completion");
-	is(vfcb_read_msgs(57), 3, "read: 57 bytes need two completion fragments");
+	is(bad_cost, 0, "read: vfcb_read_msgs() steps at every fragment boundary");
+	tap_ok(vfcb_read_msgs(128, sh->msg_dwords) == sh->read128, __FILE__, __LINE__,
+	       "read: 128 bytes cost %u messages", sh->read128);
+	tap_ok(vfcb_read_msgs(sh->rd0, sh->msg_dwords) == 2, __FILE__, __LINE__,
+	       "read: %u bytes fit one completion", sh->rd0);
+	tap_ok(vfcb_read_msgs(sh->rd0 + 1, sh->msg_dwords) == 3, __FILE__, __LINE__,
+	       "read: %u bytes need two completion fragments", sh->rd0 + 1);
 }
 
 static void test_read_errors(void)
@@ -194,7 +233,7 @@ static void test_read_errors(void)
 static void test_write_all_sizes(void)
 {
 	u8 blk[VFCB_MAX_BLOCK_SIZE];
-	int bad = 0, bad_msgs = 0;
+	int bad = 0, bad_msgs = 0, bad_cost = 0;
 	u32 len;
 
 	fresh(&vf0, 0, 1);
@@ -207,13 +246,20 @@ static void test_write_all_sizes(void)
 		if (vf_write(&vf0, 42, blk, len) ||
 		    vf0.store.len[0] != len || memcmp(vf0.store.data[0], blk, len))
 			bad++;
-		if (msgs(&vf0) - before != vfcb_write_msgs(len))
+		if (msgs(&vf0) - before != vfcb_write_msgs(len, sh->msg_dwords))
 			bad_msgs++;
+		if (vfcb_write_msgs(len, sh->msg_dwords) != xfer_cost(len, sh->wr0) + 1)
+			bad_cost++;
 	}
 	is(bad, 0, "write: every size 0..128 lands byte-identical in the PF");
 	is(bad_msgs, 0, "write: message count matches vfcb_write_msgs()");
-	is(vfcb_write_msgs(128), 4, "write: 128 bytes cost 4 messages");
-	is(vfcb_write_msgs(52), 2, "write: 52 bytes fit one request");
+	is(bad_cost, 0, "write: vfcb_write_msgs() steps at every fragment boundary");
+	tap_ok(vfcb_write_msgs(128, sh->msg_dwords) == sh->write128, __FILE__, __LINE__,
+	       "write: 128 bytes cost %u messages", sh->write128);
+	tap_ok(vfcb_write_msgs(sh->wr0, sh->msg_dwords) == 2, __FILE__, __LINE__,
+	       "write: %u bytes fit one request", sh->wr0);
+	tap_ok(vfcb_write_msgs(sh->wr0 + 1, sh->msg_dwords) == 3, __FILE__, __LINE__,
+	       "write: %u bytes need two request fragments", sh->wr0 + 1);
 }
 
 static void test_write_errors(void)
@@ -358,6 +404,9 @@ static void test_versions(void)
 	}
 }
 
+static unsigned int frame_write(u32 (*f)[16], unsigned int *ndw, u8 tag,
+				u32 id, const u8 *d, u32 len);
+
 /* Post raw VF fragments and check the PF refuses with @status / @err. */
 static void hostile(const char *what, const u32 *m, unsigned int ndw,
 		    u8 status, enum vfcb_err err)
@@ -380,6 +429,7 @@ static void hostile(const char *what, const u32 *m, unsigned int ndw,
 static void test_hostile_vf(void)
 {
 	u32 m[16] = { 0 };
+	unsigned int full = sh->size - 1;	/* ndw of a full message */
 
 	m[0] = vfcb_hdr(VFCB_OP_PING, 0, 0, VFCB_HDR_RESP, 0, 3);
 	hostile("RESP flag", m, 1, VFCB_ST_BAD_REQUEST, VFCB_ERR_FLAGS);
@@ -413,17 +463,60 @@ static void test_hostile_vf(void)
 	m[0] = vfcb_hdr(VFCB_OP_WRITE, 4, 0, 0, 0, 3);
 	m[2] = 4;
 	hostile("WRITE longer than its length", m, 5, VFCB_ST_BAD_REQUEST, VFCB_ERR_LENGTH);
-	m[0] = vfcb_hdr(VFCB_OP_WRITE, 15, 1, 0, 0, 3);
-	hostile("continuation without a start", m, 16, VFCB_ST_BAD_REQUEST,
+	m[0] = vfcb_hdr(VFCB_OP_WRITE, full, 1, 0, 0, 3);
+	hostile("continuation without a start", m, full + 1, VFCB_ST_BAD_REQUEST,
 		VFCB_ERR_FRAGMENT);
 	m[0] = vfcb_hdr(VFCB_OP_WRITE, 5, 0, 0, 0, 3);	/* 12 bytes, no MORE */
 	m[2] = 60;
-	hostile("WRITE missing MORE", m, 6, VFCB_ST_BAD_REQUEST, VFCB_ERR_LENGTH);
+	/* Where 12 bytes fill fragment 0 (6 dwords), MORE is what is wrong. */
+	hostile("WRITE missing MORE", m, 6, VFCB_ST_BAD_REQUEST,
+		full == 5 ? VFCB_ERR_FRAGMENT : VFCB_ERR_LENGTH);
+	m[0] = vfcb_hdr(VFCB_OP_WRITE, full, 0, 0, 0, 3);	/* full, no MORE */
+	m[2] = 128;
+	hostile("full WRITE fragment 0 of 128 bytes without MORE", m, full + 1,
+		VFCB_ST_BAD_REQUEST, VFCB_ERR_FRAGMENT);
+	m[0] = vfcb_hdr(VFCB_OP_WRITE, full - 1, 0, VFCB_HDR_MORE, 0, 3);
+	hostile("WRITE fragment 0 not full although MORE is set", m, full,
+		VFCB_ST_BAD_REQUEST, VFCB_ERR_LENGTH);
+	if (sh->size < VFCB_MSG_MAX_DWORDS) {
+		unsigned int reads;
+
+		m[0] = vfcb_hdr(VFCB_OP_WRITE, sh->size, 0, VFCB_HDR_MORE, 0, 3);
+		fresh(&vf0, 0, 1);
+		hello(&vf0);
+		reads = vf0.pf.reads;
+		sim_vf_post_raw(&vf0, m, sh->size + 1);
+		sim_run(&vf0);
+		ok(vf0.pf_errors == 1 && vf0.pf_ep.stats.last_error == VFCB_ERR_LENGTH &&
+		   vfcb_hdr_status(pf_reply_hdr(&vf0)) == VFCB_ST_BAD_REQUEST &&
+		   vf0.pf.reads - reads == 1 && vf0.oob == 0,
+		   "hostile VF: ndw above the message size refused, header read only");
+	}
 	m[0] = vfcb_hdr(VFCB_OP_HELLO, 0, 0, 0, 0, 3);
 	hostile("HELLO without versions", m, 1, VFCB_ST_BAD_REQUEST, VFCB_ERR_LENGTH);
+
+	/* A continuation shorter than it must be although MORE is set. */
+	{
+		u8 d[128];
+		u32 f[16][16];
+		unsigned int ndw[16];
+
+		fill(d, 128, 4);
+		frame_write(f, ndw, 3, 1, d, 128);
+		fresh(&vf0, 0, 1);
+		hello(&vf0);
+		sim_vf_post_raw(&vf0, f[0], ndw[0]);
+		sim_run(&vf0);
+		f[1][0] = vfcb_hdr(VFCB_OP_WRITE, full - 1, 1, VFCB_HDR_MORE, 0, 3);
+		sim_vf_post_raw(&vf0, f[1], full);
+		sim_run(&vf0);
+		ok(vf0.pf_errors == 1 && vf0.pf_ep.stats.last_error == VFCB_ERR_LENGTH &&
+		   vf0.pf_requests == 0,
+		   "hostile VF: continuation not full although MORE is set refused");
+	}
 }
 
-/* Frame a WRITE of @len bytes into fragments by hand. */
+/* Frame a WRITE of @len bytes into fragments of the shape by hand. */
 static unsigned int frame_write(u32 (*f)[16], unsigned int *ndw, u8 tag,
 				u32 id, const u8 *d, u32 len)
 {
@@ -431,7 +524,8 @@ static unsigned int frame_write(u32 (*f)[16], unsigned int *ndw, u8 tag,
 	unsigned int k = 0;
 
 	while (k == 0 || done < len) {
-		unsigned int head = k ? 0 : 2, cap = k ? 15 : 13;
+		unsigned int head = k ? 0 : 2;
+		unsigned int cap = k ? sh->size - 1 : sh->size - 3;
 		u32 n = min_t(u32, len - done, cap * 4);
 
 		memset(f[k], 0, sizeof(f[k]));
@@ -452,13 +546,14 @@ static unsigned int frame_write(u32 (*f)[16], unsigned int *ndw, u8 tag,
 
 static void test_fragments(void)
 {
-	u32 f[4][16];
-	unsigned int ndw[4], n;
+	u32 f[16][16];
+	unsigned int ndw[16], n;
 	u8 d[128], orig[8] = { 9 };
 
 	fill(d, 128, 77);
 	n = frame_write(f, ndw, 5, 1, d, 128);
-	is(n, 3, "fragments: 128-byte write is 3 fragments");
+	tap_ok(n == sh->wfrags128, __FILE__, __LINE__,
+	       "fragments: 128-byte write is %u fragments", sh->wfrags128);
 
 	/* loss: 0 then 2 */
 	fresh(&vf0, 0, 1);
@@ -545,7 +640,10 @@ static void test_completion_loss(void)
 	hello(&vf0);
 	fill(blk, 128, 9);
 	store_put(&vf0, 0, 3, blk, 128, false);
-	vf0.drop_pf_post = 2;	/* lose the second completion fragment */
+	/* Lose the completion's next to last fragment (the second of three at
+	 * 16 dwords): the last one then finds the gap, nothing follows it.
+	 */
+	vf0.drop_pf_post = sh->read128 - 2;
 	memset(buf, 0, sizeof(buf));
 	is(vf_read(&vf0, 3, buf, 128, &out), -EPROTO,
 	   "completion loss: lost fragment fails the read with EPROTO");
@@ -600,8 +698,8 @@ static void test_stale_tag(void)
 
 static void test_reset_mid_transfer(void)
 {
-	u32 f[4][16];
-	unsigned int ndw[4];
+	u32 f[16][16];
+	unsigned int ndw[16];
 	u8 d[128], orig[8] = { 1 };
 
 	fill(d, 128, 5);
@@ -711,6 +809,21 @@ static void test_buggy_pf(void)
 	m[0] = vfcb_hdr(VFCB_OP_READ, 1, 0, VFCB_HDR_RESP, VFCB_ST_BUF_TOO_SMALL, 0);
 	m[1] = 4;	/* "too small" although 4 fits in 16 */
 	vf_gets("bogus BUF_TOO_SMALL", m, 2, VFCB_OP_READ, VFCB_ERR_LENGTH);
+	memset(m, 0, sizeof(m));
+	m[0] = vfcb_hdr(VFCB_OP_READ, sh->size - 2, 0, VFCB_HDR_RESP | VFCB_HDR_MORE, 0, 0);
+	m[1] = 16;
+	vf_gets("READ completion fragment 0 not full although MORE is set", m,
+		sh->size - 1, VFCB_OP_READ, VFCB_ERR_LENGTH);
+	if (sh->size < VFCB_MSG_MAX_DWORDS) {
+		m[0] = vfcb_hdr(VFCB_OP_READ, sh->size, 0, VFCB_HDR_RESP, 0, 0);
+		m[1] = 4;
+		vf_gets("completion with ndw above the message size", m,
+			sh->size + 1, VFCB_OP_READ, VFCB_ERR_LENGTH);
+		m[0] = vfcb_hdr(VFCB_OP_INVALIDATE, sh->size, 0, 0, 0, 0);
+		m[1] = 1;
+		vf_gets("notification with ndw above the message size", m,
+			sh->size + 1, 0, VFCB_ERR_LENGTH);
+	}
 
 	/* A completion when nothing was asked: counted as stale. */
 	fresh(&vf0, 0, 1);
@@ -839,7 +952,77 @@ static void test_status_map(void)
 	   "status: error names readable, out-of-range safe");
 }
 
+/* Per shape: the ends use its size and never touch a dword past it. */
+static void test_shape(void)
+{
+	fresh(&vf0, 0, 1);
+	ok(vf0.pf_ep.msg_dw == sh->size && vf0.vf_ep.msg_dw == sh->size,
+	   "size: both ends use %u-dword messages", sh->size);
+	fresh(&vf0, 0, 1);
+	fresh(&vf1, 1, 1);
+	is(oob_total, 0, "size: no dword past the message size read or posted");
+	oob_total = 0;
+}
+
+/* The message size rule, and what a bad or mismatched size does. */
+static void test_msg_dwords(void)
+{
+	struct vfcb_vf_req r = { .opcode = VFCB_OP_HELLO };
+	u32 m[2] = { vfcb_hdr(VFCB_OP_HELLO, 1, 0, 0, 0, 1), VFCB_PROTO_VERSIONS };
+	u8 d[128], orig[4] = { 1 };
+
+	ok(vfcb_msg_dwords(0) == 16 && vfcb_msg_dwords(16) == 16 &&
+	   vfcb_msg_dwords(17) == 16 && vfcb_msg_dwords(1024) == 16,
+	   "msg_dwords: 0 means 16, above 16 is clamped to 16");
+	ok(vfcb_msg_dwords(4) == 4 && vfcb_msg_dwords(15) == 15,
+	   "msg_dwords: 4..16 used as stated");
+	ok(vfcb_msg_dwords(1) == 0 && vfcb_msg_dwords(3) == 0,
+	   "msg_dwords: 1..3 unusable");
+	ok(vfcb_read_msgs(1, 3) == 0 && vfcb_write_msgs(1, 3) == 0 &&
+	   vfcb_read_msgs(128, 40) == 4,
+	   "msg_dwords: message counts follow the same rule");
+
+	sim_link_init_sz(&vf0, 0, 1, 40);
+	is(vf0.pf_ep.msg_dw, 16, "msg_dwords: a 40-dword mailbox carries 16");
+	is(hello(&vf0), 0, "msg_dwords: and works");
+
+	sim_link_init_sz(&vf0, 0, 1, 3);
+	is(vfcb_vfep_submit(&vf0.vf_ep, &r), -EINVAL,
+	   "msg_dwords: unusable size: VF refuses requests");
+	sim_vf_post_raw(&vf0, m, 2);
+	sim_run(&vf0);
+	ok(vf0.pf_errors == 1 && vf0.pf.posts == 0 && vf0.pf.reads == 1 &&
+	   !vf0.pf_ep.ready && vf0.pf_ep.stats.last_error == VFCB_ERR_LENGTH,
+	   "msg_dwords: unusable size: PF reads the header only, posts nothing");
+	vfcb_pfep_notify_reset(&vf0.pf_ep, VFCB_RESET_GOING_AWAY);
+	ok(vfcb_pfep_idle(&vf0.pf_ep) && vf0.pf.posts == 0 && vf0.oob == 0,
+	   "msg_dwords: unusable size: PF idle, never posts");
+
+	/* Both ends must state the same size: it is not negotiated. */
+	sim_link_init_pair(&vf0, 0, 1, 4, 16);
+	is(hello(&vf0), 0, "mismatch: HELLO fits both sizes");
+	fill(d, 128, 6);
+	store_put(&vf0, 0, 1, orig, 4, true);
+	ok(vf_write(&vf0, 1, d, 128) == -EPROTO && vf0.store.len[0] == 4 &&
+	   vf0.pf_ep.stats.last_error == VFCB_ERR_LENGTH,
+	   "mismatch: 16-dword fragments refused by a 4-dword PF, not misread");
+}
+
 int main(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(shapes); i++) {
+		sh = &shapes[i];
+		tap_prefix = sh->name;
+		test_all();
+	}
+	tap_prefix = "";
+	test_msg_dwords();
+	return tap_done();
+}
+
+static void test_all(void)
 {
 	test_handshake();
 	test_before_handshake();
@@ -865,5 +1048,5 @@ int main(void)
 	test_flood();
 	test_transport_busy();
 	test_status_map();
-	return tap_done();
+	test_shape();
 }

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
 /*
  * vfcb wire protocol: the messages vfcb_pf and vfcb_vf exchange through a
- * PF/VF mailbox of 16 dwords (Intel 82576: VMBMEM).  The two modules are
+ * PF/VF mailbox.  A message is 4..16 dwords, header included; the largest a
+ * mailbox carries is a property of the transport, not negotiated (Intel
+ * 82576 VMBMEM: 16 dwords; 15 behind a host driver's own header dword).
+ * The two modules are
  * installed and upgraded independently, so this is an ABI: values are
  * append-only and the HELLO exchange never changes shape.
  *
@@ -16,9 +19,16 @@
 #define VFCB_PROTO_V1			1
 #define VFCB_PROTO_VERSIONS		(1u << VFCB_PROTO_V1)
 
-#define VFCB_MBX_DWORDS			16	/* mailbox size in dwords */
-#define VFCB_MSG_MIN_DWORDS		4	/* smallest message size a transport may have */
-#define VFCB_MSG_MAX_DWORDS		16	/* ndw is 4 bits: 1 + 15 dwords at most */
+/*
+ * Largest message, header included, in dwords.  The 4-bit ndw field of
+ * wire v1 caps a message at 1 + 15 dwords: a larger mailbox carries
+ * messages of 16 dwords.  The smallest size with which every v1 message
+ * still fits is 4, the HELLO completion (header + 3 dwords); at 4 dwords a
+ * 128-byte WRITE takes 12 fragments, within the 16 the frag field counts.
+ */
+#define VFCB_MSG_MIN_DWORDS		4
+#define VFCB_MSG_MAX_DWORDS		16
+#define VFCB_MBX_DWORDS			VFCB_MSG_MAX_DWORDS	/* alias */
 #define VFCB_MAX_BLOCK_SIZE		128	/* bytes in one config block */
 #define VFCB_INVALIDATE_IDS		64	/* block IDs 0..63 can be invalidated */
 
@@ -31,8 +41,9 @@
  *  +----------+--------+----+----+------+------+---------+
  *
  * opcode: VFCB_OP_*.
- * ndw:    number of dwords that follow the header (0..15); the receiver
- *         reads exactly that many.
+ * ndw:    number of dwords that follow the header (0..15, and at most
+ *         the transport's message size - 1); the receiver reads exactly
+ *         that many.
  * frag:   fragment index of a multi-message transfer, 0 for the first.
  * RESP:   set on a completion (PF to VF answer to a request).
  * MORE:   another fragment of this transfer follows.
@@ -102,7 +113,8 @@ enum vfcb_status {
  * PF_RESET:          dw1 = VFCB_RESET_* reason.
  *
  * Data is packed little-endian into dwords; the last dword of a transfer
- * is zero padded.  Every fragment except the last is full (ndw = 15).
+ * is zero padded.  Every fragment except the last is full (ndw = message
+ * size - 1).
  */
 #define VFCB_HELLO_VERSION_MASK		0x000000ffu
 #define VFCB_HELLO_VF_SHIFT		8
@@ -117,10 +129,16 @@ enum vfcb_reset_reason {
 };
 
 /* Dwords of block data in the first fragment of a READ completion, of a
- * WRITE request, and in every later fragment.
+ * WRITE request, and in every later fragment, for messages of @msg_dw
+ * dwords (VFCB_MSG_MIN_DWORDS..VFCB_MSG_MAX_DWORDS).
  */
-#define VFCB_READ_FRAG0_DATA_DW		14
-#define VFCB_WRITE_FRAG0_DATA_DW	13
-#define VFCB_FRAGN_DATA_DW		15
+#define VFCB_READ_FRAG0_DATA(msg_dw)	((msg_dw) - 2)
+#define VFCB_WRITE_FRAG0_DATA(msg_dw)	((msg_dw) - 3)
+#define VFCB_FRAGN_DATA(msg_dw)		((msg_dw) - 1)
+
+/* The same for 16-dword messages (the 82576's mailbox). */
+#define VFCB_READ_FRAG0_DATA_DW		VFCB_READ_FRAG0_DATA(VFCB_MSG_MAX_DWORDS)
+#define VFCB_WRITE_FRAG0_DATA_DW	VFCB_WRITE_FRAG0_DATA(VFCB_MSG_MAX_DWORDS)
+#define VFCB_FRAGN_DATA_DW		VFCB_FRAGN_DATA(VFCB_MSG_MAX_DWORDS)
 
 #endif /* _UAPI_LINUX_VFCB_WIRE_H */
