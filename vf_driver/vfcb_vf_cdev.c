@@ -3,8 +3,9 @@
  * vfcb_vf: the character device of a VF, /dev/vfcb-vf-<PCI address>.
  *
  * ioctls (uapi/linux/vfcb.h, vfio's argsz/flags convention, vfcb_uarg_get()):
- * GET_INFO, READ, WRITE, PING; none defines a flag.  read() returns the file's accumulated invalidation
- * mask as one __u64 and clears it; poll() says POLLIN while it is not zero.
+ * GET_INFO, READ, WRITE, PING; none defines a flag.  read() returns the
+ * file's accumulated invalidation mask as one __u64 and clears it; poll()
+ * says POLLIN while it is not zero.
  * Every open file has its own mask, so every reader sees every bit.  A file
  * starts collecting invalidations at its first read() or poll(); the first
  * to do so (or the first in-kernel listener) also gets the bits raised while
