@@ -42,7 +42,7 @@ all: modules tools
 help:
 	@sed -n 's/^#   make/  make/p' $(TOP)/Makefile
 	@echo "  make setup         install packages, QEMU, guest kernels (idempotent)"
-	@echo "  make unit          engine unit tests under ASan/UBSan"
+	@echo "  make unit          engine unit tests under ASan/UBSan, ioctl ABI layout"
 	@echo "  make fuzz          run both fuzzers for FUZZ_TIME seconds each"
 	@echo "  make coverage      engine line coverage from the unit tests"
 	@echo "  make static        checkpatch --strict, sparse, W=1"
@@ -72,11 +72,23 @@ $(UNIT_DIR)/test_engine: $(ENGINE_SRC) tests/unit/test_engine.c tests/unit/*.h \
 	@mkdir -p $(UNIT_DIR)
 	$(CC) $(USER_CFLAGS) $(SAN_FLAGS) $(ENGINE_SRC) tests/unit/test_engine.c -o $@
 
-unit: $(UNIT_DIR)/test_engine
+# The ioctl ABI's layout, for 64- and 32-bit userspace (-m32 needs
+# gcc-multilib, which make setup installs).
+$(UNIT_DIR)/test_abi_m%: tests/unit/test_abi.c tests/unit/tap.h uapi/linux/*.h
+	@mkdir -p $(UNIT_DIR)
+	$(CC) -m$* $(USER_CFLAGS) $< -o $@ || \
+	  { echo "test_abi: no -m$* build (gcc-multilib missing? make setup)"; exit 1; }
+
+unit: $(UNIT_DIR)/test_engine $(UNIT_DIR)/test_abi_m64 $(UNIT_DIR)/test_abi_m32
 	@mkdir -p $(RESULTS)
 	$(UNIT_DIR)/test_engine > $(RESULTS)/unit-engine.tap; rc=$$?; \
 	  grep -v '^ok' $(RESULTS)/unit-engine.tap; \
 	  echo "unit-engine: $$(grep -c '^ok' $(RESULTS)/unit-engine.tap) passed"; exit $$rc
+	@for m in 64 32; do tap=$(RESULTS)/unit-abi-m$$m.tap; \
+	  $(UNIT_DIR)/test_abi_m$$m > $$tap; rc=$$?; \
+	  grep -v -e '^ok' -e '^1\.\.' -e '^# ABI' $$tap; \
+	  echo "unit-abi-m$$m: $$(grep -c '^ok' $$tap) passed"; [ $$rc = 0 ] || exit $$rc; \
+	done
 	@if [ -f $(TOP)/tools/Makefile ]; then $(MAKE) -s -C $(TOP)/tools unit RESULTS=$(RESULTS); fi
 
 # ---------------------------------------------------------------- fuzz ---

@@ -183,7 +183,9 @@ EXPORT_SYMBOL_GPL(vfcb_pf_set_policy);
  * vfcb_pf_get_vf_info() - a VF's state, identity, policy and pending mask
  * @pf: the instance
  * @vf: VF index
- * @info: out: every field after argsz (@info->vf is set to @vf)
+ * @info: out: state, version, serial, num_blocks, max_blocks, policy and
+ *	pending_mask (@info->vf is set to @vf; argsz, flags and reserved are
+ *	left alone)
  *
  * Context: process context; may sleep.
  * Return: 0 or a VF lookup error.
@@ -200,7 +202,7 @@ int vfcb_pf_get_vf_info(struct vfcb_pf *pf, unsigned int vf,
 		return PTR_ERR(v);
 	}
 	vfcb_pf_blocks_info(&v->blocks, &info->num_blocks, &info->max_blocks,
-			    &info->flags);
+			    &info->policy);
 	info->vf = vf;
 	spin_lock_irq(&v->lock);
 	if (pf->going_away)

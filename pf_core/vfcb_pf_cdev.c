@@ -4,9 +4,10 @@
  * device, mode 0600): ioctls over the exported API, read() and poll()
  * over the PF's VF events.
  *
- * ioctls follow vfio: argsz first, the kernel reads and writes at most
- * min(argsz, sizeof) bytes, argsz below the v1 size or unknown flags give
- * EINVAL, and an ioctl that fails changes nothing.  Every ioctl calls the
+ * ioctls follow vfio: argsz first (the rule at the top of uapi/linux/vfcb.h,
+ * vfcb_uarg_get()); argsz below the v1 size, non-zero bytes past the struct
+ * the driver knows, unknown flags or non-zero pad give EINVAL, and an ioctl
+ * that fails changes nothing.  Every ioctl calls the
  * same function the kernel API exports (include/vfcb_pf.h), so the errnos
  * are the ones documented there:
  *   ENODEV   SR-IOV off (no VF exists) or the PF is being unbound
@@ -33,6 +34,7 @@
 #include <linux/uaccess.h>
 
 #include "vfcb_pf_core.h"
+#include "vfcb_uarg.h"
 
 /**
  * struct vfcb_pf_file - one open file of the PF device
@@ -47,31 +49,13 @@ struct vfcb_pf_file {
 
 /* ------------------------------------------------------------ ioctls --- */
 
-/*
- * Copy in an argument struct of v1 size @minsz, current size @size.
- * Returns the user's argsz (> 0) or a negative errno.
- */
-static int vfcb_copy_arg(void *karg, size_t size, size_t minsz,
-			 void __user *uarg)
-{
-	u32 argsz;
-
-	if (get_user(argsz, (u32 __user *)uarg))
-		return -EFAULT;
-	if (argsz < minsz)
-		return -EINVAL;
-	memset(karg, 0, size);
-	if (copy_from_user(karg, uarg, min_t(size_t, argsz, size)))
-		return -EFAULT;
-	return min_t(size_t, argsz, size);
-}
-
 static int vfcb_ioctl_get_info(struct vfcb_pf *pf, void __user *uarg)
 {
 	struct vfcb_pf_info info;
 	int sz, n;
 
-	sz = vfcb_copy_arg(&info, sizeof(info), sizeof(info), uarg);
+	sz = vfcb_uarg_get(&info, sizeof(info),
+			   offsetofend(struct vfcb_pf_info, proto_versions), uarg);
 	if (sz < 0)
 		return sz;
 	if (info.flags)
@@ -91,10 +75,11 @@ static int vfcb_ioctl_vf_info(struct vfcb_pf *pf, void __user *uarg)
 	struct vfcb_pf_vf_info info;
 	int sz, ret;
 
-	sz = vfcb_copy_arg(&info, sizeof(info), sizeof(info), uarg);
+	sz = vfcb_uarg_get(&info, sizeof(info),
+			   offsetofend(struct vfcb_pf_vf_info, pending_mask), uarg);
 	if (sz < 0)
 		return sz;
-	if (info.flags)
+	if (info.flags || info.reserved)
 		return -EINVAL;
 	ret = vfcb_pf_get_vf_info(pf, info.vf, &info);
 	if (ret)
@@ -111,27 +96,28 @@ static int vfcb_ioctl_block(struct vfcb_pf *pf, unsigned int cmd,
 	blk = kmalloc(sizeof(*blk), GFP_KERNEL);
 	if (!blk)
 		return -ENOMEM;
-	sz = vfcb_copy_arg(blk, sizeof(*blk), sizeof(*blk), uarg);
+	sz = vfcb_uarg_get(blk, sizeof(*blk),
+			   offsetofend(struct vfcb_pf_block, data), uarg);
 	if (sz < 0) {
 		ret = sz;
+		goto out;
+	}
+	if (blk->flags) {
+		ret = -EINVAL;
 		goto out;
 	}
 	switch (cmd) {
 	case VFCB_PF_SET_BLOCK:
 		ret = vfcb_pf_set_block(pf, blk->vf, blk->block_id, blk->data,
-					blk->len, blk->flags);
+					blk->len, blk->block_flags);
 		break;
 	case VFCB_PF_GET_BLOCK:
-		if (blk->flags) {
-			ret = -EINVAL;
-			break;
-		}
 		if (blk->len > VFCB_MAX_BLOCK_SIZE) {
 			ret = -EMSGSIZE;
 			break;
 		}
 		ret = vfcb_pf_get_block(pf, blk->vf, blk->block_id, blk->data,
-					&blk->len, &blk->flags);
+					&blk->len, &blk->block_flags);
 		/* ERANGE reports the size needed in len. */
 		if (ret == -ERANGE) {
 			if (copy_to_user(uarg, blk, sz))
@@ -141,8 +127,7 @@ static int vfcb_ioctl_block(struct vfcb_pf *pf, unsigned int cmd,
 		}
 		break;
 	case VFCB_PF_DEL_BLOCK:
-		ret = blk->flags ? -EINVAL :
-		      vfcb_pf_del_block(pf, blk->vf, blk->block_id);
+		ret = vfcb_pf_del_block(pf, blk->vf, blk->block_id);
 		break;
 	default:
 		ret = -ENOTTY;
@@ -160,7 +145,8 @@ static int vfcb_ioctl_list(struct vfcb_pf *pf, void __user *uarg)
 	u32 *ids = NULL;
 	int sz, ret;
 
-	sz = vfcb_copy_arg(&bl, sizeof(bl), sizeof(bl), uarg);
+	sz = vfcb_uarg_get(&bl, sizeof(bl),
+			   offsetofend(struct vfcb_pf_block_list, ids), uarg);
 	if (sz < 0)
 		return sz;
 	if (bl.flags)
@@ -193,7 +179,8 @@ static int vfcb_ioctl_policy(struct vfcb_pf *pf, void __user *uarg)
 	struct vfcb_pf_policy pol;
 	int sz;
 
-	sz = vfcb_copy_arg(&pol, sizeof(pol), sizeof(pol), uarg);
+	sz = vfcb_uarg_get(&pol, sizeof(pol),
+			   offsetofend(struct vfcb_pf_policy, max_blocks), uarg);
 	if (sz < 0)
 		return sz;
 	return vfcb_pf_set_policy(pf, pol.vf, pol.flags, pol.max_blocks);
@@ -204,7 +191,8 @@ static int vfcb_ioctl_invalidate(struct vfcb_pf *pf, void __user *uarg)
 	struct vfcb_pf_invalidate inv;
 	int sz, vf;
 
-	sz = vfcb_copy_arg(&inv, sizeof(inv), sizeof(inv), uarg);
+	sz = vfcb_uarg_get(&inv, sizeof(inv),
+			   offsetofend(struct vfcb_pf_invalidate, mask), uarg);
 	if (sz < 0)
 		return sz;
 	if ((inv.flags & ~VFCB_INVALIDATE_ALL_VFS) || inv.pad || !inv.mask)
@@ -227,7 +215,8 @@ static long vfcb_ioctl_cfg(struct vfcb_pf *pf, unsigned int cmd,
 	void *buf;
 	int sz;
 
-	sz = vfcb_copy_arg(&cfg, sizeof(cfg), sizeof(cfg), uarg);
+	sz = vfcb_uarg_get(&cfg, sizeof(cfg),
+			   offsetofend(struct vfcb_pf_cfg, buf), uarg);
 	if (sz < 0)
 		return sz;
 	if (cfg.flags || cfg.pad || !cfg.len)

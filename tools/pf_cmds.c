@@ -187,7 +187,7 @@ static void vf_info_json(const struct vfcb_pf_vf_info *vi)
 	js_u64("serial", vi->serial);
 	js_u64("num_blocks", vi->num_blocks);
 	js_u64("max_blocks", vi->max_blocks);
-	js_bool("vf_create", vi->flags & VFCB_POLICY_VF_CREATE);
+	js_bool("vf_create", vi->policy & VFCB_POLICY_VF_CREATE);
 	js_hex64("pending_mask", vi->pending_mask);
 	js_ids("pending_ids", vi->pending_mask);
 }
@@ -283,7 +283,7 @@ int cmd_vf_show(struct ctx *c)
 	kv("version", "%u", vi.version);
 	kv("serial", "0x%08x", vi.serial);
 	kv("blocks", "%u of %u", vi.num_blocks, vi.max_blocks);
-	kv("vf_create", "%s", vi.flags & VFCB_POLICY_VF_CREATE ? "on" : "off");
+	kv("vf_create", "%s", vi.policy & VFCB_POLICY_VF_CREATE ? "on" : "off");
 	printf("%-15s 0x%016" PRIx64 " (ids: ", "pending_mask",
 	       (uint64_t)vi.pending_mask);
 	print_ids(stdout, vi.pending_mask);
@@ -308,7 +308,7 @@ int cmd_block_set(struct ctx *c)
 		return rc;
 	b.len = (uint32_t)len;
 	if (opt_val(c, "vf-writable"))
-		b.flags |= VFCB_BLOCK_VF_WRITABLE;
+		b.block_flags |= VFCB_BLOCK_VF_WRITABLE;
 	err = pf_ioctl(fd, VFCB_PF_SET_BLOCK, &b);
 	close(fd);
 	if (err)
@@ -318,7 +318,7 @@ int cmd_block_set(struct ctx *c)
 		js_u64("vf", b.vf);
 		js_u64("block_id", b.block_id);
 		js_u64("len", b.len);
-		js_bool("vf_writable", b.flags & VFCB_BLOCK_VF_WRITABLE);
+		js_bool("vf_writable", b.block_flags & VFCB_BLOCK_VF_WRITABLE);
 		js_obj_end();
 	}
 	return EXIT_OK;
@@ -336,7 +336,7 @@ static int get_block(int fd, struct vfcb_pf_block *b)
 /* Content of a block or a read: raw, JSON or hex dump. */
 static void print_block(const struct vfcb_pf_block *b)
 {
-	bool w = b->flags & VFCB_BLOCK_VF_WRITABLE;
+	bool w = b->block_flags & VFCB_BLOCK_VF_WRITABLE;
 
 	if (out_json) {
 		js_obj_begin(NULL);
@@ -442,7 +442,7 @@ static int list_ids(int fd, uint32_t vf, uint32_t **ids, uint32_t *n)
 
 static void block_row(const struct vfcb_pf_block *b)
 {
-	bool w = b->flags & VFCB_BLOCK_VF_WRITABLE;
+	bool w = b->block_flags & VFCB_BLOCK_VF_WRITABLE;
 
 	if (out_json) {
 		js_obj_begin(NULL);
@@ -555,7 +555,7 @@ int cmd_policy(struct ctx *c)
 		close(fd);
 		return pf_fail("VFCB_PF_VF_INFO", err);
 	}
-	pol.flags = vi.flags;
+	pol.flags = vi.policy;
 	pol.max_blocks = vi.max_blocks;
 	if (change) {
 		policy_opts(c, &pol);

@@ -563,8 +563,8 @@ int main(int argc, char **argv)
 			overview(stdout);
 			return EXIT_OK;
 		} else if (!strcmp(argv[i], "--version")) {
-			printf("vfcbctl %s (wire protocol versions 0x%x)\n",
-			       VFCBCTL_VERSION, VFCB_PROTO_VERSIONS);
+			printf("vfcbctl %s (ioctl ABI %u, wire protocol versions 0x%x)\n",
+			       VFCBCTL_VERSION, VFCB_API_VERSION, VFCB_PROTO_VERSIONS);
 			return EXIT_OK;
 		} else {
 			fprintf(stderr, "vfcbctl: unknown option '%s'\n", argv[i]);

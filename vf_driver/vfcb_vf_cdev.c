@@ -2,9 +2,10 @@
 /*
  * vfcb_vf: the character device of a VF, /dev/vfcb-vf-<PCI address>.
  *
- * ioctls (uapi/linux/vfcb.h, vfio's argsz/flags convention): GET_INFO,
- * READ, WRITE, PING.  read() returns the file's accumulated invalidation
- * mask as one __u64 and clears it; poll() says POLLIN while it is not zero.
+ * ioctls (uapi/linux/vfcb.h, vfio's argsz/flags convention, vfcb_uarg_get()):
+ * GET_INFO, READ, WRITE, PING; none defines a flag.  read() returns the
+ * file's accumulated invalidation mask as one __u64 and clears it; poll()
+ * says POLLIN while it is not zero.
  * Every open file has its own mask, so every reader sees every bit.  A file
  * starts collecting invalidations at its first read() or poll(); the first
  * to do so (or the first in-kernel listener) also gets the bits raised while
@@ -21,6 +22,7 @@
 #include <linux/uaccess.h>
 
 #include "vfcb_vf_priv.h"
+#include "vfcb_uarg.h"
 
 static int vfcb_vf_open(struct inode *inode, struct file *file)
 {
@@ -150,24 +152,6 @@ static __poll_t vfcb_vf_poll(struct file *file, poll_table *wait)
 	return ev;
 }
 
-/*
- * Copy in a vfio-style argument: argsz at least @minsz (the first version
- * of the struct), no flags.  Reads @minsz bytes into @karg.
- */
-static int vfcb_vf_get_arg(void *karg, const void __user *uarg, size_t minsz)
-{
-	const struct {
-		__u32 argsz;
-		__u32 flags;
-	} *hdr = karg;
-
-	if (copy_from_user(karg, uarg, minsz))
-		return -EFAULT;
-	if (hdr->argsz < minsz || hdr->flags)
-		return -EINVAL;
-	return 0;
-}
-
 /* In-kernel -EINTR becomes a restartable syscall. */
 static long vfcb_vf_ret(int err)
 {
@@ -178,17 +162,20 @@ static long vfcb_vf_ioctl_info(struct vfcb_vf *vf, void __user *uarg)
 {
 	struct vfcb_vf_info info;
 	u32 argsz;
-	int err;
+	int sz, err;
 
-	err = vfcb_vf_get_arg(&info, uarg, sizeof(info));
-	if (err)
-		return err;
+	sz = vfcb_uarg_get(&info, sizeof(info),
+			   offsetofend(struct vfcb_vf_info, pad), uarg);
+	if (sz < 0)
+		return sz;
+	if (info.flags || info.pad)
+		return -EINVAL;
 	argsz = info.argsz;
 	err = vfcb_vf_info(vf, &info);
 	if (err)
 		return err;
 	info.argsz = argsz;
-	if (copy_to_user(uarg, &info, sizeof(info)))
+	if (copy_to_user(uarg, &info, sz))
 		return -EFAULT;
 	return 0;
 }
@@ -198,14 +185,18 @@ static long vfcb_vf_ioctl_read(struct vfcb_vf *vf, void __user *uarg)
 	struct vfcb_vf_block *blk;
 	u32 out = 0;
 	long err;
+	int sz;
 
 	blk = kmalloc(sizeof(*blk), GFP_KERNEL);
 	if (!blk)
 		return -ENOMEM;
-	err = vfcb_vf_get_arg(blk, uarg, sizeof(*blk));
-	if (err)
+	sz = vfcb_uarg_get(blk, sizeof(*blk),
+			   offsetofend(struct vfcb_vf_block, data), uarg);
+	if (sz < 0) {
+		err = sz;
 		goto out;
-	if (blk->len == 0) {
+	}
+	if (blk->flags || blk->len == 0) {
 		err = -EINVAL;
 		goto out;
 	}
@@ -225,7 +216,7 @@ static long vfcb_vf_ioctl_read(struct vfcb_vf *vf, void __user *uarg)
 	if (err)
 		goto out;
 	blk->len = out;
-	if (copy_to_user(uarg, blk, offsetof(struct vfcb_vf_block, data) + out))
+	if (copy_to_user(uarg, blk, sz))
 		err = -EFAULT;
 out:
 	kfree(blk);
@@ -236,13 +227,21 @@ static long vfcb_vf_ioctl_write(struct vfcb_vf *vf, void __user *uarg)
 {
 	struct vfcb_vf_block *blk;
 	long err;
+	int sz;
 
 	blk = kmalloc(sizeof(*blk), GFP_KERNEL);
 	if (!blk)
 		return -ENOMEM;
-	err = vfcb_vf_get_arg(blk, uarg, sizeof(*blk));
-	if (err)
+	sz = vfcb_uarg_get(blk, sizeof(*blk),
+			   offsetofend(struct vfcb_vf_block, data), uarg);
+	if (sz < 0) {
+		err = sz;
 		goto out;
+	}
+	if (blk->flags) {
+		err = -EINVAL;
+		goto out;
+	}
 	if (blk->len > VFCB_MAX_BLOCK_SIZE) {
 		err = -EMSGSIZE;
 		goto out;
@@ -256,11 +255,14 @@ out:
 static long vfcb_vf_ioctl_ping(struct vfcb_vf *vf, void __user *uarg)
 {
 	struct vfcb_vf_ping ping;
-	int err;
+	int sz;
 
-	err = vfcb_vf_get_arg(&ping, uarg, sizeof(ping));
-	if (err)
-		return err;
+	sz = vfcb_uarg_get(&ping, sizeof(ping),
+			   offsetofend(struct vfcb_vf_ping, flags), uarg);
+	if (sz < 0)
+		return sz;
+	if (ping.flags)
+		return -EINVAL;
 	return vfcb_vf_ret(vfcb_vf_ping(vf));
 }
 

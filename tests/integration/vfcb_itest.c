@@ -84,13 +84,103 @@ static void pattern(uint8_t *p, size_t n, unsigned int seed)
 		p[i] = (uint8_t)(seed * 131 + i * 17 + 3);
 }
 
+/* ------------------------------------------------------- argsz --- */
+
+/*
+ * The argsz rule (uapi/linux/vfcb.h) for ioctl @nr, whose argument @arg of
+ * @size bytes is valid as it is.  The refusals, each of which must give
+ * EINVAL and leave the caller's bytes as they were: argsz one byte below
+ * the v1 size (every struct is still v1), a newer caller's larger struct
+ * with a non-zero byte past what the kernel knows, and an unknown flag.
+ */
+#define ARGSZ_TAIL 16
+
+/* argsz and flags of the struct at @p. */
+static void set_hdr(void *p, uint32_t argsz, uint32_t flags)
+{
+	memcpy(p, &argsz, 4);
+	memcpy((uint8_t *)p + 4, &flags, 4);
+}
+
+static uint32_t get_flags(const void *p)
+{
+	uint32_t flags;
+
+	memcpy(&flags, (const uint8_t *)p + 4, 4);
+	return flags;
+}
+
+static void argsz_refusals(int fd, unsigned long nr, const void *arg,
+			   size_t size, const char *name)
+{
+	uint64_t big[(VFCB_MAX_BLOCK_SIZE + 64 + ARGSZ_TAIL) / 8];
+	uint8_t before[sizeof(big)];
+	uint32_t flags = get_flags(arg);
+	char what[128];
+
+	memset(big, 0, sizeof(big));
+	memcpy(big, arg, size);
+	set_hdr(big, size - 1, flags);
+	memcpy(before, big, sizeof(big));
+	snprintf(what, sizeof(what), "%s argsz %zu (below v1)", name, size - 1);
+	expect_err(xioctl(fd, nr, big), EINVAL, what);
+	check(!memcmp(big, before, sizeof(big)), "%s short argsz wrote nothing", name);
+
+	set_hdr(big, size + ARGSZ_TAIL, flags);
+	((uint8_t *)big)[size + 5] = 0x40;
+	memcpy(before, big, sizeof(big));
+	snprintf(what, sizeof(what), "%s argsz %zu with a non-zero byte past %zu",
+		 name, size + ARGSZ_TAIL, size);
+	expect_err(xioctl(fd, nr, big), EINVAL, what);
+	check(!memcmp(big, before, sizeof(big)), "%s non-zero tail wrote nothing", name);
+
+	memcpy(big, arg, size);
+	memset((uint8_t *)big + size, 0, ARGSZ_TAIL);
+	set_hdr(big, size + ARGSZ_TAIL, flags | 1u << 31);
+	memcpy(before, big, sizeof(big));
+	snprintf(what, sizeof(what), "%s flags bit 31", name);
+	expect_err(xioctl(fd, nr, big), EINVAL, what);
+	check(!memcmp(big, before, sizeof(big)), "%s unknown flag wrote nothing", name);
+}
+
+/*
+ * A newer caller's larger struct with a zero tail must work as the struct
+ * itself does: the same result as @want (0, a count or -errno), and the
+ * tail left zero.  @arg gets the kernel's answer.
+ */
+static void argsz_zero_tail(int fd, unsigned long nr, void *arg, size_t size,
+			    int want, const char *name)
+{
+	uint64_t big[(VFCB_MAX_BLOCK_SIZE + 64 + ARGSZ_TAIL) / 8];
+	uint8_t zero[ARGSZ_TAIL] = { 0 };
+	int r;
+
+	memset(big, 0, sizeof(big));
+	memcpy(big, arg, size);
+	set_hdr(big, size + ARGSZ_TAIL, get_flags(arg));
+	r = xioctl(fd, nr, big);
+	check(r == want, "%s argsz %zu with a zero tail is accepted (got %d, want %d)",
+	      name, size + ARGSZ_TAIL, r, want);
+	check(!memcmp((uint8_t *)big + size, zero, ARGSZ_TAIL),
+	      "%s wrote nothing past the struct it knows", name);
+	memcpy(arg, big, size);
+	set_hdr(arg, size, get_flags(arg));
+}
+
+static void argsz_matrix(int fd, unsigned long nr, void *arg, size_t size,
+			 int want, const char *name)
+{
+	argsz_refusals(fd, nr, arg, size, name);
+	argsz_zero_tail(fd, nr, arg, size, want, name);
+}
+
 /* ------------------------------------------------------------ PF --- */
 
 static int pf_set(int fd, uint32_t vf, uint32_t id, const void *d, uint32_t len,
-		  uint32_t flags)
+		  uint32_t block_flags)
 {
-	struct vfcb_pf_block b = { .argsz = sizeof(b), .flags = flags, .vf = vf,
-				   .block_id = id, .len = len };
+	struct vfcb_pf_block b = { .argsz = sizeof(b), .block_flags = block_flags,
+				   .vf = vf, .block_id = id, .len = len };
 
 	memcpy(b.data, d, len);
 	return xioctl(fd, VFCB_PF_SET_BLOCK, &b);
@@ -112,6 +202,103 @@ static int pf_invalidate(int fd, uint32_t vf, uint64_t mask, uint32_t flags)
 					  .vf = vf, .mask = mask };
 
 	return xioctl(fd, VFCB_PF_INVALIDATE, &inv);
+}
+
+/*
+ * The argsz rule and the flags of every PF ioctl (VF 0's blocks 0xa0 and
+ * 0xa1 are new here, and gone after).
+ */
+static void pf_argsz_matrix(int fd, uint32_t nvf)
+{
+	struct vfcb_pf_info info = { .argsz = sizeof(info) };
+	struct vfcb_pf_vf_info vi = { .argsz = sizeof(vi) }, vi2;
+	struct vfcb_pf_block b, g;
+	struct vfcb_pf_block_list bl;
+	struct vfcb_pf_policy pol;
+	struct vfcb_pf_invalidate inv;
+	struct vfcb_pf_cfg cfg;
+	uint32_t ids[4], dw = 0;
+	uint8_t line = 0;
+
+	argsz_matrix(fd, VFCB_PF_GET_INFO, &info, sizeof(info), 0, "PF GET_INFO");
+	check(info.num_vfs == nvf && info.flags == 0,
+	      "PF GET_INFO with a zero tail reports %u VFs, flags 0", nvf);
+
+	vi.reserved = 1;
+	expect_err(xioctl(fd, VFCB_PF_VF_INFO, &vi), EINVAL, "PF VF_INFO non-zero reserved");
+	vi.reserved = 0;
+	argsz_matrix(fd, VFCB_PF_VF_INFO, &vi, sizeof(vi), 0, "PF VF_INFO");
+	check(vi.flags == 0 && vi.reserved == 0 && vi.max_blocks >= 1 &&
+	      !(vi.policy & ~VFCB_POLICY_VF_CREATE),
+	      "PF VF_INFO: policy in its own field, flags and reserved left 0");
+
+	b = (struct vfcb_pf_block){ .argsz = sizeof(b), .vf = 0, .block_id = 0xa0,
+				    .len = 3, .data = "abc" };
+	argsz_refusals(fd, VFCB_PF_SET_BLOCK, &b, sizeof(b), "PF SET_BLOCK");
+	expect_err(pf_get(fd, 0, 0xa0, &g), ENODATA,
+		   "PF SET_BLOCKs refused for argsz or flags created nothing");
+	argsz_zero_tail(fd, VFCB_PF_SET_BLOCK, &b, sizeof(b), 0, "PF SET_BLOCK");
+	b.block_flags = VFCB_BLOCK_VF_WRITABLE;
+	memcpy(b.data, "xyz", 3);
+	argsz_refusals(fd, VFCB_PF_SET_BLOCK, &b, sizeof(b), "PF SET_BLOCK (replace)");
+	check(pf_get(fd, 0, 0xa0, &g) == 0 && g.len == 3 && !memcmp(g.data, "abc", 3) &&
+	      g.block_flags == 0,
+	      "PF SET_BLOCKs refused for argsz or flags changed nothing");
+
+	g = (struct vfcb_pf_block){ .argsz = sizeof(g), .vf = 0, .block_id = 0xa0,
+				    .len = VFCB_MAX_BLOCK_SIZE };
+	argsz_matrix(fd, VFCB_PF_GET_BLOCK, &g, sizeof(g), 0, "PF GET_BLOCK");
+	check(g.len == 3 && !memcmp(g.data, "abc", 3) && g.flags == 0 && g.block_flags == 0,
+	      "PF GET_BLOCK with a zero tail reads the block, flags left 0");
+	check(pf_set(fd, 0, 0xa1, "w", 1, VFCB_BLOCK_VF_WRITABLE) == 0 &&
+	      pf_get(fd, 0, 0xa1, &g) == 0 && g.flags == 0 &&
+	      g.block_flags == VFCB_BLOCK_VF_WRITABLE,
+	      "PF GET_BLOCK returns VF-writable in block_flags, flags left 0");
+
+	bl = (struct vfcb_pf_block_list){ .argsz = sizeof(bl), .vf = 0, .count = 4,
+					  .ids = (uintptr_t)ids };
+	argsz_matrix(fd, VFCB_PF_LIST_BLOCKS, &bl, sizeof(bl), 0, "PF LIST_BLOCKS");
+	check(bl.count >= 3, "PF LIST_BLOCKS with a zero tail counts %u blocks", bl.count);
+
+	b = (struct vfcb_pf_block){ .argsz = sizeof(b), .vf = 0, .block_id = 0xa0 };
+	argsz_refusals(fd, VFCB_PF_DEL_BLOCK, &b, sizeof(b), "PF DEL_BLOCK");
+	check(pf_get(fd, 0, 0xa0, &g) == 0, "PF DEL_BLOCKs refused for argsz or flags deleted nothing");
+	argsz_zero_tail(fd, VFCB_PF_DEL_BLOCK, &b, sizeof(b), 0, "PF DEL_BLOCK");
+	expect_err(pf_get(fd, 0, 0xa0, &g), ENODATA, "PF DEL_BLOCK with a zero tail deleted it");
+	b.block_id = 0xa1;
+	check(xioctl(fd, VFCB_PF_DEL_BLOCK, &b) == 0, "PF DEL_BLOCK of 0xa1");
+
+	vi = (struct vfcb_pf_vf_info){ .argsz = sizeof(vi), .vf = 0 };
+	xioctl(fd, VFCB_PF_VF_INFO, &vi);
+	pol = (struct vfcb_pf_policy){ .argsz = sizeof(pol), .vf = 0, .flags = vi.policy,
+				       .max_blocks = vi.max_blocks + 1 };
+	argsz_refusals(fd, VFCB_PF_SET_POLICY, &pol, sizeof(pol), "PF SET_POLICY");
+	vi2 = (struct vfcb_pf_vf_info){ .argsz = sizeof(vi2), .vf = 0 };
+	check(xioctl(fd, VFCB_PF_VF_INFO, &vi2) == 0 && vi2.max_blocks == vi.max_blocks,
+	      "PF SET_POLICYs refused for argsz or flags changed nothing");
+	argsz_zero_tail(fd, VFCB_PF_SET_POLICY, &pol, sizeof(pol), 0, "PF SET_POLICY");
+	check(xioctl(fd, VFCB_PF_VF_INFO, &vi2) == 0 && vi2.max_blocks == vi.max_blocks + 1,
+	      "PF SET_POLICY with a zero tail set the quota");
+	pol.max_blocks = vi.max_blocks;
+	check(xioctl(fd, VFCB_PF_SET_POLICY, &pol) == 0, "PF SET_POLICY back");
+
+	/* No VF past the last: accepted arguments give ENOENT, not EINVAL. */
+	inv = (struct vfcb_pf_invalidate){ .argsz = sizeof(inv), .vf = nvf, .mask = 1 };
+	argsz_matrix(fd, VFCB_PF_INVALIDATE, &inv, sizeof(inv), -ENOENT, "PF INVALIDATE");
+
+	cfg = (struct vfcb_pf_cfg){ .argsz = sizeof(cfg), .vf = 0, .offset = 0, .len = 4,
+				    .buf = (uintptr_t)&dw };
+	argsz_matrix(fd, VFCB_PF_CFG_READ, &cfg, sizeof(cfg), 4, "PF CFG_READ");
+	cfg = (struct vfcb_pf_cfg){ .argsz = sizeof(cfg), .vf = 0,
+				    .offset = PCI_INTERRUPT_LINE_OFF, .len = 1,
+				    .buf = (uintptr_t)&line };
+	check(xioctl(fd, VFCB_PF_CFG_READ, &cfg) == 1, "PF CFG_READ of the interrupt line");
+	dw = line;
+	line ^= 0xff;
+	argsz_refusals(fd, VFCB_PF_CFG_WRITE, &cfg, sizeof(cfg), "PF CFG_WRITE");
+	check(xioctl(fd, VFCB_PF_CFG_READ, &cfg) == 1 && line == dw,
+	      "PF CFG_WRITEs refused for argsz or flags changed nothing");
+	argsz_zero_tail(fd, VFCB_PF_CFG_WRITE, &cfg, sizeof(cfg), 1, "PF CFG_WRITE");
 }
 
 static int cmd_pf_ioctl(int argc, char **argv)
@@ -151,8 +338,11 @@ static int cmd_pf_ioctl(int argc, char **argv)
 				    .len = VFCB_MAX_BLOCK_SIZE + 1 };
 	expect_err(xioctl(fd, VFCB_PF_SET_BLOCK, &b), EMSGSIZE, "PF SET_BLOCK 129 bytes");
 	b.len = 4;
-	b.flags = 1u << 7;
-	expect_err(xioctl(fd, VFCB_PF_SET_BLOCK, &b), EINVAL, "PF SET_BLOCK unknown flag");
+	b.block_flags = 1u << 7;
+	expect_err(xioctl(fd, VFCB_PF_SET_BLOCK, &b), EINVAL, "PF SET_BLOCK unknown block flag");
+	b.block_flags = 0;
+	b.flags = 1;
+	expect_err(xioctl(fd, VFCB_PF_SET_BLOCK, &b), EINVAL, "PF SET_BLOCK flags 1");
 	b.flags = 0;
 	b.argsz = 8;
 	expect_err(xioctl(fd, VFCB_PF_SET_BLOCK, &b), EINVAL, "PF SET_BLOCK short argsz");
@@ -245,6 +435,8 @@ static int cmd_pf_ioctl(int argc, char **argv)
 	cfg.buf = (uintptr_t)&w;
 	expect_err(xioctl(fd, VFCB_PF_CFG_READ, &cfg), ENOENT, "PF CFG_READ nonexistent VF");
 
+	pf_argsz_matrix(fd, nvf);
+
 	expect_err(read(fd, &ev, 4) < 0 ? -errno : 0, EINVAL, "PF read() of 4 bytes");
 	close(fd);
 	fd = open_dev(argv[0], O_NONBLOCK);
@@ -309,6 +501,20 @@ static int cmd_vf_ioctl(int argc, char **argv)
 	expect_err(xioctl(fd, VFCB_VF_WRITE, (void *)8), EFAULT, "VF WRITE bad pointer");
 	len = 16;
 	expect_err(vf_read(fd, 0xdead0, buf, &len), ENOENT, "VF READ of an unknown block");
+
+	/* The argsz rule; block 0xdead0 does not exist and is not VF-writable. */
+	info = (struct vfcb_vf_info){ .argsz = sizeof(info), .pad = 1 };
+	expect_err(xioctl(fd, VFCB_VF_GET_INFO, &info), EINVAL, "VF GET_INFO non-zero pad");
+	info.pad = 0;
+	argsz_matrix(fd, VFCB_VF_GET_INFO, &info, sizeof(info), 0, "VF GET_INFO");
+	check(info.state == VFCB_VF_STATE_READY && info.flags == 0 && info.pad == 0,
+	      "VF GET_INFO with a zero tail: ready, flags and pad left 0");
+	p = (struct vfcb_vf_ping){ .argsz = sizeof(p) };
+	argsz_matrix(fd, VFCB_VF_PING, &p, sizeof(p), 0, "VF PING");
+	b = (struct vfcb_vf_block){ .argsz = sizeof(b), .block_id = 0xdead0, .len = 16 };
+	argsz_matrix(fd, VFCB_VF_READ, &b, sizeof(b), -ENOENT, "VF READ");
+	b = (struct vfcb_vf_block){ .argsz = sizeof(b), .block_id = 0xdead0, .len = 4 };
+	argsz_matrix(fd, VFCB_VF_WRITE, &b, sizeof(b), -EPERM, "VF WRITE");
 
 	expect_err(read(fd, &mask, 4) < 0 ? -errno : 0, EINVAL, "VF read() of 4 bytes");
 	close(fd);

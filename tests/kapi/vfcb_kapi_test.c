@@ -451,9 +451,9 @@ static void kt_pf_info_cfg(void)
 	kt_ok(!ret && info.vf == vf && info.state == VFCB_VF_STATE_READY &&
 	      info.version == VFCB_PROTO_V1,
 	      "pf: get_vf_info: VF %u ready, protocol v1", vf);
-	kt_diag("vf %u: state %u version %u serial %#x blocks %u/%u flags %#x pending %#llx",
+	kt_diag("vf %u: state %u version %u serial %#x blocks %u/%u policy %#x pending %#llx",
 		info.vf, info.state, info.version, info.serial,
-		info.num_blocks, info.max_blocks, info.flags,
+		info.num_blocks, info.max_blocks, info.policy,
 		info.pending_mask);
 
 	pci_read_config_word(kt.vf_pdev, PCI_VENDOR_ID, &vendor);

@@ -3,11 +3,22 @@
  * vfcb userspace ABI: the ioctls of the PF device (/dev/vfcb-pf-<pci addr>,
  * host) and of the VF device (/dev/vfcb-vf-<pci addr>, guest).
  *
- * Every argument struct starts with argsz and flags, as in vfio: userspace
- * sets argsz to sizeof the struct it was built with; the kernel reads and
- * writes no more than that, rejects argsz below the first version of the
- * struct with EINVAL and rejects unknown flags with EINVAL.  New fields are
- * only ever appended.  Documentation/api.rst has every errno.
+ * The argsz rule (as in vfio).  Every argument struct starts with argsz and
+ * flags.  Userspace sets argsz to sizeof the struct it was built with.  The
+ * kernel:
+ *  - refuses argsz below the size of the first version of the struct (the
+ *    offset of the end of its last v1 field) with EINVAL;
+ *  - reads the bytes it knows, min(argsz, its own sizeof); bytes of a newer
+ *    userspace past that must all be zero, or the ioctl fails with EINVAL
+ *    and changes nothing;
+ *  - treats the fields an older userspace did not send as zero;
+ *  - writes back at most min(argsz, its own sizeof) bytes.
+ * So fields are only ever appended, and a new field's zero means "as before".
+ * flags is input only: bits not defined for that ioctl give EINVAL; no ioctl
+ * returns data in flags.  Fields named pad or reserved must be 0 on input
+ * (EINVAL) and are 0 on output.  Every struct is a multiple of 8 bytes with
+ * no implicit padding, so it lays out the same for 32- and 64-bit userspace.
+ * Documentation/api.rst has every errno of every ioctl.
  */
 #ifndef _UAPI_LINUX_VFCB_H
 #define _UAPI_LINUX_VFCB_H
@@ -16,9 +27,21 @@
 #include <linux/types.h>
 #include <linux/vfcb_wire.h>
 
+/*
+ * Version of this ABI; 2 gave output its own fields, put the ioctls at
+ * 0xCB 20-3F and made every struct a multiple of 8 bytes.  The wire protocol
+ * (linux/vfcb_wire.h) has its own versions.
+ */
+#define VFCB_API_VERSION	2
+
+/*
+ * Documentation/userspace-api/ioctl/ioctl-number.rst in Linux lists 0xCB
+ * only for 00-1F (CBM serial IEC bus): vfcb uses 0xCB 20-3F, PF 20-2F and
+ * VF 30-3F.
+ */
 #define VFCB_IOCTL_TYPE		0xCB
-#define VFCB_PF_BASE		0x00
-#define VFCB_VF_BASE		0x40
+#define VFCB_PF_BASE		0x20
+#define VFCB_VF_BASE		0x30
 
 /* ---------------------------------------------------------------- PF --- */
 
@@ -50,13 +73,15 @@ enum vfcb_vf_state {
  */
 struct vfcb_pf_vf_info {
 	__u32 argsz;
-	__u32 flags;		/* out: VFCB_POLICY_* in force */
+	__u32 flags;		/* in: none defined, must be 0 */
 	__u32 vf;		/* in: VF index */
 	__u32 state;		/* out: enum vfcb_vf_state */
 	__u32 version;		/* out: negotiated wire version, 0 if none */
 	__u32 serial;		/* out: serial number given to the VF */
 	__u32 num_blocks;	/* out: blocks defined for the VF */
 	__u32 max_blocks;	/* out: block quota of the VF */
+	__u32 policy;		/* out: VFCB_POLICY_* in force */
+	__u32 reserved;		/* in: must be 0; out: 0 */
 	__u64 pending_mask;	/* out: invalidations not yet delivered */
 };
 
@@ -67,20 +92,21 @@ struct vfcb_pf_vf_info {
 
 /**
  * VFCB_PF_SET_BLOCK - _IO(VFCB_IOCTL_TYPE, VFCB_PF_BASE + 2)
- * Define a block of a VF or replace its content and flags.
+ * Define a block of a VF or replace its content and block_flags.
  * VFCB_PF_GET_BLOCK - _IO(VFCB_IOCTL_TYPE, VFCB_PF_BASE + 3)
  * Read a block: in len = buffer size, out len = block length; ERANGE if
  * the block is longer than len (len then holds the size needed).  Out
- * flags are the block's flags.
+ * block_flags are the block's flags (their input is ignored).
  * VFCB_PF_DEL_BLOCK - _IO(VFCB_IOCTL_TYPE, VFCB_PF_BASE + 4)
- * Delete a block (len and data ignored).
+ * Delete a block (len, block_flags and data ignored).
  */
 struct vfcb_pf_block {
 	__u32 argsz;
-	__u32 flags;		/* VFCB_BLOCK_* */
+	__u32 flags;		/* in: none defined, must be 0 */
 	__u32 vf;
 	__u32 block_id;
 	__u32 len;		/* bytes of data, 0..VFCB_MAX_BLOCK_SIZE */
+	__u32 block_flags;	/* VFCB_BLOCK_*: SET in, GET out */
 	__u8  data[VFCB_MAX_BLOCK_SIZE];
 };
 
@@ -115,7 +141,7 @@ struct vfcb_pf_block_list {
  */
 struct vfcb_pf_policy {
 	__u32 argsz;
-	__u32 flags;		/* VFCB_POLICY_* */
+	__u32 flags;		/* in: VFCB_POLICY_* */
 	__u32 vf;
 	__u32 max_blocks;
 };
@@ -134,7 +160,7 @@ struct vfcb_pf_policy {
  */
 struct vfcb_pf_invalidate {
 	__u32 argsz;
-	__u32 flags;		/* VFCB_INVALIDATE_* */
+	__u32 flags;		/* in: VFCB_INVALIDATE_* */
 	__u32 vf;
 	__u32 pad;		/* must be 0 */
 	__u64 mask;		/* bit n invalidates block ID n; not 0 */
@@ -196,7 +222,7 @@ struct vfcb_vf_info {
 	__u32 serial;
 	__u32 version;		/* negotiated wire version */
 	__u32 max_block_size;
-	__u32 pad;
+	__u32 pad;		/* in: must be 0; out: 0 */
 };
 
 #define VFCB_VF_GET_INFO	_IO(VFCB_IOCTL_TYPE, VFCB_VF_BASE + 0)
