@@ -13,7 +13,11 @@
  *                  then a PING
  *   wrongtag       WRITE fragment 0 with one tag, fragment 1 with another
  *   reorder        WRITE fragments 0, 2, 1
- *   flood N        N doorbells back to back without waiting for acks
+ *   flood N [MS]   doorbells back to back without waiting for acks: at
+ *                  least N of them and for at least MS milliseconds,
+ *                  whichever ends later (N <= 10 000 000, MS <= 600 000);
+ *                  the write returns when the flood ends, or early on a
+ *                  signal (so a caller can bound it)
  *   holdlock MS    take the VF's mailbox lock and keep it MS milliseconds
  *   reset          VF reset through CTRL.RST
  *
@@ -22,13 +26,20 @@
  * (bounded) for the PF's ack so each message is really seen; "flood" does
  * not.  This is test code: it sleeps and polls where the real drivers use
  * interrupts.
+ *
+ * Reading the attack file reports "name value" lines: messages posted and
+ * acked since bind, and for the last flood its start and end (ktime_get_ns,
+ * i.e. CLOCK_MONOTONIC; end 0 while it runs), doorbells posted and whether
+ * a signal cut it short.
  */
 #include <linux/debugfs.h>
 #include <linux/delay.h>
 #include <linux/io.h>
+#include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/pci.h>
 #include <linux/random.h>
+#include <linux/sched/signal.h>
 #include <linux/uaccess.h>
 
 #include <linux/vfcb_wire.h>
@@ -50,6 +61,10 @@ struct hostile_vf {
 	u8 tag;
 	unsigned long sent;	/* messages posted, for the report */
 	unsigned long acked;	/* of which the PF acked */
+	/* the last flood, for the report (written under @lock, read without) */
+	u64 flood_start_ns, flood_end_ns;
+	unsigned long flood_sent;
+	bool flood_interrupted;
 };
 
 static struct dentry *hostile_root;
@@ -147,15 +162,36 @@ static void hv_write_frags(struct hostile_vf *hv, const int *order, int n,
 		hv_post(hv, f[order[i]], 1 + vfcb_hdr_ndw(f[order[i]][0]), true);
 }
 
-static void hv_flood(struct hostile_vf *hv, unsigned int n)
+/*
+ * At least @n doorbells and at least @ms milliseconds, whichever is longer;
+ * a pending signal ends it early.
+ */
+static void hv_flood(struct hostile_vf *hv, unsigned int n, unsigned int ms)
 {
 	u32 m = vfcb_hdr(VFCB_OP_PING, 0, 0, 0, 0, ++hv->tag);
+	u64 start = ktime_get_ns(), end = start + (u64)ms * NSEC_PER_MSEC;
+	unsigned long sent = 0;
 
-	while (n--) {
+	WRITE_ONCE(hv->flood_end_ns, 0);
+	WRITE_ONCE(hv->flood_sent, 0);
+	WRITE_ONCE(hv->flood_interrupted, false);
+	WRITE_ONCE(hv->flood_start_ns, start);
+	for (;;) {
 		hv_post(hv, &m, 1, false);
-		if (!(n % 256))
-			cond_resched();
+		sent++;
+		if (sent % 256)
+			continue;
+		WRITE_ONCE(hv->flood_sent, sent);
+		if (sent >= n && ktime_get_ns() >= end)
+			break;
+		if (signal_pending(current)) {
+			WRITE_ONCE(hv->flood_interrupted, true);
+			break;
+		}
+		cond_resched();
 	}
+	WRITE_ONCE(hv->flood_sent, sent);
+	WRITE_ONCE(hv->flood_end_ns, ktime_get_ns());
 }
 
 static void hv_holdlock(struct hostile_vf *hv, unsigned int ms)
@@ -170,8 +206,8 @@ static ssize_t attack_write(struct file *file, const char __user *ubuf,
 {
 	struct hostile_vf *hv = file->private_data;
 	static const int trunc[] = { 0 }, wrongtag[] = { 0, 1 }, reorder[] = { 0, 2, 1 };
-	char cmd[32], word[16];
-	unsigned int n = 0;
+	char cmd[48], word[16];
+	unsigned int n = 0, ms = 0;
 	ssize_t ret = len;
 	u32 ping;
 
@@ -180,9 +216,12 @@ static ssize_t attack_write(struct file *file, const char __user *ubuf,
 	if (copy_from_user(cmd, ubuf, len))
 		return -EFAULT;
 	cmd[len] = 0;
-	if (sscanf(cmd, "%15s %u", word, &n) < 1)
+	if (sscanf(cmd, "%15s %u %u", word, &n, &ms) < 1)
 		return -EINVAL;
-	n = min(n, 100000u);
+	if (strcmp(word, "flood"))
+		n = min(n, 100000u);
+	n = min(n, 10000000u);
+	ms = min(ms, 600000u);
 
 	mutex_lock(&hv->lock);
 	if (!strcmp(word, "hello")) {
@@ -200,7 +239,7 @@ static ssize_t attack_write(struct file *file, const char __user *ubuf,
 	} else if (!strcmp(word, "reorder")) {
 		hv_write_frags(hv, reorder, 3, false);
 	} else if (!strcmp(word, "flood")) {
-		hv_flood(hv, n);
+		hv_flood(hv, n, ms);
 	} else if (!strcmp(word, "holdlock")) {
 		hv_holdlock(hv, n);
 	} else if (!strcmp(word, "reset")) {
@@ -217,10 +256,15 @@ static ssize_t attack_read(struct file *file, char __user *ubuf, size_t len,
 			   loff_t *ppos)
 {
 	struct hostile_vf *hv = file->private_data;
-	char buf[64];
+	char buf[256];
 	int n;
 
-	n = scnprintf(buf, sizeof(buf), "sent %lu\nacked %lu\n", hv->sent, hv->acked);
+	n = scnprintf(buf, sizeof(buf),
+		      "sent %lu\nacked %lu\nflood_start_ns %llu\nflood_end_ns %llu\n"
+		      "flood_sent %lu\nflood_interrupted %u\n",
+		      READ_ONCE(hv->sent), READ_ONCE(hv->acked),
+		      READ_ONCE(hv->flood_start_ns), READ_ONCE(hv->flood_end_ns),
+		      READ_ONCE(hv->flood_sent), READ_ONCE(hv->flood_interrupted));
 	return simple_read_from_buffer(ubuf, len, ppos, buf, n);
 }
 

@@ -813,6 +813,90 @@ static int cmd_timeout(int argc, char **argv)
 	return failures ? 1 : 0;
 }
 
+/* ------------------------------------------------------------ load --- */
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+/* Replace @path by "ops N\nfails M\nlast_end_ns T\n" (rename: never torn). */
+static void write_progress(const char *path, unsigned long ops,
+			   unsigned long fails, uint64_t last)
+{
+	char tmp[4096];
+	FILE *f;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "w");
+	if (!f)
+		return;
+	fprintf(f, "ops %lu\nfails %lu\nlast_end_ns %llu\n", ops, fails,
+		(unsigned long long)last);
+	if (fclose(f) == 0)
+		rename(tmp, path);
+}
+
+/*
+ * load VFDEV BLOCK PROGRESS LOG: read BLOCK on VFDEV in a loop until
+ * SIGTERM or SIGINT.  After every read, PROGRESS says how many were done
+ * and how many failed; LOG gets one line per read, "START_NS END_NS RESULT"
+ * (CLOCK_MONOTONIC, the clock of the kernel's ktime_get_ns; RESULT 0, a
+ * negative errno, or -1000 when the content differs from the first read's),
+ * so a test can count what completed inside any window afterwards.  The
+ * signals are blocked and taken between reads only: a stop never fails a
+ * read.  Exit status 0, or 2 if the files cannot be opened.
+ */
+static int cmd_load(int argc, char **argv)
+{
+	int fd = open_dev(argv[0], 0);
+	uint32_t id = strtoul(argv[1], NULL, 0), len, first_len = 0;
+	uint8_t buf[VFCB_MAX_BLOCK_SIZE], first[VFCB_MAX_BLOCK_SIZE];
+	unsigned long ops = 0, fails = 0;
+	struct timespec zero = { 0, 0 };
+	bool have_first = false;
+	sigset_t stop;
+	FILE *log;
+	int r;
+
+	(void)argc;
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGINT);
+	sigprocmask(SIG_BLOCK, &stop, NULL);
+	log = fopen(argv[3], "w");
+	if (!log) {
+		fprintf(stderr, "open %s: %s\n", argv[3], strerror(errno));
+		return 2;
+	}
+	while (sigtimedwait(&stop, NULL, &zero) < 0) {
+		uint64_t t0 = mono_ns(), t1;
+
+		len = sizeof(buf);
+		r = vf_read(fd, id, buf, &len);
+		t1 = mono_ns();
+		if (r >= 0 && !have_first) {
+			memcpy(first, buf, len);
+			first_len = len;
+			have_first = true;
+		} else if (r >= 0 && (len != first_len || memcmp(buf, first, len))) {
+			r = -1000;
+		}
+		ops++;
+		if (r < 0)
+			fails++;
+		fprintf(log, "%llu %llu %d\n", (unsigned long long)t0,
+			(unsigned long long)t1, r < 0 ? r : 0);
+		write_progress(argv[2], ops, fails, t1);
+	}
+	fclose(log);
+	close(fd);
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int nargs;
@@ -826,6 +910,7 @@ static const struct {
 	{ "expect-mask", 2, cmd_expect_mask, "VFDEV MASK [TIMEOUT_MS]" },
 	{ "blocked", 2, cmd_blocked, "VFDEV BDF" },
 	{ "timeout", 2, cmd_timeout, "VFDEV MAX_MS" },
+	{ "load", 4, cmd_load, "VFDEV BLOCK PROGRESS LOG" },
 };
 
 int main(int argc, char **argv)
