@@ -46,7 +46,6 @@ struct vfcb_pf_file {
 	struct vfcb_pf_evq evq;
 };
 
-
 /* ------------------------------------------------------------ ioctls --- */
 
 static int vfcb_ioctl_get_info(struct vfcb_pf *pf, void __user *uarg)

@@ -63,6 +63,11 @@ for k in ${hosts[@]+"${hosts[@]}"}; do
 	scripts/rig.sh host --kver "$k" --test tests/integration/kapi.sh \
 		$(files_for "$k") --file "build/kvers/$k/ko/vfcb_kapi_test.ko" \
 		--timeout 300 || rc=1
+	# Both cores joined by an in-memory transport: no device I/O.
+	# shellcheck disable=SC2046
+	scripts/rig.sh host --kver "$k" --test tests/integration/loop.sh \
+		--module pci-pf-stub $(files_for "$k") \
+		--file "build/kvers/$k/ko/vfcb_loop_test.ko" --timeout 300 || rc=1
 done
 if [ $baseline = 1 ]; then
 	scripts/rig.sh host --kver "$KVER_6_12" --test tests/rig/baseline-host.sh || rc=1
