@@ -61,7 +61,7 @@
  * @mmio_writes: register writes done
  */
 struct vfcb_82576_vf_hw {
-	spinlock_t lock;
+	spinlock_t lock;	/* see above: after the core's lock */
 	void __iomem *regs;
 	struct vfcb_vf *vf;
 	unsigned int mbx_vector;
