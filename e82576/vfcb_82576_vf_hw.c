@@ -179,6 +179,24 @@ void vfcb_82576_vf_hw_reset(struct vfcb_82576_vf_hw *hw)
 	spin_unlock_irqrestore(&hw->lock, flags);
 }
 
+void vfcb_82576_vf_hw_show(struct seq_file *m, struct vfcb_82576_vf_hw *hw)
+{
+	u64 irqs, rd, wr;
+	unsigned long flags;
+	u32 mbx;
+
+	spin_lock_irqsave(&hw->lock, flags);
+	irqs = hw->irqs;
+	rd = hw->mmio_reads;
+	wr = hw->mmio_writes;
+	mbx = hw->mbx_last;
+	spin_unlock_irqrestore(&hw->lock, flags);
+
+	seq_printf(m, "irqs: %llu\nmmio_reads: %llu\nmmio_writes: %llu\n",
+		   irqs, rd, wr);
+	seq_printf(m, "mailbox_last: %#x\n", mbx);
+}
+
 /*
  * Every vector gets this handler: the mailbox cause fires vector
  * mbx_vector on silicon, the one below it in QEMU.  The vectors are

@@ -8,6 +8,7 @@
 #define _VFCB_82576_VF_HW_H
 
 #include <linux/interrupt.h>
+#include <linux/seq_file.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
@@ -83,6 +84,9 @@ void vfcb_82576_vf_hw_unmap(struct vfcb_82576_vf_hw *hw);
 void vfcb_82576_vf_hw_irq_disable(struct vfcb_82576_vf_hw *hw);
 /* Request a VF reset (CTRL.RST): the PF sees VFLRE. */
 void vfcb_82576_vf_hw_reset(struct vfcb_82576_vf_hw *hw);
+
+/* debugfs "name value" lines: irqs, register accesses, last V2PMAILBOX. */
+void vfcb_82576_vf_hw_show(struct seq_file *m, struct vfcb_82576_vf_hw *hw);
 
 /* Hard IRQ handler of every vector; @data is the struct vfcb_82576_vf_hw. */
 irqreturn_t vfcb_82576_vf_hw_irq(int irq, void *data);

@@ -15,6 +15,7 @@
  *   echo <addr> > /sys/bus/pci/drivers_probe
  * or keep igbvf from loading ("blacklist igbvf" in modprobe.d).
  */
+#include <linux/debugfs.h>
 #include <linux/module.h>
 #include <linux/pci.h>
 
@@ -26,12 +27,24 @@ module_param(mbx_vector, uint, 0444);
 MODULE_PARM_DESC(mbx_vector,
 		 "MSI-X vector the mailbox cause is programmed on (0..2; default 1); every vector is handled");
 
+static struct dentry *vfcb_82576_vf_dbg_root;
+
 struct vfcb_82576_vf {
 	struct vfcb_82576_vf_hw hw;
 	struct vfcb_vf *vf;
 	void __iomem *regs;
 	int nvec;		/* MSI-X vectors with a handler */
+	struct dentry *dbg;
 };
+
+static int vfcb_82576_vf_stats_show(struct seq_file *m, void *unused)
+{
+	struct vfcb_82576_vf *e = m->private;
+
+	vfcb_82576_vf_hw_show(m, &e->hw);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(vfcb_82576_vf_stats);
 
 static void vfcb_82576_vf_free_irqs(struct pci_dev *pdev,
 				    struct vfcb_82576_vf *e)
@@ -105,6 +118,8 @@ static int vfcb_82576_vf_probe(struct pci_dev *pdev,
 	}
 	vfcb_82576_vf_hw_attach(&e->hw, e->vf);
 	pci_set_drvdata(pdev, e);
+	e->dbg = debugfs_create_dir(pci_name(pdev), vfcb_82576_vf_dbg_root);
+	debugfs_create_file("stats", 0444, e->dbg, e, &vfcb_82576_vf_stats_fops);
 	return 0;
 
 err_irqs:
@@ -127,6 +142,7 @@ static void vfcb_82576_vf_remove(struct pci_dev *pdev)
 	struct vfcb_82576_vf *e = pci_get_drvdata(pdev);
 	int i;
 
+	debugfs_remove_recursive(e->dbg);
 	/*
 	 * No event reaches the core from here on (@e->vf may be freed once
 	 * unregistered): stop reporting, wait for handlers in flight.
@@ -161,7 +177,25 @@ static struct pci_driver vfcb_82576_vf_driver = {
 	.probe = vfcb_82576_vf_probe,
 	.remove = vfcb_82576_vf_remove,
 };
-module_pci_driver(vfcb_82576_vf_driver);
+
+static int __init vfcb_82576_vf_init(void)
+{
+	int err;
+
+	vfcb_82576_vf_dbg_root = debugfs_create_dir(KBUILD_MODNAME, NULL);
+	err = pci_register_driver(&vfcb_82576_vf_driver);
+	if (err)
+		debugfs_remove_recursive(vfcb_82576_vf_dbg_root);
+	return err;
+}
+module_init(vfcb_82576_vf_init);
+
+static void __exit vfcb_82576_vf_exit(void)
+{
+	pci_unregister_driver(&vfcb_82576_vf_driver);
+	debugfs_remove_recursive(vfcb_82576_vf_dbg_root);
+}
+module_exit(vfcb_82576_vf_exit);
 
 MODULE_DESCRIPTION("vfcb: SR-IOV VF configuration blocks, 82576 VF driver");
 MODULE_AUTHOR("vfcb developers");
