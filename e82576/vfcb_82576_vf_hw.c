@@ -99,7 +99,29 @@ static unsigned int vfcb_vf_collect(struct vfcb_82576_vf_hw *hw, bool *ready)
 	return ev;
 }
 
-/* Collect under hw->lock, report without it.  Returns the PF's readiness. */
+static void vfcb_vf_deliver(struct vfcb_vf *vf, unsigned int ev)
+{
+	if (ev & VFCB_82576_EV_RESET) {
+		vfcb_vf_pf_reset(vf, false);
+		return;
+	}
+	if (ev & VFCB_82576_EV_CONSUMED)
+		vfcb_vf_pf_consumed(vf);
+	if (ev & VFCB_82576_EV_SENT)
+		vfcb_vf_pf_sent(vf);
+	if (ev & VFCB_82576_EV_RESET_DONE)
+		vfcb_vf_pf_reset(vf, true);
+}
+
+/*
+ * Collect under hw->lock, report without it.  Returns the PF's readiness.
+ *
+ * One reporter at a time (the interrupt handler on one CPU, ->poll on
+ * another): a second one only folds the register into hw->mbx_cor and
+ * makes the first collect again, so the core sees the events in the
+ * order the register showed them (our message consumed before the PF's
+ * answer to it).
+ */
 static bool vfcb_vf_report(struct vfcb_82576_vf_hw *hw, bool irq)
 {
 	struct vfcb_vf *vf;
@@ -110,22 +132,27 @@ static bool vfcb_vf_report(struct vfcb_82576_vf_hw *hw, bool irq)
 	spin_lock_irqsave(&hw->lock, flags);
 	if (irq)
 		hw->irqs++;
-	ev = vfcb_vf_collect(hw, &ready);
-	vf = hw->vf;
-	spin_unlock_irqrestore(&hw->lock, flags);
-
-	if (!vf)
-		return ready;
-	if (ev & VFCB_82576_EV_RESET) {
-		vfcb_vf_pf_reset(vf, false);
+	if (hw->reporting) {
+		ready = !(vfcb_vf_mbx_read(hw) & VFCB_MBX_RSTI);
+		hw->report_again = true;
+		spin_unlock_irqrestore(&hw->lock, flags);
 		return ready;
 	}
-	if (ev & VFCB_82576_EV_CONSUMED)
-		vfcb_vf_pf_consumed(vf);
-	if (ev & VFCB_82576_EV_SENT)
-		vfcb_vf_pf_sent(vf);
-	if (ev & VFCB_82576_EV_RESET_DONE)
-		vfcb_vf_pf_reset(vf, true);
+	hw->reporting = true;
+	ev = vfcb_vf_collect(hw, &ready);
+	for (;;) {
+		vf = hw->vf;
+		spin_unlock_irqrestore(&hw->lock, flags);
+		if (vf && ev)
+			vfcb_vf_deliver(vf, ev);
+		spin_lock_irqsave(&hw->lock, flags);
+		if (!hw->report_again)
+			break;
+		hw->report_again = false;
+		ev = vfcb_vf_collect(hw, &ready);
+	}
+	hw->reporting = false;
+	spin_unlock_irqrestore(&hw->lock, flags);
 	return ready;
 }
 
@@ -137,6 +164,8 @@ void vfcb_82576_vf_hw_init(struct vfcb_82576_vf_hw *hw, void __iomem *regs,
 	spin_lock_init(&hw->lock);
 	hw->regs = regs;
 	hw->vf = NULL;
+	hw->reporting = false;
+	hw->report_again = false;
 	hw->mbx_vector = mbx_vector;
 	hw->mbx_cor = 0;
 	hw->mbx_last = 0;

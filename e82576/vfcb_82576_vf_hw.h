@@ -54,6 +54,9 @@
  * @vf: the core's handle, NULL while events must not be reported (before
  *	registration completes, from detach on); the clear-on-read bits wait
  *	in @mbx_cor meanwhile
+ * @reporting: a caller is reporting events to the core (see
+ *	vfcb_vf_report())
+ * @report_again: another caller saw the register meanwhile: collect again
  * @mbx_vector: MSI-X vector the mailbox cause is programmed on
  * @mbx_cor: clear-on-read V2PMAILBOX bits seen and not yet reported
  * @mbx_last: the last value read from V2PMAILBOX
@@ -65,6 +68,8 @@ struct vfcb_82576_vf_hw {
 	spinlock_t lock;	/* see above: after the core's lock */
 	void __iomem *regs;
 	struct vfcb_vf *vf;
+	bool reporting;
+	bool report_again;
 	unsigned int mbx_vector;
 	u32 mbx_cor;
 	u32 mbx_last;
