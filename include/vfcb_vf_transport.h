@@ -83,7 +83,9 @@ struct vfcb_vf_transport {
  *
  * Creates /dev/vfcb-vf-<pci address>, makes the VF findable by
  * vfcb_vf_get() and starts the handshake with the PF (from a work item,
- * through @tr->ops->poll).
+ * through @tr->ops->poll, which may run before this returns: a driver that
+ * learns the handle only from the return value keeps what it sees until
+ * then and reports it at the next poll).
  *
  * Context: process context; sleeps.
  * Return: the VF's handle, or ERR_PTR(): -EINVAL for a bad @tr, -EEXIST if
@@ -99,6 +101,11 @@ struct vfcb_vf *vfcb_vf_register(struct pci_dev *pdev,
  * Ends every request in flight with -ENODEV, wakes blocked readers, stops
  * every op call and removes the character device.  Handles from
  * vfcb_vf_get() stay valid and fail with -ENODEV.
+ *
+ * The driver stops reporting events for @vf before the call (clears its
+ * pointer under its own lock, then synchronize_irq() for a handler in
+ * flight): @vf may be freed when this returns.  Events that ->poll
+ * reports during the call are fine; the core waits for it.
  *
  * Context: process context; sleeps.  Not with a lock held that the
  * driver's event path takes.

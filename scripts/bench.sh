@@ -84,7 +84,7 @@ log "host topology ($kver): baseline igb/igbvf, then vfcb"
 scripts/rig.sh host --kver "$kver" --test tests/bench/bench-host.sh \
 	--name "bench-host-$series" --results-dir "$out/results" --timeout 600 \
 	--append "bench_n=$N bench_mt_n=$MT_N bench_inval_n=$INV_N" \
-	--file "$ko/vfcb_pf.ko" --file "$ko/vfcb_vf.ko" --file tools/vfcbctl \
+	--file "$ko/vfcb_pf.ko" --file "$ko/vfcb_vf.ko" --file "$ko/vfcb_82576_vf.ko" --file tools/vfcbctl \
 	--file "$out/vfcb_bench" || rc=1
 host_note_after=$(busy_note)
 hostlog=build/rig/logs/bench-host-$series/l1-tap.log
@@ -98,7 +98,7 @@ if [ "$nested" = 1 ]; then
 		--name "bench-nested-$series" --results-dir "$out/results" \
 		--timeout "${BENCH_NESTED_TIMEOUT:-1200}" --l2-append "bench_n=$L2_N" \
 		--file "$ko/vfcb_pf.ko" --file tools/vfcbctl \
-		--l2-file "$ko/vfcb_vf.ko" --l2-file tools/vfcbctl --l2-file "$out/vfcb_bench" || rc=1
+		--l2-file "$ko/vfcb_vf.ko" --l2-file "$ko/vfcb_82576_vf.ko" --l2-file tools/vfcbctl --l2-file "$out/vfcb_bench" || rc=1
 	for f in l1-tap.log l2-tap.log; do
 		grep -h 'BENCH' "build/rig/logs/bench-nested-$series/$f" 2>/dev/null |
 			sed 's/^# //' >> "$raw"
@@ -111,7 +111,7 @@ tables=$out/tables.rst
 awk -f scripts/bench-table.awk "$raw" > "$tables"
 qemu_v=$(qemu-system-x86_64 --version | head -n 1)
 rev=$(git rev-parse --short HEAD 2>/dev/null)
-git diff --quiet HEAD -- pf_driver vf_driver engine uapi tools tests/bench 2>/dev/null ||
+git diff --quiet HEAD -- pf_driver vf_core e82576 engine uapi tools tests/bench 2>/dev/null ||
 	rev="$rev (with uncommitted changes)"
 {
 	echo "Command: \`\`$cmdline\`\`, $(date -u '+%Y-%m-%d %H:%M UTC'), vfcb $rev."

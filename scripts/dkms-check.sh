@@ -98,7 +98,7 @@ for kver in "$@"; do
 	# The modules dkms would install, for the right kernel (their version
 	# is the first tests' business).
 	bad=""
-	for m in vfcb_pf vfcb_vf; do
+	for m in vfcb_pf vfcb_vf vfcb_82576_vf; do
 		ko=$(find "$tmp/dkms/$name/$ver/$kver" -name "$m.ko*" 2>/dev/null | head -1)
 		if [ -z "$ko" ]; then
 			bad="$bad $m.ko missing;"

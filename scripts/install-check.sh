@@ -23,12 +23,12 @@ make -s install DESTDIR="$root" > "$log" 2>&1
 tap $? "make install DESTDIR=... succeeds"
 kver=$(sed -n 's/^KVER=//p' build/rig/kernels.env 2>/dev/null)
 mods=$(find "$root/lib/modules" -name 'vfcb_*.ko' 2>/dev/null | wc -l)
-[ "$mods" = 2 ]; tap $? "both modules installed under /lib/modules ($mods found)"
+[ "$mods" = 3 ]; tap $? "the three modules installed under /lib/modules ($mods found)"
 alias_file=$(find "$root/lib/modules" -name modules.alias 2>/dev/null | head -n 1)
 grep -qi 'alias pci:v00008086d000010C9.* vfcb_pf' "$alias_file" 2>/dev/null
 tap $? "depmod indexed vfcb_pf's PCI alias (8086:10c9)"
-grep -qi 'alias pci:v00008086d000010CA.* vfcb_vf' "$alias_file" 2>/dev/null
-tap $? "depmod indexed vfcb_vf's PCI alias (8086:10ca)"
+grep -qi 'alias pci:v00008086d000010CA.* vfcb_82576_vf' "$alias_file" 2>/dev/null
+tap $? "depmod indexed vfcb_82576_vf's PCI alias (8086:10ca)"
 [ -x "$root/usr/local/sbin/vfcbctl" ]; tap $? "vfcbctl installed in /usr/local/sbin"
 [ -f "$root/usr/local/include/linux/vfcb.h" ] && [ -f "$root/usr/local/include/linux/vfcb_wire.h" ]
 tap $? "uapi headers installed in /usr/local/include/linux"

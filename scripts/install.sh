@@ -13,7 +13,7 @@
 #
 # What goes where ($DESTDIR is prepended to every path):
 #
-#   pf_driver/vfcb_pf.ko, vf_driver/vfcb_vf.ko
+#   pf_driver/vfcb_pf.ko, vf_core/vfcb_vf.ko, e82576/vfcb_82576_vf.ko
 #                        /lib/modules/$KVER/$MODDIR/      (then depmod)
 #   tools/vfcbctl        $PREFIX/sbin/vfcbctl
 #   uapi/linux/vfcb.h, uapi/linux/vfcb_wire.h
@@ -147,10 +147,11 @@ reload_udev() {
 }
 
 do_install() {
-	local pf=$top/pf_driver/vfcb_pf.ko vf=$top/vf_driver/vfcb_vf.ko
+	local pf=$top/pf_driver/vfcb_pf.ko vf=$top/vf_core/vfcb_vf.ko
+	local vf82576=$top/e82576/vfcb_82576_vf.ko
 	local ctl=$top/tools/vfcbctl kver vpf vvf moddir before f
 
-	for f in "$pf" "$vf" "$ctl" "$top/uapi/linux/vfcb.h" \
+	for f in "$pf" "$vf" "$vf82576" "$ctl" "$top/uapi/linux/vfcb.h" \
 		 "$top/uapi/linux/vfcb_wire.h" "$top/udev/90-vfcb.rules" \
 		 "$top/modprobe.d/vfcb.conf"; do
 		[ -e "$f" ] || die "${f#"$top"/} missing: run 'make' first (or 'make install')"
@@ -187,6 +188,7 @@ do_install() {
 
 	install_file "$pf" "$moddir/$MODDIR/vfcb_pf.ko" 0644
 	install_file "$vf" "$moddir/$MODDIR/vfcb_vf.ko" 0644
+	install_file "$vf82576" "$moddir/$MODDIR/vfcb_82576_vf.ko" 0644
 	install_file "$ctl" "$PREFIX/sbin/vfcbctl" 0755
 	install_file "$top/uapi/linux/vfcb.h" "$PREFIX/include/linux/vfcb.h" 0644
 	install_file "$top/uapi/linux/vfcb_wire.h" \
@@ -266,7 +268,7 @@ do_dkms_source() {
 	mkdir -p "$dst"
 	cd "$top"
 	for f in dkms.conf Kbuild engine/*.[ch] include/*.h uapi/linux/*.h \
-		 pf_driver/Kbuild pf_driver/*.[ch] vf_driver/Kbuild vf_driver/*.[ch]; do
+		 pf_driver/Kbuild pf_driver/*.[ch] vf_core/Kbuild vf_core/*.[ch] e82576/Kbuild e82576/*.[ch]; do
 		case $f in
 		*.mod.c) continue ;;	# kbuild output
 		esac

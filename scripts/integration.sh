@@ -43,7 +43,7 @@ build_tools() {
 # files_for KVER: the --file arguments giving a guest vfcb's modules and tools.
 files_for() {
 	local ko=build/kvers/$1/ko
-	echo --file "$ko/vfcb_pf.ko" --file "$ko/vfcb_82576_pf.ko" --file "$ko/vfcb_vf.ko" --file "$ko/hostile_vf.ko" \
+	echo --file "$ko/vfcb_pf.ko" --file "$ko/vfcb_82576_pf.ko" --file "$ko/vfcb_vf.ko" --file "$ko/vfcb_82576_vf.ko" --file "$ko/hostile_vf.ko" \
 	     --file tools/vfcbctl --file build/itest/vfcb_itest \
 	     --file tests/integration/itest-lib.sh
 }
@@ -81,7 +81,7 @@ if [ -n "$nested" ]; then
 		--l1-test tests/integration/nested-l1.sh \
 		--l2-test tests/integration/nested-l2.sh \
 		$(files_for "$nested") \
-		--l2-file "build/kvers/$nested/ko/vfcb_vf.ko" --l2-file tools/vfcbctl \
+		--l2-file "build/kvers/$nested/ko/vfcb_vf.ko" --l2-file "build/kvers/$nested/ko/vfcb_82576_vf.ko" --l2-file tools/vfcbctl \
 		--l2-file build/itest/vfcb_itest --l2-file tests/integration/itest-lib.sh ||
 		rc=1
 fi

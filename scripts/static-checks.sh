@@ -31,7 +31,7 @@ trap 'rm -f "$log"' EXIT
 
 checkpatch=$RIG_DIR/checkpatch/scripts/checkpatch.pl
 kernel_c=$(git ls-files -co --exclude-standard -- \
-	'engine/*.[ch]' 'pf_core/*.[ch]' 'vf_core/*.[ch]' 'vf_driver/*.[ch]' 'e82576/*.[ch]' 'include/*.h' \
+	'engine/*.[ch]' 'pf_core/*.[ch]' 'vf_core/*.[ch]' 'e82576/*.[ch]' 'include/*.h' \
 	'uapi/*.h' 'tests/hostile_vf/*.[ch]' 'tests/kapi/*.[ch]' 'tests/loop/*.[ch]' | sort -u)
 
 # checkpatch_one FILE: checkpatch's verdict on one file into FILE's log.
@@ -69,7 +69,7 @@ for kver in "$@"; do
 	# removes the copy so the next one sees every warning again.
 	out=$top/build/kvers/$kver/static
 	mkdir -p "$out"
-	for d in Kbuild engine pf_core vf_core vf_driver e82576 uapi include tests/hostile_vf tests/kapi tests/loop; do
+	for d in Kbuild engine pf_core vf_core e82576 uapi include tests/hostile_vf tests/kapi tests/loop; do
 		[ -e "$d" ] || continue
 		mkdir -p "$out/$(dirname "$d")"
 		cp -ru "$d" "$out/$(dirname "$d")/"

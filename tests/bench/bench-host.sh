@@ -64,6 +64,7 @@ PFDEV=/dev/vfcb-pf-$pf
 vfs=$(create_vfs "$pf" $NVFS)
 is "$(echo $vfs | wc -w)" $NVFS "$NVFS VFs"
 check "vfcb_vf loads" insmod /vfcb/vfcb_vf.ko
+check "vfcb_82576_vf loads" insmod /vfcb/vfcb_82576_vf.ko
 devs=
 i=0
 head -c 128 /dev/urandom > /tmp/blk128
@@ -96,6 +97,7 @@ bench "vfcb: 128-byte read on all $NVFS VFs at once" $B mt op=read block=1 len=1
 diag "PF stats after the run:" "$(cat /sys/kernel/debug/vfcb_pf/$pf/stats)"
 
 check "sriov_numvfs=0" sh -c "echo 0 > /sys/bus/pci/devices/$pf/sriov_numvfs"
+check "rmmod vfcb_82576_vf" rmmod vfcb_82576_vf
 check "rmmod vfcb_vf" rmmod vfcb_vf
 check "rmmod vfcb_82576_pf" rmmod vfcb_82576_pf
 check "rmmod vfcb_pf" rmmod vfcb_pf

@@ -24,6 +24,7 @@ vf=$(pci_find 8086 10ca | head -n 1)
 isnt "$vf" "" "82576 VF visible in L2"
 dev=/dev/vfcb-vf-$vf
 check "vfcb_vf loads" insmod /vfcb/vfcb_vf.ko
+check "vfcb_82576_vf loads" insmod /vfcb/vfcb_82576_vf.ko
 wait_for 120 sh -c "/vfcb/vfcbctl vf info $dev 2>/dev/null | grep -q ready"
 check "handshake with vfcb_pf in L1" sh -c "/vfcb/vfcbctl vf info $dev | grep -q ready"
 diag "BENCHINFO side=L2 kernel=$(uname -r) n=$N"

@@ -34,6 +34,7 @@ for v in $vfs; do eval "VF$i=$v"; i=$((i + 1)); done
 check "VF6 bound to hostile_vf" bind_driver "$VF6" hostile_vf
 
 check "vfcb_vf loads" insmod /vfcb/vfcb_vf.ko
+check "vfcb_82576_vf loads" insmod /vfcb/vfcb_82576_vf.ko
 good_devs=
 i=0
 while [ $i -lt $NGOOD ]; do
@@ -42,7 +43,7 @@ while [ $i -lt $NGOOD ]; do
 	eval "DEV$i=$dev"
 	good_devs="$good_devs $dev"
 	wait_for 20 vf_ready "$dev"
-	check "VF$i ($bdf): bound to vfcb_vf, handshake done" vf_ready "$dev"
+	check "VF$i ($bdf): bound to vfcb_82576_vf, handshake done" vf_ready "$dev"
 	is "$($CTL vf info "$dev" | awk '$1 == "vf_index" { print $2 }')" $i \
 		"VF$i: learns its VF index from the PF"
 	i=$((i + 1))
@@ -56,8 +57,10 @@ fails_with "" "modinfo: the vfcb_pf core binds no device (no PCI alias)" \
 	sh -c "strings /vfcb/vfcb_pf.ko | grep -q '^alias=pci:'"
 check "modinfo: vfcb_82576_pf has description, license, version, PCI alias" \
 	sh -c "strings /vfcb/vfcb_82576_pf.ko | grep -q '^description=.' && strings /vfcb/vfcb_82576_pf.ko | grep -q '^license=GPL' && strings /vfcb/vfcb_82576_pf.ko | grep -q '^version=.' && strings /vfcb/vfcb_82576_pf.ko | grep -qi '^alias=pci:v00008086d000010C9'"
-check "modinfo: vfcb_vf has description, parameters, PCI alias" \
-	sh -c "strings /vfcb/vfcb_vf.ko | grep -q '^parm=timeout_ms:.' && strings /vfcb/vfcb_vf.ko | grep -qi '^alias=pci:v00008086d000010CA'"
+check "modinfo: vfcb_vf has description, parameters, no PCI alias" \
+	sh -c "strings /vfcb/vfcb_vf.ko | grep -q '^description=.' && strings /vfcb/vfcb_vf.ko | grep -q '^parm=timeout_ms:.' && ! strings /vfcb/vfcb_vf.ko | grep -qi '^alias=pci:'"
+check "modinfo: vfcb_82576_vf has description, parameters, PCI alias" \
+	sh -c "strings /vfcb/vfcb_82576_vf.ko | grep -q '^description=.' && strings /vfcb/vfcb_82576_vf.ko | grep -q '^parm=mbx_vector:.' && strings /vfcb/vfcb_82576_vf.ko | grep -qi '^alias=pci:v00008086d000010CA'"
 
 # ---- the ioctl bad-input matrices (first: no earlier test's state) -------
 
@@ -137,14 +140,14 @@ run_c $ITEST readers "$PFDEV" 1 "$DEV1"
 
 # While VF4 has no driver the masks accumulate; a new handshake delivers
 # them OR-ed, and a VF reset (FLR) in between loses nothing.
-check "unbind VF4 from vfcb_vf" unbind "$VF4"
+check "unbind VF4 from vfcb_82576_vf" unbind "$VF4"
 $CTL invalidate "$pf" 4 0x1
 $CTL invalidate "$pf" 4 0x8000000000000000
 $CTL invalidate "$pf" 4 0x10
 check "FLR of VF4 while it has no driver" sh -c "echo 1 > /sys/bus/pci/devices/$VF4/reset"
 pending=$($CTL vf show "$pf" 4 | awk '$1 == "pending" || $1 == "pending_mask" { print $2 }')
 is "$pending" 0x8000000000000011 "host holds the OR of the masks raised while VF4 was away"
-check "rebind VF4 to vfcb_vf" bind_driver "$VF4" vfcb_vf
+check "rebind VF4 to vfcb_82576_vf" bind_driver "$VF4" vfcb_82576_vf
 wait_for 20 vf_ready "$DEV4"
 run_c $ITEST expect-mask "$DEV4" 0x8000000000000011 10000
 
@@ -313,7 +316,8 @@ check "no WARNING/BUG after the hostile VF" kernel_log_clean
 # ---- teardown with callers blocked --------------------------------------------
 
 run_c $ITEST blocked "$DEV2" "$VF2"
-check "rmmod vfcb_vf with VFs bound" rmmod vfcb_vf
+check "rmmod vfcb_82576_vf with VFs bound" rmmod vfcb_82576_vf
+check "rmmod vfcb_vf" rmmod vfcb_vf
 check "rmmod hostile_vf" rmmod hostile_vf
 check "sriov_numvfs back to 0" sh -c "echo 0 > /sys/bus/pci/devices/$pf/sriov_numvfs"
 check "rmmod vfcb_82576_pf" rmmod vfcb_82576_pf

@@ -9,7 +9,7 @@
 # module's results as TAP.
 #
 #   scripts/rig.sh host --kver 6.12 --test tests/integration/kapi.sh \
-#	--file build/kvers/KVER/ko/vfcb_pf.ko --file .../vfcb_vf.ko \
+#	--file build/kvers/KVER/ko/vfcb_pf.ko --file .../vfcb_vf.ko --file .../vfcb_82576_vf.ko \
 #	--file .../vfcb_kapi_test.ko --file tools/vfcbctl \
 #	--file tests/integration/itest-lib.sh
 
@@ -48,9 +48,10 @@ vfs=$(create_vfs "$pf" $NVFS)
 is "$(echo "$vfs" | wc -w)" $NVFS "sriov_numvfs=$NVFS created $NVFS VFs"
 vf=$(echo "$vfs" | sed -n "$((KVF + 1))p")
 check "vfcb_vf loads" insmod /vfcb/vfcb_vf.ko
+check "vfcb_82576_vf loads" insmod /vfcb/vfcb_82576_vf.ko
 for v in $vfs; do
 	wait_for 20 vf_ready "/dev/vfcb-vf-$v"
-	check "VF $v: bound to vfcb_vf, handshake done" vf_ready "/dev/vfcb-vf-$v"
+	check "VF $v: bound to vfcb_82576_vf, handshake done" vf_ready "/dev/vfcb-vf-$v"
 done
 
 fails_with "" "vfcb_kapi_test refuses to load without pf=" \
@@ -74,10 +75,10 @@ check "no WARNING/BUG after the API checks" kernel_log_clean
 # ---- the VF unbound with its handle held, then bound again -----------------
 
 kapi arm
-check "unbind VF $vf from vfcb_vf (the module holds a handle)" unbind "$vf"
+check "unbind VF $vf from vfcb_82576_vf (the module holds a handle)" unbind "$vf"
 is "$(driver_of "$vf")" "" "VF $vf has no driver"
 kapi unbound
-check "rebind VF $vf to vfcb_vf" bind_driver "$vf" vfcb_vf
+check "rebind VF $vf to vfcb_82576_vf" bind_driver "$vf" vfcb_82576_vf
 wait_for 20 vf_ready "/dev/vfcb-vf-$vf"
 check "VF $vf: handshake done again" vf_ready "/dev/vfcb-vf-$vf"
 kapi rebound
@@ -91,6 +92,7 @@ kapi pf-unbound
 # ---- teardown ------------------------------------------------------------
 
 check "rmmod vfcb_kapi_test (drops the dead handles)" rmmod vfcb_kapi_test
+check "rmmod vfcb_82576_vf" rmmod vfcb_82576_vf
 check "rmmod vfcb_vf" rmmod vfcb_vf
 check "rmmod vfcb_82576_pf" rmmod vfcb_82576_pf
 check "rmmod vfcb_pf" rmmod vfcb_pf

@@ -27,6 +27,7 @@ check "vfio-pci loads" load_mod vfio_pci
 check "vfio_iommu_type1 loads" load_mod vfio_iommu_type1
 check "VF0 bound to vfio-pci" bind_driver "$VF0" vfio-pci
 check "vfcb_vf loads (for VF1 in the host)" insmod /vfcb/vfcb_vf.ko
+check "vfcb_82576_vf loads (for VF1 in the host)" insmod /vfcb/vfcb_82576_vf.ko
 wait_for 20 vf_ready "/dev/vfcb-vf-$VF1"
 check "VF1 handshake in the host" vf_ready "/dev/vfcb-vf-$VF1"
 
@@ -115,6 +116,7 @@ say "host: vfcbctl block get $pf 0 8  ->  '$($CTL block get "$pf" 0 8 --raw)'"
 check "VF1 still served" $CTL ping "/dev/vfcb-vf-$VF1" --count 5
 check "VF0 unbinds from vfio-pci" unbind "$VF0"
 check "sriov_numvfs=0 with vfcb_vf bound to VF1" sh -c "echo 0 > /sys/bus/pci/devices/$pf/sriov_numvfs"
+check "rmmod vfcb_82576_vf" rmmod vfcb_82576_vf
 check "rmmod vfcb_vf" rmmod vfcb_vf
 check "rmmod vfcb_82576_pf" rmmod vfcb_82576_pf
 check "rmmod vfcb_pf" rmmod vfcb_pf

@@ -15,6 +15,7 @@ vf=$(pci_find 8086 10ca | head -n 1)
 isnt "$vf" "" "82576 VF visible in the guest"
 dev=/dev/vfcb-vf-$vf
 check "vfcb_vf loads" insmod /vfcb/vfcb_vf.ko
+check "vfcb_82576_vf loads" insmod /vfcb/vfcb_82576_vf.ko
 wait_for 120 vf_ready "$dev"
 check "handshake with the host's vfcb_pf through vfio-pci" vf_ready "$dev"
 

@@ -105,22 +105,20 @@ TRACE_EVENT(vfcb_vf_invalidate,
 		      (unsigned long long)__entry->mask)
 );
 
-/* Driver state change (enum vfcb_vf_dstate), with V2PMAILBOX. */
+/* Core state change (enum vfcb_vf_dstate). */
 TRACE_EVENT(vfcb_vf_state,
-	    TP_PROTO(u32 dev, unsigned int from, unsigned int to, u32 mbx),
-	    TP_ARGS(dev, from, to, mbx),
+	    TP_PROTO(u32 dev, unsigned int from, unsigned int to),
+	    TP_ARGS(dev, from, to),
 	    TP_STRUCT__entry(__field(u32, dev)
 			     __field(unsigned int, from)
-			     __field(unsigned int, to)
-			     __field(u32, mbx)),
+			     __field(unsigned int, to)),
 	    TP_fast_assign(__entry->dev = dev;
 			   __entry->from = from;
-			   __entry->to = to;
-			   __entry->mbx = mbx;),
-	    TP_printk(VFCB_VF_TP_DEV_FMT " state %u -> %u mailbox=%#x",
+			   __entry->to = to;),
+	    TP_printk(VFCB_VF_TP_DEV_FMT " state %u -> %u",
 		      __entry->dev >> 16, (__entry->dev >> 8) & 0xff,
 		      (__entry->dev >> 3) & 0x1f, __entry->dev & 7,
-		      __entry->from, __entry->to, __entry->mbx)
+		      __entry->from, __entry->to)
 );
 
 #endif /* _VFCB_VF_TRACE_H */

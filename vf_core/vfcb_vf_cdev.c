@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vfcb_vf: the character device of a VF, /dev/vfcb-vf-<PCI address>.
+ * vfcb_vf: the character device of a registered VF, /dev/vfcb-vf-<PCI address>.
  *
  * ioctls (uapi/linux/vfcb.h, vfio's argsz/flags convention, vfcb_uarg_get()):
  * GET_INFO, READ, WRITE, PING; none defines a flag.  read() returns the
@@ -12,7 +12,7 @@
  * nobody collected them, and bits a last collector closes without reading
  * are kept for the next one.
  *
- * Once the VF is unbound every operation fails with -ENODEV (poll reports
+ * Once the VF is unregistered every operation fails with -ENODEV (poll reports
  * EPOLLHUP | EPOLLERR); the struct vfcb_vf stays allocated until the last
  * file is closed.
  */
@@ -21,8 +21,8 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
-#include "vfcb_vf_priv.h"
 #include "vfcb_uarg.h"
+#include "vfcb_vf_core.h"
 
 static int vfcb_vf_open(struct inode *inode, struct file *file)
 {
@@ -50,15 +50,16 @@ static int vfcb_vf_release_file(struct inode *inode, struct file *file)
 {
 	struct vfcb_vf_file *f = file->private_data;
 	struct vfcb_vf *vf = f->vf;
+	unsigned long flags;
 
-	spin_lock(&vf->lock);
+	spin_lock_irqsave(&vf->lock, flags);
 	if (f->subscribed) {
 		list_del(&f->node);
 		/* The last collector leaves: keep what it did not read. */
 		if (list_empty(&vf->files) && !vf->nr_listeners)
 			vf->unconsumed |= f->mask;
 	}
-	spin_unlock(&vf->lock);
+	spin_unlock_irqrestore(&vf->lock, flags);
 	kfree(f);
 	vfcb_vf_put(vf);
 	return 0;
@@ -82,9 +83,10 @@ static void vfcb_vf_subscribe(struct vfcb_vf_file *f)
 static int vfcb_vf_take_mask(struct vfcb_vf_file *f, u64 *mask)
 {
 	struct vfcb_vf *vf = f->vf;
+	unsigned long flags;
 	int err = 0;
 
-	spin_lock(&vf->lock);
+	spin_lock_irqsave(&vf->lock, flags);
 	if (vf->state == VFCB_VFD_REMOVED) {
 		err = -ENODEV;
 	} else {
@@ -92,7 +94,7 @@ static int vfcb_vf_take_mask(struct vfcb_vf_file *f, u64 *mask)
 		*mask = f->mask;
 		f->mask = 0;
 	}
-	spin_unlock(&vf->lock);
+	spin_unlock_irqrestore(&vf->lock, flags);
 	return err;
 }
 
@@ -107,6 +109,7 @@ static ssize_t vfcb_vf_read(struct file *file, char __user *buf,
 {
 	struct vfcb_vf_file *f = file->private_data;
 	struct vfcb_vf *vf = f->vf;
+	unsigned long flags;
 	u64 mask = 0;
 	int err;
 
@@ -127,9 +130,9 @@ static ssize_t vfcb_vf_read(struct file *file, char __user *buf,
 
 	if (copy_to_user(buf, &mask, sizeof(mask))) {
 		/* Not delivered: give the bits back. */
-		spin_lock(&vf->lock);
+		spin_lock_irqsave(&vf->lock, flags);
 		f->mask |= mask;
-		spin_unlock(&vf->lock);
+		spin_unlock_irqrestore(&vf->lock, flags);
 		return -EFAULT;
 	}
 	return sizeof(mask);
@@ -139,16 +142,17 @@ static __poll_t vfcb_vf_poll(struct file *file, poll_table *wait)
 {
 	struct vfcb_vf_file *f = file->private_data;
 	struct vfcb_vf *vf = f->vf;
+	unsigned long flags;
 	__poll_t ev = 0;
 
 	poll_wait(file, &vf->inv_wq, wait);
-	spin_lock(&vf->lock);
+	spin_lock_irqsave(&vf->lock, flags);
 	vfcb_vf_subscribe(f);
 	if (vf->state == VFCB_VFD_REMOVED)
 		ev = EPOLLHUP | EPOLLERR;
 	else if (f->mask)
 		ev = EPOLLIN | EPOLLRDNORM;
-	spin_unlock(&vf->lock);
+	spin_unlock_irqrestore(&vf->lock, flags);
 	return ev;
 }
 
