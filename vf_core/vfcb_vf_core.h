@@ -49,7 +49,6 @@
 #include "vfcb_vf.h"
 #include "vfcb_vf_transport.h"
 
-
 /*
  * Driver states.  Only READY serves requests; see include/vfcb_vf.h for
  * the errno each state gives callers.

@@ -290,7 +290,7 @@ static int lt_wait_ready(struct vfcb_vf *vf)
 		if (!vfcb_vf_info(vf, &info) &&
 		    info.state == VFCB_VF_STATE_READY)
 			return 0;
-		msleep(5);
+		msleep(20);
 	} while (time_before(jiffies, end));
 	return -ETIMEDOUT;
 }
@@ -356,7 +356,8 @@ static void lt_test_sizes(struct lt_vf *v)
 		vfcb_pf_del_block(lt.pf, v->index, 100 + len);
 		vfcb_pf_del_block(lt.pf, v->index, 400 + len);
 	}
-	lt_is(bad_rd, 0, "VF%u: reads of 0..128 bytes byte-identical (%u-dword messages, %u sizes at a fragment boundary)",
+	lt_is(bad_rd, 0,
+	      "VF%u: reads of 0..128 bytes byte-identical (%u-dword messages, %u sizes at a fragment boundary)",
 	      v->index, msg_dwords, nb);
 	lt_is(bad_wr, 0, "VF%u: writes of 0..128 bytes byte-identical (%u-dword messages)",
 	      v->index, msg_dwords);
