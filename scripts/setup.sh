@@ -156,6 +156,34 @@ setup_checkpatch() {
 		die "could not extract checkpatch.pl"
 }
 
+# setup_driver_src KVER: igb and igbvf sources of exactly that kernel (the
+# Debian linux-source package of the same version as its headers), for the
+# patched igb/igbvf that carry vfcb.  Only the two driver folders are kept,
+# in $RIG_DIR/src/KVER/{igb,igbvf}; the .deb is not kept.
+setup_driver_src() {
+	local kver=$1 dir="$RIG_DIR/src/$1" ver series tmp
+	[ -f "$dir/igb/igb_main.c" ] && [ -f "$dir/igbvf/netdev.c" ] && return 0
+	ver=$(dpkg-query -W -f='${Version}' "linux-headers-$kver") ||
+		die "linux-headers-$kver is not installed"
+	series=$(echo "$kver" | cut -d. -f1,2)
+	need_root
+	apt_update_once
+	log "fetching linux-source-$series=$ver (igb, igbvf for $kver)"
+	tmp=$(mktemp -d)
+	chown _apt "$tmp" 2>/dev/null || chmod 777 "$tmp"
+	(cd "$tmp" && apt-get download -qq "linux-source-$series=$ver" >/dev/null) ||
+		die "linux-source-$series=$ver cannot be downloaded"
+	rm -rf "$dir" && mkdir -p "$dir"
+	dpkg-deb --fsys-tarfile "$tmp"/linux-source-*.deb |
+		tar -xO --wildcards './usr/src/linux-source-*.tar.xz' |
+		tar -xJ -C "$dir" --strip-components=5 --wildcards \
+			'*/drivers/net/ethernet/intel/igb/*' \
+			'*/drivers/net/ethernet/intel/igbvf/*' ||
+		die "could not extract igb/igbvf from linux-source-$series=$ver"
+	rm -rf "$tmp"
+	echo "$ver" > "$dir/VERSION"
+}
+
 main() {
 	mkdir -p "$RIG_DIR"
 	install_pkgs $BASE_PKGS
@@ -179,6 +207,7 @@ main() {
 	local v env=
 	for v in $kvers; do
 		setup_kernel "$v"
+		setup_driver_src "$v"
 		env="${env}KVER_$(echo "$v" | cut -d. -f1,2 | tr . _)=$v
 "
 	done
