@@ -128,5 +128,13 @@ void vfcb_vf_pf_consumed(struct vfcb_vf *vf);
  * ready (@done, or ->poll returning true).
  */
 void vfcb_vf_pf_reset(struct vfcb_vf *vf, bool done);
+/*
+ * The PF's driver answered the core's last message with a refusal of its
+ * own protocol (as igb answers a message type it does not know): it has no
+ * vfcb.  Requests fail with -EOPNOTSUPP and the core sends nothing more
+ * until the PF resets (vfcb_vf_pf_reset(vf, true)), so a PF driver without
+ * vfcb sees one message per reset of its own.
+ */
+void vfcb_vf_pf_refused(struct vfcb_vf *vf);
 
 #endif /* _VFCB_VF_TRANSPORT_H */

@@ -480,6 +480,8 @@ const char *state_name(uint32_t state)
 		return "ready";
 	case VFCB_VF_STATE_GONE:
 		return "gone";
+	case VFCB_VF_STATE_NO_VFCB:
+		return "no-vfcb";
 	}
 	snprintf(buf, sizeof(buf), "unknown(%u)", state);
 	return buf;

@@ -40,6 +40,7 @@ const char * const vfcb_vf_state_names[] = {
 	[VFCB_VFD_READY]	= "ready",
 	[VFCB_VFD_PF_GONE]	= "pf_gone",
 	[VFCB_VFD_REMOVED]	= "removed",
+	[VFCB_VFD_NO_VFCB]	= "no_vfcb",
 };
 
 /* A new VF object, state WAIT_PF, one reference; NULL without memory. */
@@ -101,12 +102,14 @@ int vfcb_vf_state_errno(const struct vfcb_vf *vf)
 	case VFCB_VFD_WAIT_PF:
 	case VFCB_VFD_HELLO:
 		return -EAGAIN;
+	case VFCB_VFD_NO_VFCB:
+		return -EOPNOTSUPP;
 	default:
 		return -ENODEV;
 	}
 }
 
-/* Not waiting for a handshake: READY, PF_GONE or REMOVED. */
+/* Not waiting for a handshake: READY, PF_GONE, NO_VFCB or REMOVED. */
 bool vfcb_vf_settled(const struct vfcb_vf *vf)
 {
 	enum vfcb_vf_dstate s = READ_ONCE(vf->state);
@@ -129,6 +132,9 @@ int vfcb_vf_info(struct vfcb_vf *vf, struct vfcb_vf_info *info)
 	case VFCB_VFD_WAIT_PF:
 	case VFCB_VFD_HELLO:
 		info->state = VFCB_VF_STATE_DOWN;
+		break;
+	case VFCB_VFD_NO_VFCB:
+		info->state = VFCB_VF_STATE_NO_VFCB;
 		break;
 	default:
 		info->state = VFCB_VF_STATE_GONE;

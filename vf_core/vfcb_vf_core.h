@@ -59,6 +59,9 @@ enum vfcb_vf_dstate {
 	VFCB_VFD_READY,		/* handshake done */
 	VFCB_VFD_PF_GONE,	/* PF said it is going away: polling slowly */
 	VFCB_VFD_REMOVED,	/* VF unregistered: nothing more, ever */
+	VFCB_VFD_NO_VFCB,	/* the PF's driver refused vfcb: silent until
+				 * the PF resets
+				 */
 };
 
 /* Core counters, in debugfs. */
@@ -76,6 +79,7 @@ struct vfcb_vf_stats {
 	u64 ev_sent;		/* events: the PF sent a message */
 	u64 ev_consumed;	/* events: the PF consumed ours */
 	u64 ev_reset;		/* events: PF in reset or reset done */
+	u64 ev_refused;		/* events: the PF's driver has no vfcb */
 	u64 handshakes;		/* HELLO completed successfully */
 	u64 hello_failures;	/* HELLO refused, malformed or timed out */
 	u64 pf_resets;		/* PF resets acted on (notified or reported) */

@@ -294,7 +294,10 @@ void vfcb_vf_pf_reset(struct vfcb_vf *vf, bool done)
 	if (vf->state != VFCB_VFD_REMOVED) {
 		vf->stats.ev_reset++;
 		vf->reset_seq++;
-		if (vfcb_vf_talking(vf)) {
+		if (vf->state == VFCB_VFD_NO_VFCB && done) {
+			/* Maybe another driver now: ask once more. */
+			vfcb_vf_pf_lost(vf, VFCB_VFD_WAIT_PF, -EAGAIN, 0);
+		} else if (vfcb_vf_talking(vf)) {
 			dev_info(&vf->pdev->dev, done ?
 				 "PF was reset, handshake again\n" :
 				 "PF in reset, waiting for it\n");
@@ -306,6 +309,26 @@ void vfcb_vf_pf_reset(struct vfcb_vf *vf, bool done)
 	spin_unlock_irqrestore(&vf->lock, flags);
 }
 EXPORT_SYMBOL_GPL(vfcb_vf_pf_reset);
+
+void vfcb_vf_pf_refused(struct vfcb_vf *vf)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&vf->lock, flags);
+	if (vfcb_vf_talking(vf)) {
+		vf->stats.ev_refused++;
+		dev_notice(&vf->pdev->dev,
+			   "the PF's driver does not speak vfcb: config blocks unavailable (EOPNOTSUPP) until the PF resets\n");
+		vfcb_vfep_reset(&vf->ep);
+		vf->hello_active = false;
+		vf->need_rearm = false;
+		vfcb_vf_end_inflight(vf, -EOPNOTSUPP);
+		/* No poll, no HELLO: the PF's driver hears nothing more. */
+		vfcb_vf_set_state(vf, VFCB_VFD_NO_VFCB);
+	}
+	spin_unlock_irqrestore(&vf->lock, flags);
+}
+EXPORT_SYMBOL_GPL(vfcb_vf_pf_refused);
 
 /* ------------------------------------------------------ work items --- */
 
@@ -422,6 +445,7 @@ static void vfcb_vf_hs_work(struct work_struct *work)
 	case VFCB_VFD_PF_GONE:
 		vf->stats.polls++;
 		break;
+	case VFCB_VFD_NO_VFCB:	/* silent until a PF reset event */
 	case VFCB_VFD_REMOVED:
 		break;
 	}

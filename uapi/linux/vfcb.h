@@ -65,6 +65,7 @@ enum vfcb_vf_state {
 	VFCB_VF_STATE_DOWN	= 0,	/* no handshake since the last reset */
 	VFCB_VF_STATE_READY	= 1,	/* handshake done, requests served */
 	VFCB_VF_STATE_GONE	= 2,	/* PF side going away */
+	VFCB_VF_STATE_NO_VFCB	= 3,	/* the PF's driver has no vfcb */
 };
 
 /**
