@@ -54,8 +54,8 @@ state_before=$(system_state)
 ver=$(sed -n 's/^PACKAGE_VERSION="\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$top/dkms.conf")
 name=$(sed -n 's/^PACKAGE_NAME="\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$top/dkms.conf")
 
-# One version string: include/vfcb_version.h's, which both drivers pass to
-# MODULE_VERSION, must be dkms.conf's.
+# One version string: include/vfcb_version.h's, which all four modules pass
+# to MODULE_VERSION, must be dkms.conf's.
 hv=$(sed -n 's/^#define VFCB_VERSION[[:space:]]*"\([^"]*\)".*/\1/p' "$top/include/vfcb_version.h")
 if [ "$hv" = "$ver" ]; then
 	tap 0 "dkms.conf PACKAGE_VERSION $ver is VFCB_VERSION"
@@ -63,11 +63,18 @@ else
 	tap 1 "dkms.conf PACKAGE_VERSION $ver is VFCB_VERSION"
 	echo "#   include/vfcb_version.h: VFCB_VERSION is \"${hv:-?}\""
 fi
-for d in pf vf; do
-	if grep -q 'MODULE_VERSION(VFCB_VERSION)' "$top/${d}_driver/vfcb_${d}_main.c"; then
-		tap 0 "vfcb_$d's MODULE_VERSION is VFCB_VERSION"
+
+# Every module dkms.conf names, with the directory it is built in: the
+# four modules, each where kbuild builds it.
+mods="vfcb_pf vfcb_vf vfcb_82576_pf vfcb_82576_vf"
+for m in $mods; do
+	i=$(sed -n "s/^BUILT_MODULE_NAME\[\([0-9]*\)\]=\"\{0,1\}$m\"\{0,1\}$/\1/p" "$top/dkms.conf")
+	loc=""
+	[ -z "$i" ] || loc=$(sed -n "s/^BUILT_MODULE_LOCATION\[$i\]=\"\{0,1\}\([^\"]*\)\"\{0,1\}$/\1/p" "$top/dkms.conf")
+	if [ -n "$loc" ] && grep -qw "$m\.o" "$top/${loc%/}/Kbuild" 2>/dev/null; then
+		tap 0 "dkms.conf builds $m in ${loc%/}/"
 	else
-		tap 1 "vfcb_$d's MODULE_VERSION is VFCB_VERSION"
+		tap 1 "dkms.conf builds $m in ${loc:-?} (BUILT_MODULE_NAME/LOCATION)"
 	fi
 done
 
@@ -95,10 +102,11 @@ for kver in "$@"; do
 	[ $rc = 0 ] || cat "$tmp/dkms/$name/$ver/build/make.log" >> "$log" 2>/dev/null
 	tap $rc "dkms build against $kver" "$log"
 
-	# The modules dkms would install, for the right kernel (their version
-	# is the first tests' business).
+	# The modules dkms would install: built for the right kernel, of
+	# PACKAGE_VERSION, a PCI alias on the 82576 drivers and none on the
+	# cores (they must never autoload for a device).
 	bad=""
-	for m in vfcb_pf vfcb_vf vfcb_82576_vf; do
+	for m in $mods; do
 		ko=$(find "$tmp/dkms/$name/$ver/$kver" -name "$m.ko*" 2>/dev/null | head -1)
 		if [ -z "$ko" ]; then
 			bad="$bad $m.ko missing;"
@@ -111,11 +119,20 @@ for kver in "$@"; do
 		esac
 		vm=$(modinfo -F vermagic "$ko" | awk '{ print $1 }')
 		[ "$vm" = "$kver" ] || bad="$bad $m vermagic $vm;"
+		mv=$(modinfo -F version "$ko")
+		[ "$mv" = "$ver" ] || bad="$bad $m version ${mv:-none};"
+		al=$(modinfo -F alias "$ko" | tr '\n' ' ')
+		case $m in
+		vfcb_82576_pf)	want='pci:v00008086d000010C9sv*sd*bc*sc*i* ' ;;
+		vfcb_82576_vf)	want='pci:v00008086d000010CAsv*sd*bc*sc*i* ' ;;
+		*)		want='' ;;
+		esac
+		[ "$al" = "$want" ] || bad="$bad $m aliases '${al% }';"
 	done
 	if [ -z "$bad" ]; then
-		tap 0 "dkms built vfcb_pf.ko and vfcb_vf.ko for $kver"
+		tap 0 "dkms built the four modules for $kver (version $ver, PCI aliases on the 82576 drivers only)"
 	else
-		tap 1 "dkms built vfcb_pf.ko and vfcb_vf.ko for $kver:$bad"
+		tap 1 "dkms built the four modules for $kver:$bad"
 	fi
 done
 

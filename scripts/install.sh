@@ -13,7 +13,8 @@
 #
 # What goes where ($DESTDIR is prepended to every path):
 #
-#   pf_driver/vfcb_pf.ko, vf_core/vfcb_vf.ko, e82576/vfcb_82576_vf.ko
+#   pf_core/vfcb_pf.ko, vf_core/vfcb_vf.ko (the cores),
+#   e82576/vfcb_82576_pf.ko, e82576/vfcb_82576_vf.ko (the 82576 drivers)
 #                        /lib/modules/$KVER/$MODDIR/      (then depmod)
 #   tools/vfcbctl        $PREFIX/sbin/vfcbctl
 #   uapi/linux/vfcb.h, uapi/linux/vfcb_wire.h
@@ -147,26 +148,28 @@ reload_udev() {
 }
 
 do_install() {
-	local pf=$top/pf_driver/vfcb_pf.ko vf=$top/vf_core/vfcb_vf.ko
-	local vf82576=$top/e82576/vfcb_82576_vf.ko
-	local ctl=$top/tools/vfcbctl kver vpf vvf moddir before f
+	# The cores, then the 82576 drivers that use them.
+	local kos=("$top/pf_core/vfcb_pf.ko" "$top/vf_core/vfcb_vf.ko"
+		   "$top/e82576/vfcb_82576_pf.ko" "$top/e82576/vfcb_82576_vf.ko")
+	local ctl=$top/tools/vfcbctl kver v ko moddir before f
 
-	for f in "$pf" "$vf" "$vf82576" "$ctl" "$top/uapi/linux/vfcb.h" \
+	for f in "${kos[@]}" "$ctl" "$top/uapi/linux/vfcb.h" \
 		 "$top/uapi/linux/vfcb_wire.h" "$top/udev/90-vfcb.rules" \
 		 "$top/modprobe.d/vfcb.conf"; do
 		[ -e "$f" ] || die "${f#"$top"/} missing: run 'make' first (or 'make install')"
 	done
 	command -v modinfo > /dev/null || die "modinfo (kmod) is needed"
-	vpf=$(vermagic "$pf")
-	vvf=$(vermagic "$vf")
-	if [ -z "$vpf" ] || [ -z "$vvf" ]; then
-		die "cannot read the modules' vermagic"
-	fi
-	[ "$vpf" = "$vvf" ] ||
-		die "vfcb_pf.ko is built for $vpf but vfcb_vf.ko for $vvf: 'make clean all'"
-	kver=${KVER:-$vpf}
-	[ "$kver" = "$vpf" ] ||
-		die "the modules are built for $vpf, not KVER=$kver: 'make clean all KVER=$kver'"
+	# One kernel for all four.
+	kver=""
+	for ko in "${kos[@]}"; do
+		v=$(vermagic "$ko")
+		[ -n "$v" ] || die "cannot read the vermagic of ${ko#"$top"/}"
+		[ -z "$kver" ] || [ "$v" = "$kver" ] ||
+			die "${ko#"$top"/} is built for $v but ${kos[0]#"$top"/} for $kver: 'make clean all'"
+		kver=$v
+	done
+	[ "${KVER:-$kver}" = "$kver" ] ||
+		die "the modules are built for $kver, not KVER=$KVER: 'make clean all KVER=$KVER'"
 	if [ -z "$DESTDIR" ] && [ "$(id -u)" != 0 ]; then
 		die "installing into the system needs root (or set DESTDIR)"
 	fi
@@ -186,9 +189,9 @@ do_install() {
 	# The depmod indexes that exist now are not ours.
 	before=$(depmod_files "$DESTDIR$moddir")
 
-	install_file "$pf" "$moddir/$MODDIR/vfcb_pf.ko" 0644
-	install_file "$vf" "$moddir/$MODDIR/vfcb_vf.ko" 0644
-	install_file "$vf82576" "$moddir/$MODDIR/vfcb_82576_vf.ko" 0644
+	for ko in "${kos[@]}"; do
+		install_file "$ko" "$moddir/$MODDIR/$(basename "$ko")" 0644
+	done
 	install_file "$ctl" "$PREFIX/sbin/vfcbctl" 0755
 	install_file "$top/uapi/linux/vfcb.h" "$PREFIX/include/linux/vfcb.h" 0644
 	install_file "$top/uapi/linux/vfcb_wire.h" \
@@ -259,7 +262,7 @@ do_uninstall() {
 	say "uninstalled"
 }
 
-# What DKMS needs to build both modules, and nothing else (no tests/, no
+# What DKMS needs to build the four modules, and nothing else (no tests/, no
 # build products).
 do_dkms_source() {
 	local dst=${1:?} f
@@ -268,7 +271,8 @@ do_dkms_source() {
 	mkdir -p "$dst"
 	cd "$top"
 	for f in dkms.conf Kbuild engine/*.[ch] include/*.h uapi/linux/*.h \
-		 pf_driver/Kbuild pf_driver/*.[ch] vf_core/Kbuild vf_core/*.[ch] e82576/Kbuild e82576/*.[ch]; do
+		 pf_core/Kbuild pf_core/*.[ch] vf_core/Kbuild vf_core/*.[ch] \
+		 e82576/Kbuild e82576/*.[ch]; do
 		case $f in
 		*.mod.c) continue ;;	# kbuild output
 		esac
