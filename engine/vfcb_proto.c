@@ -874,15 +874,23 @@ void vfcb_vfep_abort(struct vfcb_vf_ep *ep)
 	ep->tx.active = false;
 	ep->rx.active = false;
 	/*
-	 * A PF that does not answer may not ack either; our own unread
-	 * message may be overwritten by the next request, so stop waiting.
+	 * tx_busy stays: a message we posted and the PF has not acked may
+	 * still be being read out of a buffer both sides share, so the next
+	 * request waits for that ack (vfcb_vfep_tx_pending() tells the
+	 * driver).  Only vfcb_vfep_reset(), once the PF is known to have
+	 * started over, forgets it.
 	 */
-	ep->tx_busy = false;
+}
+
+bool vfcb_vfep_tx_pending(const struct vfcb_vf_ep *ep)
+{
+	return ep->tx_busy;
 }
 
 void vfcb_vfep_reset(struct vfcb_vf_ep *ep)
 {
 	vfcb_vfep_abort(ep);
+	ep->tx_busy = false;
 	ep->ready = false;
 	ep->version = 0;
 	ep->stats.resets++;

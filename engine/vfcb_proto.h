@@ -355,9 +355,13 @@ void vfcb_vfep_tx_acked(struct vfcb_vf_ep *ep);
 bool vfcb_vfep_kick(struct vfcb_vf_ep *ep);
 
 /* Give up the current request (timeout, signal); a late completion for it
- * is dropped by tag.
+ * is dropped by tag.  A message already posted and not acked stays
+ * outstanding: nothing is posted over it until its ack.
  */
 void vfcb_vfep_abort(struct vfcb_vf_ep *ep);
+
+/* A posted message waits for the PF's ack. */
+bool vfcb_vfep_tx_pending(const struct vfcb_vf_ep *ep);
 
 /* Start over after a reset of either side: no request, no handshake.
  * The request in progress, if any, is aborted.

@@ -62,6 +62,7 @@ struct vfcb_pf_vf_stats {
 	u64 writes_served;
 	u64 pings_served;
 	u64 bad_msgs;
+	u64 bad_acks;		/* "consumed" with nothing posted */
 	u64 vf_resets;
 	u64 throttle_events;	/* times the VF was throttled */
 	u64 throttled_msgs;	/* messages left unread while throttled */

@@ -368,8 +368,13 @@ void vfcb_pf_vf_consumed(struct vfcb_pf *pf, unsigned int vf)
 	if (!v)
 		return;
 	spin_lock_irqsave(&v->lock, flags);
-	if (!v->stopped)
+	if (!v->stopped && !v->ep.tx_busy) {
+		/* Nothing of ours to consume: an ACK storm costs the VF. */
+		v->stats.bad_acks++;
+		vfcb_pf_flood_account(v, true);
+	} else if (!v->stopped) {
 		vfcb_pfep_tx_acked(&v->ep);
+	}
 	v->kick_tries = 0;
 	more = vfcb_pf_vf_run(v);
 	vfcb_pf_vf_retry(v, more);

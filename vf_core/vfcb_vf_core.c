@@ -66,7 +66,8 @@ static int vfcb_vf_stats_show(struct seq_file *m, void *unused)
 		   st.invalidations, st.inv_bits);
 	seq_printf(m, "events_sent: %llu\nevents_consumed: %llu\nevents_reset: %llu\n",
 		   st.ev_sent, st.ev_consumed, st.ev_reset);
-	seq_printf(m, "events_refused: %llu\n", st.ev_refused);
+	seq_printf(m, "events_refused: %llu\npf_silent: %llu\n",
+		   st.ev_refused, st.pf_silent);
 	seq_printf(m, "handshakes: %llu\nhello_failures: %llu\n",
 		   st.handshakes, st.hello_failures);
 	seq_printf(m, "pf_resets: %llu\npolls: %llu\nwatchdog: %llu\n",

@@ -14,7 +14,7 @@
  *   vfcb_vf_mbx.c      transport events -> engine; handshake state
  *                      machine, hs_work (poll, HELLO timeout, watchdog),
  *                      retry_work: vfcb_vf_mbx_init(), _start(), _stop(),
- *                      vfcb_vf_kick()
+ *                      _pf_silent(), vfcb_vf_kick()
  *   vfcb_vf_listen.c   invalidations to listeners and files:
  *                      vfcb_vf_deliver(), vfcb_vf_listen_init()
  *   vfcb_vf_base.c     the object: refcount, state, tunables, info:
@@ -80,6 +80,7 @@ struct vfcb_vf_stats {
 	u64 ev_consumed;	/* events: the PF consumed ours */
 	u64 ev_reset;		/* events: PF in reset or reset done */
 	u64 ev_refused;		/* events: the PF's driver has no vfcb */
+	u64 pf_silent;		/* timeouts with our message never acked */
 	u64 handshakes;		/* HELLO completed successfully */
 	u64 hello_failures;	/* HELLO refused, malformed or timed out */
 	u64 pf_resets;		/* PF resets acted on (notified or reported) */
@@ -189,6 +190,7 @@ void vfcb_vf_mbx_init(struct vfcb_vf *vf);
 void vfcb_vf_mbx_start(struct vfcb_vf *vf);
 void vfcb_vf_mbx_stop(struct vfcb_vf *vf);
 void vfcb_vf_kick(struct vfcb_vf *vf);
+void vfcb_vf_mbx_pf_silent(struct vfcb_vf *vf);
 
 /* vfcb_vf_request.c */
 int vfcb_vf_do_read(struct vfcb_vf *vf, u32 block_id, void *buf, u32 len,

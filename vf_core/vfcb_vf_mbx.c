@@ -251,6 +251,24 @@ static void vfcb_vf_engine_events(struct vfcb_vf *vf, unsigned int ev,
 	}
 }
 
+/*
+ * A request timed out with its message never acked: the PF stopped
+ * taking messages.  Nothing is posted over that message; the PF counts as
+ * lost and the core handshakes again (the reset forgets the message).
+ * vf->lock held.
+ */
+void vfcb_vf_mbx_pf_silent(struct vfcb_vf *vf)
+{
+	lockdep_assert_held(&vf->lock);
+	if (vf->state != VFCB_VFD_READY)
+		return;
+	vf->stats.pf_silent++;
+	dev_warn_ratelimited(&vf->pdev->dev,
+			     "the PF took no message for %u ms: handshake again\n",
+			     vfcb_vf_timeout_ms());
+	vfcb_vf_pf_lost(vf, VFCB_VFD_WAIT_PF, -EAGAIN, 0);
+}
+
 /* ---------------------------------------------------------- events --- */
 
 void vfcb_vf_pf_sent(struct vfcb_vf *vf)

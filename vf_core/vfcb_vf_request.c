@@ -82,6 +82,13 @@ again:
 		if (left == 0) {
 			vf->stats.timeouts++;
 			err = -ETIMEDOUT;
+			/*
+			 * The PF did not even take our message: it will not
+			 * be overwritten (the engine keeps it outstanding),
+			 * so the PF is lost, not slow: handshake again.
+			 */
+			if (vfcb_vfep_tx_pending(&vf->ep))
+				vfcb_vf_mbx_pf_silent(vf);
 		} else {
 			vf->stats.interrupted++;
 			err = -EINTR;

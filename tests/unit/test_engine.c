@@ -696,6 +696,46 @@ static void test_stale_tag(void)
 	}
 }
 
+/*
+ * A request given up (timeout, signal) before the PF even read it: the
+ * next request must not be posted over the unread message, and the late
+ * ack of the old message must not be credited to the new one.
+ */
+static void test_abort_unacked(void)
+{
+	struct vfcb_vf_req r = { .opcode = VFCB_OP_PING };
+	u8 blk[4] = { 9, 8, 7, 6 }, buf[4] = { 0 };
+	struct vfcb_vf_req r2 = { .opcode = VFCB_OP_READ, .block_id = 2,
+				  .len = 4, .rbuf = buf };
+	unsigned int posts;
+	u32 hdr;
+
+	fresh(&vf0, 0, 1);
+	hello(&vf0);
+	store_put(&vf0, 0, 2, blk, 4, false);
+	is(vfcb_vfep_submit(&vf0.vf_ep, &r), 0, "abort: a PING is posted");
+	posts = vf0.vf.posts;
+	hdr = vf0.buf[0];
+	vfcb_vfep_abort(&vf0.vf_ep);	/* given up before the PF read it */
+	ok(vfcb_vfep_tx_pending(&vf0.vf_ep), "abort: the unacked PING stays outstanding");
+	is(vfcb_vfep_submit(&vf0.vf_ep, &r2), 0, "abort: the next request is accepted");
+	is(vf0.vf.posts, posts, "abort: ... but not posted over the unread PING");
+	is(vf0.buf[0], hdr, "abort: the PING is still what the buffer holds");
+	sim_run(&vf0);
+	is(vf0.pf_errors, 0, "abort: the PF saw no malformed message");
+	ok(r2.done && r2.status == VFCB_ST_OK && r2.out_len == 4 &&
+	   !memcmp(buf, blk, 4), "abort: the next request completes with its own data");
+	is(vf0.vf_ep.stats.rx_stale, 1, "abort: the PING's late answer dropped as stale");
+	ok(!vfcb_vfep_tx_pending(&vf0.vf_ep), "abort: nothing outstanding at the end");
+
+	/* A reset (the PF started over) forgets the outstanding message. */
+	r = (struct vfcb_vf_req){ .opcode = VFCB_OP_PING };
+	vfcb_vfep_submit(&vf0.vf_ep, &r);
+	vfcb_vfep_abort(&vf0.vf_ep);
+	vfcb_vfep_reset(&vf0.vf_ep);
+	ok(!vfcb_vfep_tx_pending(&vf0.vf_ep), "abort: a reset forgets the unacked message");
+}
+
 static void test_reset_mid_transfer(void)
 {
 	u32 f[16][16];
@@ -1041,6 +1081,7 @@ static void test_all(void)
 	test_fragments();
 	test_completion_loss();
 	test_stale_tag();
+	test_abort_unacked();
 	test_reset_mid_transfer();
 	test_pf_reset_notification();
 	test_buggy_pf();
