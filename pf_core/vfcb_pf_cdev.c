@@ -30,6 +30,7 @@
 #include <linux/pci.h>
 #include <linux/poll.h>
 #include <linux/sched/signal.h>
+#include <linux/security.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -224,6 +225,12 @@ static long vfcb_ioctl_cfg(struct vfcb_pf *pf, unsigned int cmd,
 		return -EMSGSIZE;
 	ubuf = u64_to_user_ptr(cfg.buf);
 	if (cmd == VFCB_PF_CFG_WRITE) {
+		/* As the PCI core's own config files: admin, not locked down. */
+		if (!capable(CAP_SYS_ADMIN))
+			return -EPERM;
+		ret = security_locked_down(LOCKDOWN_PCI_ACCESS);
+		if (ret)
+			return ret;
 		buf = memdup_user(ubuf, cfg.len);
 		if (IS_ERR(buf))
 			return PTR_ERR(buf);

@@ -6,6 +6,7 @@
  */
 #include <linux/module.h>
 #include <linux/pci.h>
+#include <linux/slab.h>
 
 #include "vfcb_pf_core.h"
 
@@ -41,6 +42,7 @@ static const struct vfcb_pf_cfg_range vfcb_pf_cfg_refused[] = {
  * breaks interrupt delivery to the VF's driver.  PCIe: Device Control holds
  * Initiate FLR, which would reset the VF under its driver (resets go
  * through the PCI core).  SR-IOV/ARI/ATS: the PCI core's configuration.
+ * AER: its masks and severities belong to the AER driver.
  */
 static const struct {
 	u8 id;
@@ -52,6 +54,9 @@ static const struct {
 	{ PCI_CAP_ID_EXP, 0x3c },		/* v2 capability, 60 bytes */
 };
 
+/* AER up to the TLP prefix log; the AER core owns its masks and severity. */
+#define VFCB_PF_AER_SIZEOF	0x48
+
 static const struct {
 	u16 id;
 	u16 len;
@@ -59,6 +64,7 @@ static const struct {
 	{ PCI_EXT_CAP_ID_SRIOV, PCI_EXT_CAP_SRIOV_SIZEOF },
 	{ PCI_EXT_CAP_ID_ARI, PCI_EXT_CAP_ARI_SIZEOF },
 	{ PCI_EXT_CAP_ID_ATS, PCI_EXT_CAP_ATS_SIZEOF },
+	{ PCI_EXT_CAP_ID_ERR, VFCB_PF_AER_SIZEOF },
 };
 
 /* Command bits the VF's host driver owns: memory/IO decode, DMA, INTx. */
@@ -161,6 +167,51 @@ static u32 cfg_step(u32 off, u32 left)
 	return 1;
 }
 
+/*
+ * Move @len bytes between @buf and @vfdev's config space at @offset, in
+ * naturally aligned accesses, waiting while the PCI core blocks config
+ * access (a VF reset).  Returns 0 or -EIO; *@done says how far it got.
+ */
+static int cfg_xfer(struct pci_dev *vfdev, u32 offset, u8 *buf, u32 len,
+		    bool write, u32 *done)
+{
+	int ret = 0;
+
+	for (*done = 0; *done < len && !ret;) {
+		u32 off = offset + *done, n = cfg_step(off, len - *done);
+		u8 *p = buf + *done;
+		__le32 le;
+		__le16 le16;
+		u32 v32;
+		u16 v16;
+
+		if (n == 4 && write) {
+			memcpy(&le, p, 4);
+			ret = pci_user_write_config_dword(vfdev, off,
+							  le32_to_cpu(le));
+		} else if (n == 4) {
+			ret = pci_user_read_config_dword(vfdev, off, &v32);
+			le = cpu_to_le32(v32);
+			memcpy(p, &le, 4);
+		} else if (n == 2 && write) {
+			memcpy(&le16, p, 2);
+			ret = pci_user_write_config_word(vfdev, off,
+							 le16_to_cpu(le16));
+		} else if (n == 2) {
+			ret = pci_user_read_config_word(vfdev, off, &v16);
+			le16 = cpu_to_le16(v16);
+			memcpy(p, &le16, 2);
+		} else if (write) {
+			ret = pci_user_write_config_byte(vfdev, off, *p);
+		} else {
+			ret = pci_user_read_config_byte(vfdev, off, p);
+		}
+		if (!ret)
+			*done += n;
+	}
+	return ret ? -EIO : 0;
+}
+
 /**
  * vfcb_pf_cfg_read() - read a VF's PCI configuration space
  * @pf: the instance
@@ -181,9 +232,8 @@ ssize_t vfcb_pf_cfg_read(struct vfcb_pf *pf, unsigned int vf, u32 offset,
 			 void *buf, u32 len)
 {
 	struct pci_dev *vfdev;
-	u8 *p = buf;
-	u32 done = 0;
-	int ret = 0;
+	u32 done;
+	int ret;
 
 	down_read(&pf->api_lock);
 	vfdev = vfcb_pf_cfg_begin(pf, vf, offset, len);
@@ -191,31 +241,10 @@ ssize_t vfcb_pf_cfg_read(struct vfcb_pf *pf, unsigned int vf, u32 offset,
 		up_read(&pf->api_lock);
 		return PTR_ERR(vfdev);
 	}
-	while (done < len && !ret) {
-		u32 off = offset + done, n = cfg_step(off, len - done);
-		__le32 le;
-		__le16 le16;
-		u32 v32;
-		u16 v16;
-		u8 v8;
-
-		if (n == 4) {
-			ret = pci_user_read_config_dword(vfdev, off, &v32);
-			le = cpu_to_le32(v32);
-			memcpy(p + done, &le, 4);
-		} else if (n == 2) {
-			ret = pci_user_read_config_word(vfdev, off, &v16);
-			le16 = cpu_to_le16(v16);
-			memcpy(p + done, &le16, 2);
-		} else {
-			ret = pci_user_read_config_byte(vfdev, off, &v8);
-			p[done] = v8;
-		}
-		done += n;
-	}
+	ret = cfg_xfer(vfdev, offset, buf, len, false, &done);
 	pci_dev_put(vfdev);
 	up_read(&pf->api_lock);
-	return ret ? -EIO : (ssize_t)len;
+	return ret ? ret : (ssize_t)len;
 }
 EXPORT_SYMBOL_GPL(vfcb_pf_cfg_read);
 
@@ -229,8 +258,10 @@ EXPORT_SYMBOL_GPL(vfcb_pf_cfg_read);
  *
  * The equivalent of NdisMSetVirtualFunctionBusData.  The whole range is
  * checked before anything is written: a write touching a refused range
- * (BARs, identity, PM/MSI/MSI-X/PCIe/SR-IOV/ARI/ATS capabilities, the
- * command register's decode/bus-master/INTx bits) writes nothing.
+ * (BARs, identity, PM/MSI/MSI-X/PCIe/SR-IOV/ARI/ATS/AER capabilities, the
+ * command register's decode/bus-master/INTx bits) writes nothing.  The
+ * range is read first, so a write that fails part-way (-EIO) puts back
+ * what it had already changed: all or nothing, as far as the device lets.
  *
  * Context: process context; may sleep.
  * Return: @len, or -EPERM (refused range), -EINVAL, -EMSGSIZE, -EIO, or a
@@ -240,39 +271,36 @@ ssize_t vfcb_pf_cfg_write(struct vfcb_pf *pf, unsigned int vf, u32 offset,
 			  const void *buf, u32 len)
 {
 	struct pci_dev *vfdev;
-	const u8 *p = buf;
-	u32 done = 0;
+	u32 done, undone;
+	u8 *old;
 	int ret;
 
+	old = kmalloc(min_t(u32, len, VFCB_CFG_MAX_LEN), GFP_KERNEL);
+	if (!old)
+		return -ENOMEM;
 	down_read(&pf->api_lock);
 	vfdev = vfcb_pf_cfg_begin(pf, vf, offset, len);
 	if (IS_ERR(vfdev)) {
 		up_read(&pf->api_lock);
+		kfree(old);
 		return PTR_ERR(vfdev);
 	}
-	ret = vfcb_pf_cfg_check_write(vfdev, offset, len, p);
-	while (done < len && !ret) {
-		u32 off = offset + done, n = cfg_step(off, len - done);
-		__le32 le;
-		__le16 le16;
-
-		if (n == 4) {
-			memcpy(&le, p + done, 4);
-			ret = pci_user_write_config_dword(vfdev, off,
-							  le32_to_cpu(le));
-		} else if (n == 2) {
-			memcpy(&le16, p + done, 2);
-			ret = pci_user_write_config_word(vfdev, off,
-							 le16_to_cpu(le16));
-		} else {
-			ret = pci_user_write_config_byte(vfdev, off, p[done]);
+	ret = vfcb_pf_cfg_check_write(vfdev, offset, len, buf);
+	if (!ret)
+		ret = cfg_xfer(vfdev, offset, old, len, false, &done);
+	if (!ret) {
+		/* cfg_xfer() only reads @buf when writing. */
+		ret = cfg_xfer(vfdev, offset, (u8 *)buf, len, true, &done);
+		if (ret && done) {
+			cfg_xfer(vfdev, offset, old, done, true, &undone);
+			pci_warn(pf->pdev,
+				 "VF %u config write at %#x failed after %u of %u bytes; %u put back\n",
+				 vf, offset, done, len, undone);
 		}
-		if (ret)
-			ret = -EIO;
-		done += n;
 	}
 	pci_dev_put(vfdev);
 	up_read(&pf->api_lock);
+	kfree(old);
 	return ret ? ret : (ssize_t)len;
 }
 EXPORT_SYMBOL_GPL(vfcb_pf_cfg_write);

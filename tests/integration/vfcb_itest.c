@@ -19,10 +19,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/capability.h>
 #include <linux/vfcb.h>
 
 #define PCI_INTERRUPT_LINE_OFF 0x3c
@@ -415,11 +417,70 @@ static int cmd_pf_ioctl(int argc, char **argv)
 		w = 0;
 		check(xioctl(fd, VFCB_PF_CFG_READ, &cfg) == 1 && w == 0x5a,
 		      "PF CFG_READ reads the written byte back (got 0x%02x)", w);
+		{
+			/* Without CAP_SYS_ADMIN, even on a root-opened fd: EPERM. */
+			struct __user_cap_header_struct h = {
+				.version = _LINUX_CAPABILITY_VERSION_3 };
+			struct __user_cap_data_struct d[2];
+			pid_t kid = fork();
+			int st = -1;
+
+			if (kid == 0) {
+				uint32_t v = 0x33;
+
+				cfg.buf = (uintptr_t)&v;
+				if (syscall(SYS_capget, &h, d))
+					_exit(3);
+				d[CAP_SYS_ADMIN / 32].effective &= ~(1u << (CAP_SYS_ADMIN % 32));
+				if (syscall(SYS_capset, &h, d))
+					_exit(3);
+				_exit(xioctl(fd, VFCB_PF_CFG_WRITE, &cfg) == -EPERM ? 0 : 1);
+			}
+			waitpid(kid, &st, 0);
+			w = 0;
+			check(WIFEXITED(st) && WEXITSTATUS(st) == 0 &&
+			      xioctl(fd, VFCB_PF_CFG_READ, &cfg) == 1 && w == 0x5a,
+			      "PF CFG_WRITE without CAP_SYS_ADMIN: EPERM, byte unchanged (exit %d)",
+			      WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+		}
 		cfg.offset = 0x10;	/* BAR0 */
 		cfg.len = 4;
 		expect_err(xioctl(fd, VFCB_PF_CFG_WRITE, &cfg), EPERM, "PF CFG_WRITE of a VF BAR");
 		check(xioctl(fd, VFCB_PF_CFG_READ, &cfg) == 4 && !memcmp(&mine[0x10], &w, 2),
 		      "refused CFG_WRITE left BAR0 as it was");
+	}
+	/* AER belongs to the AER driver: refused like the other capabilities. */
+	{
+		uint32_t hdr = 0, before = 0, after = 0, probe = 0;
+		unsigned int pos = 0x100, hops = 0, aer = 0;
+
+		cfg = (struct vfcb_pf_cfg){ .argsz = sizeof(cfg), .vf = 0, .len = 4,
+					    .buf = (uintptr_t)&hdr };
+		while (pos >= 0x100 && pos < 4096 && hops++ < 64) {
+			cfg.offset = pos;
+			if (xioctl(fd, VFCB_PF_CFG_READ, &cfg) != 4 || !hdr || hdr == ~0u)
+				break;
+			if ((hdr & 0xffff) == 0x0001) {	/* PCI_EXT_CAP_ID_ERR */
+				aer = pos;
+				break;
+			}
+			pos = hdr >> 20;
+		}
+		if (!aer) {
+			printf("# VF 0 has no AER capability here: AER refusal not checked\n");
+		} else {
+			/* Uncorrectable error mask, at AER + 8. */
+			cfg.offset = aer + 8;
+			cfg.buf = (uintptr_t)&before;
+			xioctl(fd, VFCB_PF_CFG_READ, &cfg);
+			probe = ~before;
+			cfg.buf = (uintptr_t)&probe;
+			expect_err(xioctl(fd, VFCB_PF_CFG_WRITE, &cfg), EPERM,
+				   "PF CFG_WRITE into the AER capability");
+			cfg.buf = (uintptr_t)&after;
+			check(xioctl(fd, VFCB_PF_CFG_READ, &cfg) == 4 && after == before,
+			      "refused AER write left its mask as it was (%#x)", after);
+		}
 	}
 	cfg = (struct vfcb_pf_cfg){ .argsz = sizeof(cfg), .vf = 0, .offset = 2, .len = 2,
 				    .buf = (uintptr_t)&w };
