@@ -54,10 +54,10 @@ struct vfcb_vf;
 /**
  * struct vfcb_vf_listener - an invalidation listener
  * @invalidate: called with the IDs (bit n = block ID n) invalidated since
- *	the last call.  Runs in process context from a workqueue and may
- *	sleep, e.g. to re-read the blocks with vfcb_vf_read_block().  Calls
- *	for one VF are serialized across all its listeners.  Must not
- *	register or unregister a listener of the same VF.
+ *	its last call.  Runs in process context from a work item of its own
+ *	and may sleep, e.g. to re-read the blocks with vfcb_vf_read_block():
+ *	calls of one listener never overlap, and a slow listener does not
+ *	hold up the others.  It may unregister itself or other listeners.
  *
  * Embed it in your own structure and use container_of() in the callback.
  */
@@ -65,6 +65,9 @@ struct vfcb_vf_listener {
 	void (*invalidate)(struct vfcb_vf_listener *l, u64 mask);
 	/* private: */
 	struct list_head node;
+	struct vfcb_vf *vf;
+	u64 pending;
+	struct work_struct work;
 };
 
 /**
@@ -141,21 +144,25 @@ int vfcb_vf_ping(struct vfcb_vf *vf);
  * the first listener(s) to register (or file to read or poll), shortly
  * after registration.
  *
- * Context: process context; may sleep (waits for a callback in flight).
- * Return: 0, -EINVAL if @l->invalidate is NULL, -ENODEV if the VF was
- * unbound.
+ * Context: process context; may sleep.
+ * Return: 0, -EINVAL if @l->invalidate is NULL, -EBUSY if @l is already
+ * registered on @vf, -ENODEV if the VF was unbound.
  */
 int vfcb_vf_register_listener(struct vfcb_vf *vf, struct vfcb_vf_listener *l);
 
 /**
  * vfcb_vf_unregister_listener() - stop receiving invalidations
  * @vf: the VF
- * @l: a listener registered on @vf
+ * @l: a listener registered on @vf; anything else is ignored (a listener
+ *	never registered, or unregistered twice, changes nothing)
  *
- * On return, @l's callback is not running and will not be called again.
- * Works after the VF was unbound too.
+ * On return, @l's callback is not running and will not be called again,
+ * except when called from @l's own callback: it then returns at once and
+ * the callback is not called again once it returns.  Bits raised for @l
+ * and not delivered go back to the VF's unconsumed bits if no other
+ * listener or file takes them.  Works after the VF was unbound too.
  *
- * Context: process context, not from a listener's callback; may sleep.
+ * Context: process context; may sleep.
  */
 void vfcb_vf_unregister_listener(struct vfcb_vf *vf,
 				 struct vfcb_vf_listener *l);

@@ -69,7 +69,6 @@ static void vfcb_vf_release(struct kref *kref)
 	struct vfcb_vf *vf = container_of(kref, struct vfcb_vf, kref);
 
 	mutex_destroy(&vf->req_mutex);
-	mutex_destroy(&vf->listener_mutex);
 	pci_dev_put(vf->pdev);
 	kfree(vf);
 }

@@ -56,7 +56,7 @@ static int vfcb_vf_release_file(struct inode *inode, struct file *file)
 	if (f->subscribed) {
 		list_del(&f->node);
 		/* The last collector leaves: keep what it did not read. */
-		if (list_empty(&vf->files) && !vf->nr_listeners)
+		if (list_empty(&vf->files) && list_empty(&vf->listeners))
 			vf->unconsumed |= f->mask;
 	}
 	spin_unlock_irqrestore(&vf->lock, flags);

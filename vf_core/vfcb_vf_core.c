@@ -153,7 +153,7 @@ void vfcb_vf_unregister(struct vfcb_vf *vf)
 	vfcb_vf_cdev_del(vf);
 	/* Requests end, events are ignored, no op is called any more. */
 	vfcb_vf_mbx_stop(vf);
-	cancel_work_sync(&vf->inv_work);
+	/* Listener works still queued see REMOVED and call nobody. */
 
 	debugfs_remove_recursive(vf->dbg);
 	dev_info(&vf->pdev->dev, "unregistered\n");

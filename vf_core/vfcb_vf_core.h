@@ -25,11 +25,12 @@
  *
  * Lock order (outer first):
  *   vfcb_vf_devices_lock (mutex, core.c): the registered VFs list
- *   vf->req_mutex, vf->listener_mutex (mutexes; never both)
+ *   vf->req_mutex (mutex: one request at a time)
  *     -> vf->lock (spinlock, IRQ-safe: always spin_lock_irqsave)
  *        -> the transport's own lock, taken inside ->read/->ack/->post
  * The transport calls the event functions with its lock dropped, so the
  * reverse order never happens.  ->poll and ->rearm run with no vf lock.
+ * Listener callbacks run from each listener's own work item, no lock held.
  */
 #ifndef _VFCB_VF_CORE_H
 #define _VFCB_VF_CORE_H
@@ -126,8 +127,8 @@ struct vfcb_vf {
 	/*
 	 * Protects: the engine endpoint (ep), state and handshake fields, the
 	 * request in flight (inflight), the invalidation masks (unconsumed,
-	 * listener_mask, every file's mask), the files list, nr_listeners
-	 * and stats.  Taken from any context, hard IRQ included (the event
+	 * every listener's pending bits, every file's mask), the listeners
+	 * and files lists, and stats.  Taken from any context, hard IRQ included (the event
 	 * functions): always with spin_lock_irqsave(); never sleep under it.
 	 */
 	spinlock_t lock;
@@ -144,27 +145,18 @@ struct vfcb_vf {
 	unsigned int hello_backoff_ms;	/* grows with each failed HELLO */
 	unsigned int poll_ms;	/* current poll interval while waiting */
 	u64 unconsumed;		/* raised while nobody listened */
-	u64 listener_mask;	/* for the listeners, not yet delivered */
-	unsigned int nr_listeners;
+	struct list_head listeners;	/* each with its pending bits */
 	struct list_head files;
 	struct vfcb_vf_stats stats;
 
 	/* Serializes requests: its holder owns the engine's request slot. */
 	struct mutex req_mutex;
 
-	/*
-	 * Protects the listeners list for walking; held while callbacks run,
-	 * so unregistering waits for a callback in flight.  Additions and
-	 * removals also take vf->lock (for nr_listeners).
-	 */
-	struct mutex listener_mutex;
-	struct list_head listeners;
 
 	wait_queue_head_t state_wq;	/* state leaves WAIT_PF/HELLO */
 	wait_queue_head_t inv_wq;	/* a file's mask became non-zero */
 	struct delayed_work hs_work;	/* poll, HELLO timeout, watchdog */
 	struct delayed_work retry_work;	/* re-post when the mailbox was busy */
-	struct work_struct inv_work;	/* calls the listeners */
 
 	struct miscdevice misc;
 	bool misc_registered;

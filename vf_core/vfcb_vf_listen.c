@@ -15,6 +15,7 @@
 /* Hand @mask to listeners and files, or keep it.  vf->lock held. */
 void vfcb_vf_deliver(struct vfcb_vf *vf, u64 mask)
 {
+	struct vfcb_vf_listener *l;
 	struct vfcb_vf_file *f;
 	bool files = !list_empty(&vf->files);
 
@@ -22,52 +23,52 @@ void vfcb_vf_deliver(struct vfcb_vf *vf, u64 mask)
 	vf->stats.inv_bits += hweight64(mask);
 	trace_vfcb_vf_invalidate(vf->trace_id, mask);
 
-	if (vf->nr_listeners) {
-		vf->listener_mask |= mask;
-		queue_work(system_wq, &vf->inv_work);
+	/* Each listener has its own work: a slow one holds up nobody. */
+	list_for_each_entry(l, &vf->listeners, node) {
+		l->pending |= mask;
+		queue_work(system_wq, &l->work);
 	}
 	list_for_each_entry(f, &vf->files, node)
 		f->mask |= mask;
 	if (files)
 		wake_up_interruptible_poll(&vf->inv_wq, EPOLLIN | EPOLLRDNORM);
-	if (!vf->nr_listeners && !files)
+	if (list_empty(&vf->listeners) && !files)
 		vf->unconsumed |= mask;
 }
 
-static void vfcb_vf_inv_work(struct work_struct *work)
+static bool vfcb_vf_listening(struct vfcb_vf *vf, struct vfcb_vf_listener *l)
 {
-	struct vfcb_vf *vf = container_of(work, struct vfcb_vf, inv_work);
-	struct vfcb_vf_listener *l;
+	struct vfcb_vf_listener *x;
+
+	list_for_each_entry(x, &vf->listeners, node)
+		if (x == l)
+			return true;
+	return false;
+}
+
+static void vfcb_vf_listener_work(struct work_struct *work)
+{
+	struct vfcb_vf_listener *l = container_of(work, struct vfcb_vf_listener,
+						  work);
+	struct vfcb_vf *vf = l->vf;
 	unsigned long flags;
 	u64 mask;
 
-	mutex_lock(&vf->listener_mutex);
 	spin_lock_irqsave(&vf->lock, flags);
-	mask = vf->listener_mask;
-	vf->listener_mask = 0;
-	if (vf->state == VFCB_VFD_REMOVED) {
+	mask = l->pending;
+	l->pending = 0;
+	if (vf->state == VFCB_VFD_REMOVED || !vfcb_vf_listening(vf, l))
 		mask = 0;
-	} else if (mask && list_empty(&vf->listeners)) {
-		/* Every listener left meanwhile: keep the bits. */
-		if (list_empty(&vf->files))
-			vf->unconsumed |= mask;
-		mask = 0;
-	}
 	spin_unlock_irqrestore(&vf->lock, flags);
-
 	if (mask)
-		list_for_each_entry(l, &vf->listeners, node)
-			l->invalidate(l, mask);
-	mutex_unlock(&vf->listener_mutex);
+		l->invalidate(l, mask);
 }
 
 void vfcb_vf_listen_init(struct vfcb_vf *vf)
 {
-	mutex_init(&vf->listener_mutex);
 	INIT_LIST_HEAD(&vf->listeners);
 	INIT_LIST_HEAD(&vf->files);
 	init_waitqueue_head(&vf->inv_wq);
-	INIT_WORK(&vf->inv_work, vfcb_vf_inv_work);
 }
 
 int vfcb_vf_register_listener(struct vfcb_vf *vf, struct vfcb_vf_listener *l)
@@ -78,21 +79,22 @@ int vfcb_vf_register_listener(struct vfcb_vf *vf, struct vfcb_vf_listener *l)
 	if (!l || !l->invalidate)
 		return -EINVAL;
 
-	mutex_lock(&vf->listener_mutex);
 	spin_lock_irqsave(&vf->lock, flags);
 	if (vf->state == VFCB_VFD_REMOVED) {
 		err = -ENODEV;
+	} else if (vfcb_vf_listening(vf, l)) {
+		err = -EBUSY;
 	} else {
+		INIT_WORK(&l->work, vfcb_vf_listener_work);
+		l->vf = vf;
+		/* What nobody collected so far goes to the newcomer. */
+		l->pending = vf->unconsumed;
+		vf->unconsumed = 0;
 		list_add_tail(&l->node, &vf->listeners);
-		vf->nr_listeners++;
-		if (vf->unconsumed) {
-			vf->listener_mask |= vf->unconsumed;
-			vf->unconsumed = 0;
-			queue_work(system_wq, &vf->inv_work);
-		}
+		if (l->pending)
+			queue_work(system_wq, &l->work);
 	}
 	spin_unlock_irqrestore(&vf->lock, flags);
-	mutex_unlock(&vf->listener_mutex);
 	return err;
 }
 EXPORT_SYMBOL_GPL(vfcb_vf_register_listener);
@@ -101,15 +103,20 @@ void vfcb_vf_unregister_listener(struct vfcb_vf *vf,
 				 struct vfcb_vf_listener *l)
 {
 	unsigned long flags;
+	bool found;
 
-	mutex_lock(&vf->listener_mutex);
 	spin_lock_irqsave(&vf->lock, flags);
-	/* A second unregister finds the node empty: nothing to undo. */
-	if (!list_empty(&l->node)) {
+	found = vfcb_vf_listening(vf, l);
+	if (found) {
 		list_del_init(&l->node);
-		vf->nr_listeners--;
+		/* Bits not delivered yet are not lost with the listener. */
+		if (list_empty(&vf->listeners) && list_empty(&vf->files))
+			vf->unconsumed |= l->pending;
+		l->pending = 0;
 	}
 	spin_unlock_irqrestore(&vf->lock, flags);
-	mutex_unlock(&vf->listener_mutex);
+	/* From its own callback: it is not called again once it returns. */
+	if (found && current_work() != &l->work)
+		cancel_work_sync(&l->work);
 }
 EXPORT_SYMBOL_GPL(vfcb_vf_unregister_listener);

@@ -73,6 +73,8 @@ MODULE_PARM_DESC(vf, "index of the VF (bound to vfcb_vf) to test");
 #define KT_INV_AFTER	BIT_ULL(7)
 #define KT_INV_LATE	BIT_ULL(8)
 #define KT_INV_AWAY	BIT_ULL(9)
+#define KT_INV_SELF	BIT_ULL(10)
+#define KT_INV_SELF2	BIT_ULL(11)
 
 struct kt_listener {
 	struct vfcb_vf_listener l;
@@ -82,6 +84,7 @@ struct kt_listener {
 	bool ctx_bad;		/* called in atomic or interrupt context */
 	bool slept;		/* a sleep in the callback came back */
 	unsigned int sleep_ms;	/* extra sleep in the callback */
+	bool unreg_self;	/* unregister itself from the callback */
 	bool reread;		/* read KT_BLK_RD from the callback */
 	int reread_ret;
 	struct completion entered;
@@ -113,7 +116,7 @@ static struct {
 	wait_queue_head_t wq;	/* a listener or notifier call finished */
 	atomic_t in_cb;
 	bool overlap;		/* two callbacks of the VF ran at once */
-	struct kt_listener a, b, late, armed;
+	struct kt_listener a, b, late, armed, self;
 } kt;
 
 /* ---------------------------------------------------------- results --- */
@@ -271,6 +274,8 @@ static void kt_invalidate(struct vfcb_vf_listener *l, u64 mask)
 		if (x->reread)
 			ret = vfcb_vf_read_block(kt.vf, KT_BLK_RD, buf,
 						 sizeof(buf), NULL);
+		if (x->unreg_self)
+			vfcb_vf_unregister_listener(kt.vf, &x->l);
 	}
 	atomic_dec(&kt.in_cb);
 
@@ -663,6 +668,17 @@ static void kt_two_listeners(void)
 	a->reread = true;
 	b->reread = true;
 	kt_is(kt_listener_register(kt.vf, a), 0, "vf: register listener A");
+	kt_is(vfcb_vf_register_listener(kt.vf, &a->l), -EBUSY,
+	      "vf: registering listener A again: -EBUSY, list intact");
+	{
+		/* Garbage in the private part: never registered, ignored. */
+		struct kt_listener stray;
+
+		memset(&stray, 0x6b, sizeof(stray));
+		vfcb_vf_unregister_listener(kt.vf, &stray.l);
+		kt_is(vfcb_vf_register_listener(kt.vf, &a->l), -EBUSY,
+		      "vf: a stray unregister left listener A registered");
+	}
 	kt_is(kt_listener_register(kt.vf, b), 0, "vf: register listener B");
 	kt_is(vfcb_pf_invalidate(kt.pf, vf_index, KT_INV_TWO), 0,
 	      "pf: invalidate VF %u, mask %#llx", vf_index, KT_INV_TWO);
@@ -681,22 +697,32 @@ static void kt_two_listeners(void)
 			b->reread_ret);
 }
 
-/* Unregistering a listener whose callback sleeps waits for the callback. */
+/*
+ * A listener whose callback sleeps holds up nobody else, and unregistering
+ * it waits for the callback.
+ */
 static void kt_unregister_waits(void)
 {
 	struct kt_listener *a = &kt.a, *b = &kt.b;
 	unsigned int calls;
-	bool entered, returned;
+	bool entered, returned, b_first;
 	s64 ms;
 	ktime_t t0;
 
 	reinit_completion(&a->entered);
 	a->reread = false;
+	b->reread = false;
 	a->returned = false;
 	WRITE_ONCE(a->sleep_ms, 1000);
 	vfcb_pf_invalidate(kt.pf, vf_index, KT_INV_SLEEP);
 	entered = wait_for_completion_timeout(&a->entered, KT_WAIT) > 0;
 	kt_ok(entered, "vf: listener A's callback starts (it sleeps 1 s)");
+	b_first = kt_wait_seen(b, KT_INV_SLEEP);
+	spin_lock(&kt.ev_lock);
+	b_first = b_first && !a->returned;
+	spin_unlock(&kt.ev_lock);
+	kt_ok(entered && b_first,
+	      "vf: listener B gets the mask while A's callback still sleeps");
 	t0 = ktime_get();
 	kt_listener_unregister(kt.vf, a);
 	ms = ktime_ms_delta(ktime_get(), t0);
@@ -719,8 +745,32 @@ static void kt_unregister_waits(void)
 	      "vf: the unregistered listener A is not called again");
 	spin_unlock(&kt.ev_lock);
 	kt_listener_unregister(kt.vf, b);
-	kt_ok(!READ_ONCE(kt.overlap),
-	      "vf: callbacks of one VF never ran at the same time");
+	kt_ok(READ_ONCE(kt.overlap),
+	      "vf: callbacks of two listeners ran at the same time");
+}
+
+/* A listener may unregister itself from its own callback. */
+static void kt_unregister_self(void)
+{
+	struct kt_listener *x = &kt.self;
+	unsigned int calls;
+	bool returned;
+
+	kt_listener_init(x);
+	x->unreg_self = true;
+	kt_is(kt_listener_register(kt.vf, x), 0, "vf: register a self-removing listener");
+	vfcb_pf_invalidate(kt.pf, vf_index, KT_INV_SELF);
+	kt_ok(kt_wait_seen(x, KT_INV_SELF),
+	      "vf: the self-removing listener's callback returns (no deadlock)");
+	x->registered = false;
+	vfcb_pf_invalidate(kt.pf, vf_index, KT_INV_SELF2);
+	msleep(300);
+	spin_lock(&kt.ev_lock);
+	calls = x->calls;
+	returned = x->returned;
+	spin_unlock(&kt.ev_lock);
+	kt_ok(returned && calls == 1 && !(kt_seen(x) & KT_INV_SELF2),
+	      "vf: ... and is not called again (%u calls)", calls);
 }
 
 /* Bits raised while nobody listened go to the next listener. */
@@ -763,6 +813,7 @@ static void kt_cmd_listeners(void)
 	kt.overlap = false;
 	kt_two_listeners();
 	kt_unregister_waits();
+	kt_unregister_self();
 	kt_late_listener();
 	kt_listener_unregister(kt.vf, &kt.a);
 	kt_listener_unregister(kt.vf, &kt.b);
