@@ -57,7 +57,6 @@ struct vfcb_vf *vfcb_vf_alloc(struct pci_dev *pdev)
 	snprintf(vf->devname, sizeof(vf->devname), "vfcb-vf-%s", vf->name);
 	vf->trace_id = (u32)pci_domain_nr(pdev->bus) << 16 | pci_dev_id(pdev);
 	spin_lock_init(&vf->lock);
-	mutex_init(&vf->req_mutex);
 	init_waitqueue_head(&vf->state_wq);
 	vf->state = VFCB_VFD_WAIT_PF;
 	vf->wait_state = VFCB_VFD_WAIT_PF;
@@ -68,7 +67,6 @@ static void vfcb_vf_release(struct kref *kref)
 {
 	struct vfcb_vf *vf = container_of(kref, struct vfcb_vf, kref);
 
-	mutex_destroy(&vf->req_mutex);
 	pci_dev_put(vf->pdev);
 	kfree(vf);
 }

@@ -5,7 +5,11 @@
  * ioctls (uapi/linux/vfcb.h, vfio's argsz/flags convention, vfcb_uarg_get()):
  * GET_INFO, READ, WRITE, PING; none defines a flag.  read() returns the
  * file's accumulated invalidation mask as one __u64 and clears it; poll()
- * says POLLIN while it is not zero.
+ * says POLLIN while it is not zero, and POLLOUT while the handshake is done
+ * and no request is in progress (a request would go at once).  With
+ * O_NONBLOCK an ioctl that would wait for the handshake or for another
+ * caller's request fails with -EAGAIN.  WRITE needs a file opened for
+ * writing (-EBADF otherwise).
  * Every open file has its own mask, so every reader sees every bit.  A file
  * starts collecting invalidations at its first read() or poll(); the first
  * to do so (or the first in-kernel listener) also gets the bits raised while
@@ -13,8 +17,8 @@
  * are kept for the next one.
  *
  * Once the VF is unregistered every operation fails with -ENODEV (poll reports
- * EPOLLHUP | EPOLLERR); the struct vfcb_vf stays allocated until the last
- * file is closed.
+ * EPOLLHUP | EPOLLERR), except that bits a file already holds are read once
+ * first; the struct vfcb_vf stays allocated until the last file is closed.
  */
 #include <linux/fs.h>
 #include <linux/poll.h>
@@ -79,7 +83,10 @@ static void vfcb_vf_subscribe(struct vfcb_vf_file *f)
 	vf->unconsumed = 0;
 }
 
-/* Take the file's mask; -ENODEV once the VF is unbound. */
+/*
+ * Take the file's mask.  Once the VF is unbound, what the file already
+ * holds is still read once; then -ENODEV.
+ */
 static int vfcb_vf_take_mask(struct vfcb_vf_file *f, u64 *mask)
 {
 	struct vfcb_vf *vf = f->vf;
@@ -87,13 +94,11 @@ static int vfcb_vf_take_mask(struct vfcb_vf_file *f, u64 *mask)
 	int err = 0;
 
 	spin_lock_irqsave(&vf->lock, flags);
-	if (vf->state == VFCB_VFD_REMOVED) {
+	vfcb_vf_subscribe(f);
+	*mask = f->mask;
+	f->mask = 0;
+	if (!*mask && vf->state == VFCB_VFD_REMOVED)
 		err = -ENODEV;
-	} else {
-		vfcb_vf_subscribe(f);
-		*mask = f->mask;
-		f->mask = 0;
-	}
 	spin_unlock_irqrestore(&vf->lock, flags);
 	return err;
 }
@@ -146,12 +151,15 @@ static __poll_t vfcb_vf_poll(struct file *file, poll_table *wait)
 	__poll_t ev = 0;
 
 	poll_wait(file, &vf->inv_wq, wait);
+	poll_wait(file, &vf->state_wq, wait);
 	spin_lock_irqsave(&vf->lock, flags);
 	vfcb_vf_subscribe(f);
+	if (f->mask)
+		ev |= EPOLLIN | EPOLLRDNORM;
 	if (vf->state == VFCB_VFD_REMOVED)
-		ev = EPOLLHUP | EPOLLERR;
-	else if (f->mask)
-		ev = EPOLLIN | EPOLLRDNORM;
+		ev |= EPOLLHUP | EPOLLERR;
+	else if (vf->state == VFCB_VFD_READY && !vf->req_busy)
+		ev |= EPOLLOUT | EPOLLWRNORM;	/* a request goes at once */
 	spin_unlock_irqrestore(&vf->lock, flags);
 	return ev;
 }
@@ -184,7 +192,8 @@ static long vfcb_vf_ioctl_info(struct vfcb_vf *vf, void __user *uarg)
 	return 0;
 }
 
-static long vfcb_vf_ioctl_read(struct vfcb_vf *vf, void __user *uarg)
+static long vfcb_vf_ioctl_read(struct vfcb_vf *vf, void __user *uarg,
+			       unsigned int how)
 {
 	struct vfcb_vf_block *blk;
 	u32 out = 0;
@@ -209,7 +218,8 @@ static long vfcb_vf_ioctl_read(struct vfcb_vf *vf, void __user *uarg)
 		goto out;
 	}
 
-	err = vfcb_vf_do_read(vf, blk->block_id, blk->data, blk->len, &out);
+	err = vfcb_vf_do_read(vf, blk->block_id, blk->data, blk->len, &out,
+			      how);
 	if (err == -ERANGE) {
 		/* Tell the caller the size needed. */
 		blk->len = out;
@@ -227,7 +237,8 @@ out:
 	return vfcb_vf_ret(err);
 }
 
-static long vfcb_vf_ioctl_write(struct vfcb_vf *vf, void __user *uarg)
+static long vfcb_vf_ioctl_write(struct vfcb_vf *vf, void __user *uarg,
+				unsigned int how)
 {
 	struct vfcb_vf_block *blk;
 	long err;
@@ -250,13 +261,14 @@ static long vfcb_vf_ioctl_write(struct vfcb_vf *vf, void __user *uarg)
 		err = -EMSGSIZE;
 		goto out;
 	}
-	err = vfcb_vf_do_write(vf, blk->block_id, blk->data, blk->len);
+	err = vfcb_vf_do_write(vf, blk->block_id, blk->data, blk->len, how);
 out:
 	kfree(blk);
 	return vfcb_vf_ret(err);
 }
 
-static long vfcb_vf_ioctl_ping(struct vfcb_vf *vf, void __user *uarg)
+static long vfcb_vf_ioctl_ping(struct vfcb_vf *vf, void __user *uarg,
+			       unsigned int how)
 {
 	struct vfcb_vf_ping ping;
 	int sz;
@@ -267,7 +279,7 @@ static long vfcb_vf_ioctl_ping(struct vfcb_vf *vf, void __user *uarg)
 		return sz;
 	if (ping.flags)
 		return -EINVAL;
-	return vfcb_vf_ret(vfcb_vf_ping(vf));
+	return vfcb_vf_ret(vfcb_vf_do_ping(vf, how));
 }
 
 static long vfcb_vf_ioctl(struct file *file, unsigned int cmd,
@@ -276,19 +288,30 @@ static long vfcb_vf_ioctl(struct file *file, unsigned int cmd,
 	struct vfcb_vf_file *f = file->private_data;
 	struct vfcb_vf *vf = f->vf;
 	void __user *uarg = (void __user *)arg;
+	unsigned int how = VFCB_VF_WAIT_USER;
 
 	if (READ_ONCE(vf->state) == VFCB_VFD_REMOVED)
 		return -ENODEV;
+	/*
+	 * O_NONBLOCK: -EAGAIN instead of waiting for a pending handshake or
+	 * for other callers' requests; the round trip itself is still waited
+	 * for (bounded by timeout_ms).  poll() says when requests can go.
+	 */
+	if (file->f_flags & O_NONBLOCK)
+		how |= VFCB_VF_WAIT_NONBLOCK;
 
 	switch (cmd) {
 	case VFCB_VF_GET_INFO:
 		return vfcb_vf_ioctl_info(vf, uarg);
 	case VFCB_VF_READ:
-		return vfcb_vf_ioctl_read(vf, uarg);
+		return vfcb_vf_ioctl_read(vf, uarg, how);
 	case VFCB_VF_WRITE:
-		return vfcb_vf_ioctl_write(vf, uarg);
+		/* Like write(2): a file opened read-only does not write. */
+		if (!(file->f_mode & FMODE_WRITE))
+			return -EBADF;
+		return vfcb_vf_ioctl_write(vf, uarg, how);
 	case VFCB_VF_PING:
-		return vfcb_vf_ioctl_ping(vf, uarg);
+		return vfcb_vf_ioctl_ping(vf, uarg, how);
 	default:
 		return -ENOTTY;
 	}

@@ -25,7 +25,6 @@
  *
  * Lock order (outer first):
  *   vfcb_vf_devices_lock (mutex, core.c): the registered VFs list
- *   vf->req_mutex (mutex: one request at a time)
  *     -> vf->lock (spinlock, IRQ-safe: always spin_lock_irqsave)
  *        -> the transport's own lock, taken inside ->read/->ack/->post
  * The transport calls the event functions with its lock dropped, so the
@@ -149,11 +148,11 @@ struct vfcb_vf {
 	struct list_head files;
 	struct vfcb_vf_stats stats;
 
-	/* Serializes requests: its holder owns the engine's request slot. */
-	struct mutex req_mutex;
+	/* A caller owns the engine's request slot (under vf->lock). */
+	bool req_busy;
 
 
-	wait_queue_head_t state_wq;	/* state leaves WAIT_PF/HELLO */
+	wait_queue_head_t state_wq;	/* state changed or request slot freed */
 	wait_queue_head_t inv_wq;	/* a file's mask became non-zero */
 	struct delayed_work hs_work;	/* poll, HELLO timeout, watchdog */
 	struct delayed_work retry_work;	/* re-post when the mailbox was busy */
@@ -185,10 +184,14 @@ void vfcb_vf_kick(struct vfcb_vf *vf);
 void vfcb_vf_mbx_pf_silent(struct vfcb_vf *vf);
 
 /* vfcb_vf_request.c */
+/* How a request waits: the cdev's callers take signals, may not block. */
+#define VFCB_VF_WAIT_USER	BIT(0)
+#define VFCB_VF_WAIT_NONBLOCK	BIT(1)
+int vfcb_vf_do_ping(struct vfcb_vf *vf, unsigned int how);
 int vfcb_vf_do_read(struct vfcb_vf *vf, u32 block_id, void *buf, u32 len,
-		    u32 *out_len);
+		    u32 *out_len, unsigned int how);
 int vfcb_vf_do_write(struct vfcb_vf *vf, u32 block_id, const void *buf,
-		     u32 len);
+		     u32 len, unsigned int how);
 
 /* vfcb_vf_cdev.c */
 int vfcb_vf_cdev_add(struct vfcb_vf *vf);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vfcb_vf: the request path.  One caller at a time owns the engine's
- * request slot (vf->req_mutex); every wait is bounded by timeout_ms.
+ * request slot (vf->req_busy); every call is bounded by one deadline,
+ * timeout_ms from its start.
  * Reads, writes and pings of include/vfcb_vf.h, and the same for the
  * character device.
  */
@@ -11,48 +12,107 @@
 #include "vfcb_vf_core.h"
 #include "vfcb_vf_trace.h"
 
-/* Wait (bounded) for a pending handshake; returns the state's errno. */
-static int vfcb_vf_wait_ready(struct vfcb_vf *vf)
+/*
+ * Enter the request slot: the handshake is not pending and nobody else owns
+ * the engine's request.  vf->lock taken here; true if entered.
+ */
+static bool vfcb_vf_try_enter(struct vfcb_vf *vf)
 {
-	unsigned long tmo = msecs_to_jiffies(vfcb_vf_timeout_ms());
-	long t;
+	unsigned long flags;
+	bool in = false;
 
-	if (!vfcb_vf_settled(vf)) {
-		t = wait_event_interruptible_timeout(vf->state_wq,
-						     vfcb_vf_settled(vf), tmo);
-		if (t < 0)
-			return -EINTR;
+	spin_lock_irqsave(&vf->lock, flags);
+	if (vfcb_vf_settled(vf) && !vf->req_busy) {
+		vf->req_busy = true;
+		in = true;
 	}
-	return vfcb_vf_state_errno(vf);
+	spin_unlock_irqrestore(&vf->lock, flags);
+	return in;
+}
+
+static void vfcb_vf_leave(struct vfcb_vf *vf)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&vf->lock, flags);
+	vf->req_busy = false;
+	spin_unlock_irqrestore(&vf->lock, flags);
+	wake_up_all(&vf->state_wq);
+}
+
+static long vfcb_vf_left(unsigned long deadline)
+{
+	long left = (long)(deadline - jiffies);
+
+	return left > 0 ? left : 0;
 }
 
 /*
- * Run one request: wait for the handshake if pending, take the mailbox in
- * turn (req_mutex), submit, wait for the answer at most timeout_ms.  On
- * timeout or signal the request is aborted in the engine, so a late answer
- * is dropped by its tag.  A request ended by a PF reset (-EAGAIN) is sent
- * once more after the new handshake: reads and writes of a block are
- * idempotent, and the PF is likely back within timeout_ms.
+ * Wait until the request slot is ours, at most until @deadline.  Returns 0,
+ * -EAGAIN (non-blocking, or the handshake still pending at the deadline),
+ * -ETIMEDOUT (other requests held the slot), or -EINTR.
  */
-static int vfcb_vf_request(struct vfcb_vf *vf, struct vfcb_vf_wait *w)
+static int vfcb_vf_enter(struct vfcb_vf *vf, unsigned long deadline,
+			 unsigned int how)
 {
+	long t;
+
+	if (vfcb_vf_try_enter(vf))
+		return 0;
+	if (how & VFCB_VF_WAIT_NONBLOCK)
+		return -EAGAIN;
+	if (how & VFCB_VF_WAIT_USER)
+		t = wait_event_interruptible_timeout(vf->state_wq,
+						     vfcb_vf_try_enter(vf),
+						     vfcb_vf_left(deadline));
+	else
+		t = wait_event_killable_timeout(vf->state_wq,
+						vfcb_vf_try_enter(vf),
+						vfcb_vf_left(deadline));
+	if (t < 0)
+		return -EINTR;
+	if (t > 0)
+		return 0;
+	return vfcb_vf_settled(vf) ? -ETIMEDOUT : -EAGAIN;
+}
+
+static long vfcb_vf_wait_done(struct vfcb_vf_wait *w, unsigned long deadline,
+			      unsigned int how)
+{
+	if (how & VFCB_VF_WAIT_USER)
+		return wait_for_completion_interruptible_timeout(&w->done,
+							vfcb_vf_left(deadline));
+	return wait_for_completion_killable_timeout(&w->done,
+						    vfcb_vf_left(deadline));
+}
+
+/*
+ * Run one request within one deadline, timeout_ms from the call: waiting
+ * for a pending handshake, for the requests ahead of it, for the answer
+ * and a retry all count.  On timeout or signal the request is aborted in
+ * the engine, so a late answer is dropped by its tag.  A request ended by
+ * a PF reset (-EAGAIN) is sent once more after the new handshake if time
+ * is left: reads and writes of a block are idempotent.  In-kernel callers
+ * (@how 0) wait killable: the freezer's fake signal does not fail them.
+ */
+static int vfcb_vf_request(struct vfcb_vf *vf, struct vfcb_vf_wait *w,
+			   unsigned int how)
+{
+	unsigned long deadline = jiffies +
+				 msecs_to_jiffies(vfcb_vf_timeout_ms());
 	u32 id = vf->trace_id;
 	ktime_t t0 = ktime_get();
 	bool retry = false, retried = false;
-	unsigned long tmo, flags;
+	unsigned long flags;
 	long left;
 	int err;
 
 	trace_vfcb_vf_req_start(id, w->req.opcode, w->req.block_id, w->req.len);
 
 again:
-	err = vfcb_vf_wait_ready(vf);
+	err = vfcb_vf_enter(vf, deadline, how);
 	if (err)
 		goto out;
-	if (mutex_lock_interruptible(&vf->req_mutex)) {
-		err = -EINTR;
-		goto out;
-	}
 
 	init_completion(&w->done);
 	w->finished = false;
@@ -70,8 +130,7 @@ again:
 	if (err)
 		goto unlock;
 
-	tmo = msecs_to_jiffies(vfcb_vf_timeout_ms());
-	left = wait_for_completion_interruptible_timeout(&w->done, tmo);
+	left = vfcb_vf_wait_done(w, deadline, how);
 
 	spin_lock_irqsave(&vf->lock, flags);
 	if (!w->finished) {
@@ -101,12 +160,13 @@ again:
 		vf->stats.failed++;
 		err = vfcb_status_to_errno(w->req.status);
 	}
-	retry = err == -EAGAIN && w->err == -EAGAIN && !retried;
+	retry = err == -EAGAIN && w->err == -EAGAIN && !retried &&
+		vfcb_vf_left(deadline);
 	if (retry)
 		vf->stats.retries++;
 	spin_unlock_irqrestore(&vf->lock, flags);
 unlock:
-	mutex_unlock(&vf->req_mutex);
+	vfcb_vf_leave(vf);
 	if (retry) {
 		retried = true;
 		retry = false;
@@ -120,7 +180,7 @@ out:
 }
 
 int vfcb_vf_do_read(struct vfcb_vf *vf, u32 block_id, void *buf, u32 len,
-		    u32 *out_len)
+		    u32 *out_len, unsigned int how)
 {
 	struct vfcb_vf_wait w = {};
 	int err;
@@ -132,14 +192,14 @@ int vfcb_vf_do_read(struct vfcb_vf *vf, u32 block_id, void *buf, u32 len,
 	w.req.block_id = block_id;
 	w.req.len = min_t(u32, len, VFCB_MAX_BLOCK_SIZE);
 	w.req.rbuf = buf;
-	err = vfcb_vf_request(vf, &w);
+	err = vfcb_vf_request(vf, &w, how);
 	if (!err || err == -ERANGE)
 		*out_len = w.req.out_len;
 	return err;
 }
 
 int vfcb_vf_do_write(struct vfcb_vf *vf, u32 block_id, const void *buf,
-		     u32 len)
+		     u32 len, unsigned int how)
 {
 	struct vfcb_vf_wait w = {};
 
@@ -151,7 +211,7 @@ int vfcb_vf_do_write(struct vfcb_vf *vf, u32 block_id, const void *buf,
 	w.req.block_id = block_id;
 	w.req.len = len;
 	w.req.wdata = buf;
-	return vfcb_vf_request(vf, &w);
+	return vfcb_vf_request(vf, &w, how);
 }
 
 int vfcb_vf_read_block(struct vfcb_vf *vf, u32 block_id, void *buf,
@@ -161,7 +221,7 @@ int vfcb_vf_read_block(struct vfcb_vf *vf, u32 block_id, void *buf,
 	int err;
 
 	err = vfcb_vf_do_read(vf, block_id, buf,
-			      min_t(size_t, len, VFCB_MAX_BLOCK_SIZE), &out);
+			      min_t(size_t, len, VFCB_MAX_BLOCK_SIZE), &out, 0);
 	if (needed)
 		*needed = out;
 	return err ? err : (int)out;
@@ -173,15 +233,20 @@ int vfcb_vf_write_block(struct vfcb_vf *vf, u32 block_id, const void *buf,
 {
 	if (len > VFCB_MAX_BLOCK_SIZE)
 		return -EMSGSIZE;
-	return vfcb_vf_do_write(vf, block_id, buf, len);
+	return vfcb_vf_do_write(vf, block_id, buf, len, 0);
 }
 EXPORT_SYMBOL_GPL(vfcb_vf_write_block);
 
-int vfcb_vf_ping(struct vfcb_vf *vf)
+int vfcb_vf_do_ping(struct vfcb_vf *vf, unsigned int how)
 {
 	struct vfcb_vf_wait w = {};
 
 	w.req.opcode = VFCB_OP_PING;
-	return vfcb_vf_request(vf, &w);
+	return vfcb_vf_request(vf, &w, how);
+}
+
+int vfcb_vf_ping(struct vfcb_vf *vf)
+{
+	return vfcb_vf_do_ping(vf, 0);
 }
 EXPORT_SYMBOL_GPL(vfcb_vf_ping);

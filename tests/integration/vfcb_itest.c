@@ -540,6 +540,16 @@ static int cmd_vf_ioctl(int argc, char **argv)
 	uint8_t buf[VFCB_MAX_BLOCK_SIZE];
 
 	(void)argc;
+	{
+		/* Like write(2): a read-only file does not write. */
+		int ro = open(argv[0], O_RDONLY | O_CLOEXEC);
+		uint8_t one = 1;
+
+		expect_err(ro < 0 ? -errno : vf_write(ro, 0xdead0, &one, 1), EBADF,
+			   "VF WRITE on a file opened read-only");
+		if (ro >= 0)
+			close(ro);
+	}
 	check(xioctl(fd, VFCB_VF_GET_INFO, &info) == 0 && info.state == VFCB_VF_STATE_READY &&
 	      info.version == VFCB_PROTO_V1 && info.max_block_size == VFCB_MAX_BLOCK_SIZE,
 	      "VF GET_INFO: ready, version 1, 128-byte blocks");
@@ -791,10 +801,26 @@ static int cmd_blocked(int argc, char **argv)
 	const char *dev = argv[0], *bdf = argv[1];
 	char path[256];
 	pid_t kids[2];
-	int i, st, fd;
+	int i, st, fd, held = -1;
+	uint64_t m = 0;
 	double t0;
 
-	(void)argc;
+	/* With PFDEV VF: a file holding unread bits at unbind reads them once. */
+	if (argc >= 4) {
+		int pfd = open_dev(argv[2], 0);
+		struct pollfd p;
+
+		held = open_dev(dev, 0);
+		drain(held);
+		p = (struct pollfd){ .fd = held, .events = POLLIN };
+		poll(&p, 1, 0);		/* subscribe */
+		check(pf_invalidate(pfd, strtoul(argv[3], NULL, 0), 1ull << 44, 0) == 0,
+		      "blocked: host invalidates bit 44 for the file to hold");
+		p.revents = 0;
+		check(poll(&p, 1, 5000) == 1 && (p.revents & POLLIN),
+		      "blocked: the file holds the bit before the unbind");
+		close(pfd);
+	}
 	for (i = 0; i < 2; i++) {
 		kids[i] = fork();
 		if (kids[i] == 0) {
@@ -830,6 +856,16 @@ static int cmd_blocked(int argc, char **argv)
 	check(WIFEXITED(st) && WEXITSTATUS(st) == 0, "blocked: read() woken with ENODEV");
 	waitpid(kids[1], &st, 0);
 	check(WIFEXITED(st) && WEXITSTATUS(st) == 0, "blocked: poll() woken with POLLHUP/POLLERR");
+	if (held >= 0) {
+		ssize_t r = read(held, &m, sizeof(m));
+
+		check(r == sizeof(m) && m == 1ull << 44,
+		      "blocked: after the unbind the held bits are read once (%#llx)",
+		      (unsigned long long)m);
+		r = read(held, &m, sizeof(m));
+		expect_err(r < 0 ? -errno : 0, ENODEV, "blocked: then read() says ENODEV");
+		close(held);
+	}
 	return failures ? 1 : 0;
 }
 
@@ -842,6 +878,82 @@ static void on_alarm(int sig)
  * timeout VFDEV MAX_MS: a request to a muted PF ends in ETIMEDOUT in time,
  * and a signal ends one early.
  */
+struct bg_read {
+	int fd;
+	int r;
+	double ms;
+};
+
+static void *bg_read_fn(void *arg)
+{
+	struct bg_read *b = arg;
+	uint8_t buf[16];
+	uint32_t len = sizeof(buf);
+	double t0 = now_us();
+
+	b->r = vf_read(b->fd, 1, buf, &len);
+	b->ms = (now_us() - t0) / 1000;
+	return NULL;
+}
+
+/* The VF core's timeout_ms, as the module has it now. */
+static double vf_timeout_ms(void)
+{
+	FILE *f = fopen("/sys/module/vfcb_vf/parameters/timeout_ms", "r");
+	double t = 0;
+
+	if (f) {
+		if (fscanf(f, "%lf", &t) != 1)
+			t = 0;
+		fclose(f);
+	}
+	return t;
+}
+
+/*
+ * With one request stuck on a silent PF: a second caller ends within one
+ * timeout of its own start (the time queued counts), a non-blocking one
+ * gets EAGAIN at once, and poll() says POLLOUT only once the slot is free.
+ */
+static void timeout_queue(const char *dev, int fd, double max_ms)
+{
+	struct bg_read a = { .fd = fd }, b = { .fd = fd };
+	int nb = open_dev(dev, O_NONBLOCK);
+	double tmo = vf_timeout_ms(), t0, ms;
+	struct pollfd pfd = { .fd = nb, .events = POLLOUT };
+	pthread_t ta, tb;
+	uint8_t buf[16];
+	uint32_t len = sizeof(buf);
+	int r, pr;
+
+	check(tmo > 0, "deadline: timeout_ms is %.0f", tmo);
+	pthread_create(&ta, NULL, bg_read_fn, &a);
+	usleep(tmo * 1000 / 4);		/* a owns the slot, its answer never comes */
+	pr = poll(&pfd, 1, 0);
+	check(pr == 0, "poll: no POLLOUT while another request is in flight (got %d, %#x)",
+	      pr, pfd.revents);
+	t0 = now_us();
+	r = vf_read(nb, 1, buf, &len);
+	ms = (now_us() - t0) / 1000;
+	expect_err(r, EAGAIN, "O_NONBLOCK: READ behind a request in flight");
+	check(ms < tmo / 2, "O_NONBLOCK: returned after %.0f ms, without waiting", ms);
+	pthread_create(&tb, NULL, bg_read_fn, &b);
+	pthread_join(ta, NULL);
+	pthread_join(tb, NULL);
+	expect_err(a.r, ETIMEDOUT, "deadline: the first caller times out");
+	expect_err(b.r, ETIMEDOUT, "deadline: the caller queued behind it times out too");
+	/* Queued for ~3/4 of a timeout: one deadline ends it then, not a full one later. */
+	check(b.ms < tmo * 1.5, "deadline: the queued caller took %.0f ms, within 1.5 x %.0f ms",
+	      b.ms, tmo);
+	printf("# deadline: first caller %.0f ms, queued caller %.0f ms (bound %.0f)\n",
+	       a.ms, b.ms, max_ms);
+	pfd.revents = 0;
+	pr = poll(&pfd, 1, (int)max_ms);
+	check(pr == 1 && (pfd.revents & POLLOUT),
+	      "poll: POLLOUT once no request is in flight (got %d, %#x)", pr, pfd.revents);
+	close(nb);
+}
+
 static int cmd_timeout(int argc, char **argv)
 {
 	int fd = open_dev(argv[0], 0);
@@ -870,6 +982,7 @@ static int cmd_timeout(int argc, char **argv)
 		expect_err(r, EINTR, "signal: READ waiting on a silent PF interrupted by SIGALRM");
 		check(ms < max_ms / 2, "signal: returned after %.0f ms, not at the timeout", ms);
 	}
+	timeout_queue(argv[0], fd, max_ms);
 	close(fd);
 	return failures ? 1 : 0;
 }
@@ -969,7 +1082,7 @@ static const struct {
 	{ "stress", 3, cmd_stress, "PFDEV ITERS VFDEV..." },
 	{ "readers", 3, cmd_readers, "PFDEV VF VFDEV" },
 	{ "expect-mask", 2, cmd_expect_mask, "VFDEV MASK [TIMEOUT_MS]" },
-	{ "blocked", 2, cmd_blocked, "VFDEV BDF" },
+	{ "blocked", 2, cmd_blocked, "VFDEV BDF [PFDEV VF]" },
 	{ "timeout", 2, cmd_timeout, "VFDEV MAX_MS" },
 	{ "load", 4, cmd_load, "VFDEV BLOCK PROGRESS LOG" },
 };
