@@ -33,6 +33,9 @@
 #define VFCB_82576_EIMC		0x01528
 #define VFCB_82576_EIAC		0x0152c
 #define VFCB_82576_EIAM		0x01530
+#define VFCB_82576_EITR(n)	(0x01680 + 4 * (n))
+#define VFCB_82576_EITR_US_SHIFT	2	/* interval in us, bits 14:2 */
+#define VFCB_82576_EITR_MAX_US	0x1fff
 #define VFCB_82576_IVAR_MISC	0x01740
 #define VFCB_82576_IVAR_VALID	0x80
 #define VFCB_82576_VMBMEM(vf)	(0x00800 + 64 * (vf))
@@ -100,7 +103,7 @@ void vfcb_82576_pf_hw_mask_all(struct vfcb_82576_pf_hw *hw)
  * delivered, without NSICR VMMB stays latched after the first interrupt.
  */
 void vfcb_82576_pf_hw_setup_irq(struct vfcb_82576_pf_hw *hw,
-				unsigned int vector)
+				unsigned int vector, unsigned int itr_us)
 {
 	u32 bit = BIT(vector);
 
@@ -108,6 +111,14 @@ void vfcb_82576_pf_hw_setup_irq(struct vfcb_82576_pf_hw *hw,
 	   VFCB_82576_GPIE_PBA | VFCB_82576_GPIE_EIAME |
 	   VFCB_82576_GPIE_NSICR);
 	wr(hw, VFCB_82576_IVAR_MISC, (vector | VFCB_82576_IVAR_VALID) << 8);
+	/*
+	 * Interrupt moderation: at most one mailbox interrupt per @itr_us,
+	 * whatever a VF writes to its mailbox (each REQ or ACK write raises
+	 * one), so a flooding VF costs the host a bounded interrupt rate.
+	 * Causes that arrive meanwhile are served by the next interrupt.
+	 */
+	wr(hw, VFCB_82576_EITR(vector),
+	   min(itr_us, VFCB_82576_EITR_MAX_US) << VFCB_82576_EITR_US_SHIFT);
 	/* Auto-clear and auto-mask: the handler re-enables when done. */
 	wr(hw, VFCB_82576_EIAC, bit);
 	wr(hw, VFCB_82576_EIAM, bit);

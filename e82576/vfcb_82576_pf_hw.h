@@ -40,7 +40,7 @@ void vfcb_82576_pf_hw_init(struct vfcb_82576_pf_hw *hw, void __iomem *bar0);
 void vfcb_82576_pf_hw_reset(struct vfcb_82576_pf_hw *hw);
 void vfcb_82576_pf_hw_mask_all(struct vfcb_82576_pf_hw *hw);
 void vfcb_82576_pf_hw_setup_irq(struct vfcb_82576_pf_hw *hw,
-				unsigned int vector);
+				unsigned int vector, unsigned int itr_us);
 void vfcb_82576_pf_hw_vfs_on(struct vfcb_82576_pf_hw *hw,
 			     unsigned int num_vfs);
 void vfcb_82576_pf_hw_reset_done(struct vfcb_82576_pf_hw *hw);

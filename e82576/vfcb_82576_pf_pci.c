@@ -23,6 +23,11 @@
 #include "vfcb_82576_pf_hw.h"
 #include "vfcb_version.h"
 
+static unsigned int mbx_itr_us = 50;
+module_param(mbx_itr_us, uint, 0444);
+MODULE_PARM_DESC(mbx_itr_us,
+		 "Minimum interval between mailbox interrupts, in us (0: no moderation; default 50)");
+
 /**
  * struct vfcb_82576_pf - one PF
  * @pdev: the PF
@@ -201,7 +206,7 @@ static int vfcb_82576_pf_probe(struct pci_dev *pdev,
 		pci_err(pdev, "requesting IRQ %d failed: %d\n", pf->irq, ret);
 		goto err_vectors;
 	}
-	vfcb_82576_pf_hw_setup_irq(&pf->hw, 0);
+	vfcb_82576_pf_hw_setup_irq(&pf->hw, 0, mbx_itr_us);
 	vfcb_82576_pf_hw_reset_done(&pf->hw);
 
 	ret = pci_sriov_set_totalvfs(pdev, VFCB_82576_MAX_VFS);

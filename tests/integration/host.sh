@@ -218,8 +218,13 @@ else
 fi
 sleep $BEFORE_S		# VF0's rate without the flood, for comparison
 
+# The PF's mailbox interrupts (its one MSI-X vector), from /proc/interrupts.
+pf_irqs() {
+	awk -v n="vfcb-82576-$pf" '$NF == n { s = 0; for (i = 2; i < NF; i++) if ($i ~ /^[0-9]+$/) s += $i; print s }' /proc/interrupts
+}
 start0=$(hv_stat flood_start_ns) sent0=$(hv_stat sent)
 rx0=$(pf_stat "$pf" 6 rx_msgs) thr0=$(pf_stat "$pf" 6 throttle_events)
+irq0=$(pf_irqs)
 echo "flood $FLOOD_N $FLOOD_MS" > "$HOSTILE" 2>/tmp/flood.err &
 fpid=$!
 flood_started() { [ "$(hv_stat flood_start_ns)" != "$start0" ]; }
@@ -248,7 +253,9 @@ fi
 fs=$(hv_stat flood_start_ns) fe=$(hv_stat flood_end_ns) fsent=$(hv_stat flood_sent)
 fint=$(hv_stat flood_interrupted) sent1=$(hv_stat sent)
 rx1=$(pf_stat "$pf" 6 rx_msgs) thr1=$(pf_stat "$pf" 6 throttle_events)
+irq1=$(pf_irqs)
 fdur_ms=$(( (${fe:-0} - ${fs:-0}) / 1000000 ))
+diag "PF mailbox interrupts during the flood: $((${irq1:-0} - ${irq0:-0})) ($(( (${irq1:-0} - ${irq0:-0}) * 1000 / (fdur_ms > 0 ? fdur_ms : 1) ))/s; mbx_itr_us $(cat /sys/module/vfcb_82576_pf/parameters/mbx_itr_us) bounds it at $((1000000 / $(cat /sys/module/vfcb_82576_pf/parameters/mbx_itr_us)))/s)"
 diag "hostile VF: flood of $fsent doorbells over $fdur_ms ms (asked: $FLOOD_N, $FLOOD_MS ms); sent $sent0 -> $sent1; PF rx_msgs from VF6 $rx0 -> $rx1, throttle_events $thr0 -> $thr1, throttled_msgs $(pf_stat "$pf" 6 throttled_msgs)"
 if [ "${fs:-0}" != "$start0" ] && [ "${fe:-0}" -gt "${fs:-0}" ] &&
    [ "${fsent:-0}" -ge $FLOOD_N ] && [ $fdur_ms -ge $FLOOD_MS ] && [ "$fint" = 0 ] &&
