@@ -331,6 +331,30 @@ check "rmmod vfcb_82576_vf with VFs bound" rmmod vfcb_82576_vf
 check "rmmod vfcb_vf" rmmod vfcb_vf
 check "rmmod hostile_vf" rmmod hostile_vf
 check "sriov_numvfs back to 0" sh -c "echo 0 > /sys/bus/pci/devices/$pf/sriov_numvfs"
+
+# SR-IOV off while VF drivers are bound on the host and a daemon keeps
+# opening the PF's node: the VFs' removal deregisters their misc devices
+# (misc_mtx) while open() runs under misc_mtx, so no vfcb lock may be held
+# across either.  Bounded: a deadlock shows as a hang, reported.
+check "vfcb_vf and vfcb_82576_vf load again" sh -c "insmod /vfcb/vfcb_vf.ko && insmod /vfcb/vfcb_82576_vf.ko"
+vfs=$(create_vfs "$pf" 3)
+is "$(echo $vfs | wc -w)" 3 "3 VFs again, bound on the host"
+for v in $vfs; do wait_for 20 vf_ready "/dev/vfcb-vf-$v"; done
+touch /tmp/opener.run
+( n=0; while [ -e /tmp/opener.run ]; do
+	$CTL vf show "$pf" 0 >/dev/null 2>&1; n=$((n + 1)); echo $n > /tmp/opener.n
+  done ) &
+opener=$!
+wait_for 10 test -s /tmp/opener.n
+check "the PF node opener is running (it has opened the node)" test -s /tmp/opener.n
+( echo 0 > /sys/bus/pci/devices/$pf/sriov_numvfs; echo $? > /tmp/numvfs.rc ) &
+wait_for 60 test -s /tmp/numvfs.rc
+is "$(cat /tmp/numvfs.rc 2>/dev/null)" 0 "sriov_numvfs 3 -> 0 completes with VF drivers bound and the PF node being opened"
+rm -f /tmp/opener.run
+wait $opener 2>/dev/null
+diag "the opener opened the PF node $(cat /tmp/opener.n 2>/dev/null) times"
+check "rmmod vfcb_82576_vf" rmmod vfcb_82576_vf
+check "rmmod vfcb_vf" rmmod vfcb_vf
 check "rmmod vfcb_82576_pf" rmmod vfcb_82576_pf
 check "rmmod vfcb_pf" rmmod vfcb_pf
 check "no WARNING/BUG in the whole run" kernel_log_clean
