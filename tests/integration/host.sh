@@ -151,6 +151,18 @@ check "rebind VF4 to vfcb_82576_vf" bind_driver "$VF4" vfcb_82576_vf
 wait_for 20 vf_ready "$DEV4"
 run_c $ITEST expect-mask "$DEV4" 0x8000000000000011 10000
 
+# ---- a VF reset under its driver ---------------------------------------------
+
+# An FLR through sysfs wipes VF3's interrupt set-up and makes the PF forget
+# its handshake, with no "PF reset done" to say so: the driver's
+# reset_done() must bring it back.
+check "VF3 answers a ping before its FLR" $CTL ping "$DEV3" --count 1
+check "FLR of VF3 while bound to vfcb_82576_vf" sh -c "echo 1 > /sys/bus/pci/devices/$VF3/reset"
+vf3_ping() { $CTL ping "$DEV3" --count 1 >/dev/null 2>&1; }
+wait_for 10 vf3_ping
+check "VF3 answers again after its FLR (within 10 s)" vf3_ping
+is "$($CTL vf info "$DEV3" | awk '$1 == "state" { print $2 }')" ready "VF3 is ready again"
+
 # ---- a PF that does not answer ---------------------------------------------
 
 # timeout_ms 2000 for these: the queued-caller bound (1.5 x) then has a
