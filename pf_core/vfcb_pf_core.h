@@ -149,7 +149,9 @@ struct vfcb_pf_vf {
  * @ntf_ring: events waiting for @ntf_work
  * @ntf_head: first entry of @ntf_ring
  * @ntf_count: entries in @ntf_ring
- * @ev_dropped: events the notifier ring had no room for
+ * @ntf_dropped: events dropped since the last OVERFLOW sent to the chain
+ * @ntf_lost_vfs: their VFs, as in an OVERFLOW record
+ * @ev_dropped: events the notifier ring had no room for, ever
  * @ntf_work: calls @ntf_chain outside every lock
  * @dbg: debugfs directory of the PF
  * @vfs: per-VF state, @num_vfs entries
@@ -179,6 +181,8 @@ struct vfcb_pf {
 	struct vfcb_pf_event ntf_ring[VFCB_PF_EVQ_LEN];
 	unsigned int ntf_head;
 	unsigned int ntf_count;
+	u32 ntf_dropped;
+	u32 ntf_lost_vfs;
 	u64 ev_dropped;
 	struct work_struct ntf_work;
 
@@ -205,6 +209,7 @@ struct vfcb_pf_evq {
 	unsigned int head;
 	unsigned int count;
 	u32 dropped;
+	u32 lost_vfs;	/* VFs of the dropped records, vfcb_pf_vf_bit() */
 	struct vfcb_pf_event ev[VFCB_PF_EVQ_LEN];
 };
 

@@ -185,6 +185,25 @@ fails_with "not permitted" "writing a VF BAR through the PF is refused (EPERM)" 
 # ---- a hostile VF next to well-behaved ones ----------------------------------
 
 HOSTILE=/sys/kernel/debug/hostile_vf/$VF6/attack
+
+# A reset storm from VF6 around one write of VF0: a reader of the PF's
+# events (a queue of 256) still learns of VF0's write.
+$CTL block set "$pf" 0 9200 --hex 00 --vf-writable
+rm -f /tmp/ev.ready /tmp/ev.go
+$ITEST ev-hold "$PFDEV" /tmp/ev.ready /tmp/ev.go > /tmp/ev.out 2>&1 &
+evpid=$!
+wait_for 20 test -e /tmp/ev.ready
+check "an event reader holds the PF device open" test -e /tmp/ev.ready
+storm() { i=0; while [ $i -lt $1 ]; do echo reset > "$HOSTILE"; i=$((i + 1)); done; }
+storm 300
+check "VF0 writes block 9200 in the middle of VF6's reset storm" $CTL write "$DEV0" 9200 --hex 2a
+storm 300
+touch /tmp/ev.go
+wait $evpid
+is "$(grep -c '^ev 1 0 0x23f0 1$' /tmp/ev.out)" 1 "the reader got VF0's write (one record) after 600 resets of VF6"
+is "$(grep -c '^ev 3 6 ' /tmp/ev.out)" 1 "VF6's 600 resets take one record (merged)"
+diag "events read: $(wc -l < /tmp/ev.out), overflow records: $(grep -c '^ev 4 ' /tmp/ev.out)"
+wait_for 20 vf_ready "$DEV0"
 bad0=$(pf_stat "$pf" 6 bad_msgs)
 for a in "badhdr" "garbage 200" "truncated" "wrongtag" "reorder" "hello" \
 	 "badhdr" "truncated" "wrongtag" "reorder" "holdlock 300"; do

@@ -987,6 +987,34 @@ static int cmd_timeout(int argc, char **argv)
 	return failures ? 1 : 0;
 }
 
+/* --------------------------------------------------------- events --- */
+
+/*
+ * ev-hold PFDEV READY GO: open the PF device (its event queue starts now),
+ * create READY, wait (at most 300 s) until GO exists, then print every
+ * queued record as "ev TYPE VF BLOCK LEN", without blocking.
+ */
+static int cmd_ev_hold(int argc, char **argv)
+{
+	int fd = open_dev(argv[0], O_NONBLOCK);
+	struct vfcb_pf_event ev[16];
+	int i, n, waited = 0;
+	ssize_t r;
+
+	(void)argc;
+	close(open(argv[1], O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
+	while (access(argv[2], F_OK) && waited++ < 6000)
+		usleep(50 * 1000);
+	while ((r = read(fd, ev, sizeof(ev))) > 0) {
+		n = r / sizeof(ev[0]);
+		for (i = 0; i < n; i++)
+			printf("ev %u %u %#x %u\n", ev[i].type, ev[i].vf,
+			       ev[i].block_id, ev[i].len);
+	}
+	close(fd);
+	return 0;
+}
+
 /* ------------------------------------------------------------ load --- */
 
 static uint64_t mono_ns(void)
@@ -1085,6 +1113,7 @@ static const struct {
 	{ "blocked", 2, cmd_blocked, "VFDEV BDF [PFDEV VF]" },
 	{ "timeout", 2, cmd_timeout, "VFDEV MAX_MS" },
 	{ "load", 4, cmd_load, "VFDEV BLOCK PROGRESS LOG" },
+	{ "ev-hold", 3, cmd_ev_hold, "PFDEV READY GO" },
 };
 
 int main(int argc, char **argv)

@@ -192,14 +192,19 @@ struct vfcb_pf_cfg {
 
 /*
  * read() on the PF device returns whole struct vfcb_pf_event records: what
- * the VFs did.  Each open file has its own queue; if it overflows, the
- * oldest records are dropped and an OVERFLOW record says how many.
+ * the VFs did.  Each open file has its own queue.  A record equal in type,
+ * VF and block to one not read yet replaces it (it moves to the end, with
+ * the newest len): a VF resetting in a loop holds one record, not the
+ * queue.  If the queue still overflows, the oldest records are dropped
+ * and the next read starts with an OVERFLOW record: len = how many,
+ * block_id = the VFs they concerned (bit n for VF n, bit 31 for VF 31 and
+ * above).  The kernel notifier gets the same OVERFLOW event.
  */
 enum vfcb_pf_event_type {
 	VFCB_PF_EV_VF_WRITE	= 1,	/* VF wrote block_id (len bytes) */
 	VFCB_PF_EV_VF_READY	= 2,	/* VF completed its handshake */
 	VFCB_PF_EV_VF_RESET	= 3,	/* VF was reset (FLR / VF reset) */
-	VFCB_PF_EV_OVERFLOW	= 4,	/* len = records dropped */
+	VFCB_PF_EV_OVERFLOW	= 4,	/* len dropped, block_id = their VFs */
 };
 
 struct vfcb_pf_event {
