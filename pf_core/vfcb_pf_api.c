@@ -48,11 +48,14 @@ EXPORT_SYMBOL_GPL(vfcb_pf_num_vfs);
  * @len: bytes at @data, 0..VFCB_MAX_BLOCK_SIZE
  * @flags: VFCB_BLOCK_VF_WRITABLE if the VF may write it
  *
- * A new block counts against the VF's quota (max_blocks).
+ * The host's blocks do not count against the VF's quota (max_blocks,
+ * which limits blocks the VF creates): the host may define up to
+ * VFCB_MAX_BLOCKS_PER_VF of its own per VF.
  *
  * Context: process context; may sleep.
  * Return: 0; -EINVAL for unknown @flags, -EMSGSIZE if @len is too big,
- * -ENOSPC if the quota is used up, -ENOMEM, or a VF lookup error.
+ * -ENOSPC if the host already defined VFCB_MAX_BLOCKS_PER_VF blocks for
+ * this VF, -ENOMEM, or a VF lookup error.
  */
 int vfcb_pf_set_block(struct vfcb_pf *pf, unsigned int vf, u32 block_id,
 		      const void *data, u32 len, u32 flags)
@@ -158,7 +161,7 @@ EXPORT_SYMBOL_GPL(vfcb_pf_list_blocks);
  *
  * Context: process context; may sleep.
  * Return: 0; -EINVAL for unknown @flags or @max_blocks out of range,
- * -EBUSY if the VF already has more than @max_blocks blocks, or a VF lookup
+ * -EBUSY if the VF already created more than @max_blocks blocks, or a VF lookup
  * error.
  */
 int vfcb_pf_set_policy(struct vfcb_pf *pf, unsigned int vf, u32 flags,

@@ -7,23 +7,28 @@
 
 #include <linux/mutex.h>
 #include <linux/types.h>
-#include <linux/xarray.h>
+#include <linux/rbtree.h>
 
 /**
  * struct vfcb_pf_blocks - the blocks of one VF and the VF's policy
- * @lock: protects everything below (the contents of @xa included: an entry
- *	is only read or changed with @lock held).  A mutex: the host side and
- *	the mailbox service both run in process context, and block creation
- *	allocates with GFP_KERNEL.
- * @xa: block ID -> struct vfcb_pf_block_ent
- * @count: blocks in @xa
- * @max_blocks: quota, 1..VFCB_MAX_BLOCKS_PER_VF
+ * @lock: protects everything below (the entries in @tree included: an
+ *	entry is only read or changed with @lock held).  A mutex: the host
+ *	side and the serve work both run in process context, and block
+ *	creation allocates with GFP_KERNEL.
+ * @tree: struct vfcb_pf_block_ent by block ID.  An rbtree, not an xarray:
+ *	one node per block whatever the IDs, so the memory a VF can make the
+ *	host spend is its quota times one entry, even for scattered IDs.
+ * @host_count: blocks the host created, at most VFCB_MAX_BLOCKS_PER_VF
+ * @vf_count: blocks the VF created, at most @max_blocks
+ * @max_blocks: the VF's quota, 1..VFCB_MAX_BLOCKS_PER_VF; the host's own
+ *	blocks do not count against it, nor the VF's against the host
  * @policy: VFCB_POLICY_*
  */
 struct vfcb_pf_blocks {
 	struct mutex lock;	/* everything below, entries included */
-	struct xarray xa;
-	u32 count;
+	struct rb_root tree;
+	u32 host_count;
+	u32 vf_count;
 	u32 max_blocks;
 	u32 policy;
 };

@@ -113,6 +113,9 @@ is "$($CTL block get "$pf" 3 5000 --raw)" new "host sees VF3's new block"
 $CTL write "$DEV3" 5001 --string a >/dev/null 2>&1
 $CTL write "$DEV3" 5002 --string b >/dev/null 2>&1
 fails_with "space" "VF3 over its quota gets ENOSPC" $CTL write "$DEV3" 5003 --string c
+check "with VF3's quota used up, the host still defines a block for VF3" \
+	$CTL block set "$pf" 3 6000 --string host
+check "... and deletes it" $CTL block del "$pf" 3 6000
 fails_with "busy" "quota below the blocks in use is refused (EBUSY)" $CTL policy "$pf" 3 --max-blocks 1
 check "host raises VF3's quota again" $CTL policy "$pf" 3 --max-blocks 64
 

@@ -136,9 +136,11 @@ struct vfcb_pf_block_list {
 
 /**
  * VFCB_PF_SET_POLICY - _IO(VFCB_IOCTL_TYPE, VFCB_PF_BASE + 6)
- * Whether the VF may create blocks by writing, and its block quota
- * (1..VFCB_MAX_BLOCKS_PER_VF); the quota cannot go below the number of
- * blocks the VF has now (EBUSY).
+ * Whether the VF may create blocks by writing, and its quota of blocks it
+ * creates (1..VFCB_MAX_BLOCKS_PER_VF); the quota cannot go below the
+ * number of blocks the VF has created (EBUSY).  The host's own blocks for
+ * the VF do not count against it; the host may define up to
+ * VFCB_MAX_BLOCKS_PER_VF of its own per VF.
  */
 struct vfcb_pf_policy {
 	__u32 argsz;
