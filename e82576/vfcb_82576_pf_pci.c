@@ -57,18 +57,18 @@ static irqreturn_t vfcb_82576_pf_irq(int irq, void *data)
 /*
  * VFs in use by guests.  pci_vfs_assigned() only knows the legacy
  * assignment flag, which vfio never sets, so a VF bound to a passthrough
- * driver counts as assigned too: disabling SR-IOV under a running guest
- * would block in vfio's remove until the guest let go.  The driver pointer
- * is read without the VF's device lock: a bind racing with this check is
- * caught by vfio's own release wait, this only gives the clear errno.
+ * driver counts as assigned too: vfio-pci, any vfio variant driver (they
+ * are all named *vfio*: mlx5_vfio_pci, pds_vfio_pci, ...) and pci-stub.
+ * Disabling SR-IOV under a running guest would block in vfio's remove
+ * until the guest let go.  The driver pointer is read without the VF's
+ * device lock: a bind racing with this check is caught by vfio's own
+ * release wait, this only gives the clear errno.
  */
 static bool vfcb_82576_pf_vfs_in_guests(struct pci_dev *pdev)
 {
-	static const char * const passthrough[] = { "vfio-pci", "pci-stub" };
 	struct pci_dev *vfdev = NULL;
 	struct pci_driver *drv;
 	bool used = false;
-	int j;
 
 	if (pci_vfs_assigned(pdev))
 		return true;
@@ -77,8 +77,8 @@ static bool vfcb_82576_pf_vfs_in_guests(struct pci_dev *pdev)
 		if (!vfdev->is_virtfn || pci_physfn(vfdev) != pdev)
 			continue;
 		drv = READ_ONCE(vfdev->driver);
-		for (j = 0; drv && j < ARRAY_SIZE(passthrough); j++)
-			used |= !strcmp(drv->name, passthrough[j]);
+		used = drv && (strstr(drv->name, "vfio") ||
+			       !strcmp(drv->name, "pci-stub"));
 	}
 	pci_dev_put(vfdev);
 	return used;
@@ -148,7 +148,7 @@ static int vfcb_82576_pf_sriov_configure(struct pci_dev *pdev, int num_vfs)
 		return num_vfs;
 	if (vfcb_82576_pf_vfs_in_guests(pdev)) {
 		pci_err(pdev,
-			"cannot change the number of VFs while VFs are assigned to guests (bound to vfio-pci or pci-stub)\n");
+			"cannot change the number of VFs while VFs are assigned to guests (bound to a vfio driver or pci-stub)\n");
 		return -EBUSY;
 	}
 	if (num_vfs && cur) {
