@@ -24,24 +24,28 @@ struct vfcb_vf;
 /**
  * DOC: vfcb_vf errno conventions
  *
- * Every request waits for the PF at most ``timeout_ms`` (module parameter,
- * default 1000 ms) once it owns the mailbox; requests are served one at a
- * time, in arrival order, so a caller queued behind others may wait for
- * them too.  A request made while the handshake with the PF is pending
- * first waits up to ``timeout_ms`` for it.
+ * Every request has one deadline, ``timeout_ms`` (module parameter,
+ * default 1000 ms) from the call: waiting for a pending handshake, for
+ * other callers' requests (one is in the mailbox at a time, not served in
+ * arrival order), for the answer and for a retry all count.  The waits are
+ * killable: only a fatal signal ends them early.
  *
  * * ``-ENODEV``: the VF was unbound from vfcb_vf (the handle is dead: put
  *   it), or the PF said it is going away (PF driver unloading, SR-IOV being
  *   disabled).  Requests in flight at that moment also end with -ENODEV.
  *   vfcb_vf keeps watching and handshakes again if the PF comes back.
  * * ``-EAGAIN``: the PF is resetting or restarting and the handshake has not
- *   completed (within ``timeout_ms``).  A request in flight when the PF
+ *   completed (before the deadline).  A request in flight when the PF
  *   announced or underwent a reset is sent once more after the new
  *   handshake (block reads and writes are idempotent); -EAGAIN if that
  *   fails too.  Retry later.
- * * ``-ETIMEDOUT``: the PF did not answer within ``timeout_ms``; the request
- *   was abandoned and a late answer is discarded.
- * * ``-EINTR``: a signal interrupted the wait; the request was abandoned.
+ * * ``-ETIMEDOUT``: the deadline passed (no answer, or other callers held
+ *   the mailbox until then); the request was abandoned and a late answer
+ *   is discarded.
+ * * ``-EINTR``: a fatal signal interrupted the wait; the request was
+ *   abandoned.
+ * * ``-EOPNOTSUPP``: also when the PF's driver refused the protocol (it has
+ *   no vfcb); nothing is sent to it until the PF resets.
  * * ``-ERANGE``: read only, the block is longer than the buffer; the size
  *   needed is reported.
  * * ``-EMSGSIZE``: write of more than %VFCB_MAX_BLOCK_SIZE bytes.
@@ -102,7 +106,7 @@ void vfcb_vf_put(struct vfcb_vf *vf);
  *	-ERANGE, and to 0 on other errors
  *
  * Context: process context; sleeps until answered, at most timeout_ms
- * after the mailbox became free.
+ * from the call.
  * Return: bytes read (0..128), -ERANGE if the block does not fit in @buf
  * (*@needed tells its size), or a negative errno (see "vfcb_vf errno
  * conventions").
