@@ -16,13 +16,17 @@
  *   EMSGSIZE block longer than VFCB_MAX_BLOCK_SIZE, config access longer
  *            than VFCB_CFG_MAX_LEN
  *   ERANGE   GET_BLOCK buffer too small (len = size needed)
- *   ENOSPC   block quota used up;  EBUSY  quota below the blocks in use
- *   EPERM    config write to a refused range (see vfcb_pf_cfg_refused)
+ *   ENOSPC   the host defined VFCB_MAX_BLOCKS_PER_VF blocks for the VF
+ *   EBUSY    quota below the blocks the VF created
+ *   EPERM    config write to a refused range (see vfcb_pf_cfg.c), or
+ *            without CAP_SYS_ADMIN, or under kernel lockdown
  *   EFAULT   bad user pointer;  ENOTTY  unknown ioctl
  *
  * read() returns struct vfcb_pf_event records from a per-file queue of
  * VFCB_PF_EVQ_LEN; on overflow the oldest are dropped and the next read
- * starts with a VFCB_PF_EV_OVERFLOW record whose len is the number lost.
+ * starts with a VFCB_PF_EV_OVERFLOW record whose len is the number lost
+ * and block_id the VFs they concerned; repeated records merge (see
+ * vfcb_pf_events.c).
  */
 #include <linux/fs.h>
 #include <linux/miscdevice.h>

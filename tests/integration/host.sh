@@ -156,9 +156,9 @@ run_c $ITEST expect-mask "$DEV4" 0x8000000000000011 10000
 
 # ---- a VF reset under its driver ---------------------------------------------
 
-# An FLR through sysfs wipes VF3's interrupt set-up and makes the PF forget
-# its handshake, with no "PF reset done" to say so: the driver's
-# reset_done() must bring it back.
+# An FLR through sysfs makes the PF forget VF3's handshake, with no "PF
+# reset done" to say so: the PF answers VF3's next request NOT_READY and
+# the VF core handshakes again (or its watchdog finds it, within 10 s).
 check "VF3 answers a ping before its FLR" $CTL ping "$DEV3" --count 1
 check "FLR of VF3 while bound to vfcb_82576_vf" sh -c "echo 1 > /sys/bus/pci/devices/$VF3/reset"
 vf3_ping() { $CTL ping "$DEV3" --count 1 >/dev/null 2>&1; }

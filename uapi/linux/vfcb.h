@@ -267,7 +267,11 @@ struct vfcb_vf_ping {
 /*
  * read() on the VF device blocks until the file's accumulated invalidation
  * mask is non-zero, then returns it as one __u64 and clears it.  poll()
- * reports POLLIN while it is non-zero; O_NONBLOCK gives EAGAIN.
+ * reports POLLIN while it is non-zero, and POLLOUT while the handshake is
+ * done and no request is in progress.  O_NONBLOCK: read() gives EAGAIN
+ * with nothing to read, and an ioctl that would wait for the handshake or
+ * for another caller's request gives EAGAIN.  VFCB_VF_WRITE needs a file
+ * opened for writing (EBADF).
  */
 
 #endif /* _UAPI_LINUX_VFCB_H */
