@@ -84,7 +84,7 @@ log "host topology ($kver): baseline igb/igbvf, then vfcb"
 scripts/rig.sh host --kver "$kver" --test tests/bench/bench-host.sh \
 	--name "bench-host-$series" --results-dir "$out/results" --timeout 600 \
 	--append "bench_n=$N bench_mt_n=$MT_N bench_inval_n=$INV_N" \
-	--file "$ko/vfcb_pf.ko" --file "$ko/vfcb_vf.ko" --file "$ko/vfcb_82576_vf.ko" --file tools/vfcbctl \
+	--file "$ko/vfcb_pf.ko" --file "$ko/vfcb_82576_pf.ko" --file "$ko/vfcb_vf.ko" --file "$ko/vfcb_82576_vf.ko" --file tools/vfcbctl \
 	--file "$out/vfcb_bench" || rc=1
 host_note_after=$(busy_note)
 hostlog=build/rig/logs/bench-host-$series/l1-tap.log
@@ -97,7 +97,7 @@ if [ "$nested" = 1 ]; then
 		--l1-test tests/bench/bench-nested-l1.sh --l2-test tests/bench/bench-nested-l2.sh \
 		--name "bench-nested-$series" --results-dir "$out/results" \
 		--timeout "${BENCH_NESTED_TIMEOUT:-1200}" --l2-append "bench_n=$L2_N" \
-		--file "$ko/vfcb_pf.ko" --file tools/vfcbctl \
+		--file "$ko/vfcb_pf.ko" --file "$ko/vfcb_82576_pf.ko" --file tools/vfcbctl \
 		--l2-file "$ko/vfcb_vf.ko" --l2-file "$ko/vfcb_82576_vf.ko" --l2-file tools/vfcbctl --l2-file "$out/vfcb_bench" || rc=1
 	for f in l1-tap.log l2-tap.log; do
 		grep -h 'BENCH' "build/rig/logs/bench-nested-$series/$f" 2>/dev/null |

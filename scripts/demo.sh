@@ -37,7 +37,7 @@ rm -rf "$logs"
 scripts/rig.sh nested --kver "$kver" --name demo --results-dir build/rig/demo-results \
 	--l1-test tests/integration/nested-l1.sh --l2-test tests/integration/nested-l2.sh \
 	--append NESTED_REBOOT=0 \
-	--file "$ko/vfcb_pf.ko" --file "$ko/vfcb_vf.ko" --file "$ko/vfcb_82576_vf.ko" --file tools/vfcbctl \
+	--file "$ko/vfcb_pf.ko" --file "$ko/vfcb_82576_pf.ko" --file "$ko/vfcb_vf.ko" --file "$ko/vfcb_82576_vf.ko" --file tools/vfcbctl \
 	--file build/itest/vfcb_itest --file tests/integration/itest-lib.sh \
 	--l2-file "$ko/vfcb_vf.ko" --l2-file "$ko/vfcb_82576_vf.ko" --l2-file tools/vfcbctl \
 	--l2-file build/itest/vfcb_itest --l2-file tests/integration/itest-lib.sh \
