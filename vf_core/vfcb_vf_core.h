@@ -151,7 +151,6 @@ struct vfcb_vf {
 	/* A caller owns the engine's request slot (under vf->lock). */
 	bool req_busy;
 
-
 	wait_queue_head_t state_wq;	/* state changed or request slot freed */
 	wait_queue_head_t inv_wq;	/* a file's mask became non-zero */
 	struct delayed_work hs_work;	/* poll, HELLO timeout, watchdog */
