@@ -79,6 +79,18 @@ for kver in "$@"; do
 	if [ $rc = 0 ] && grep -qiE 'warning|error' "$log"; then rc=1; fi
 	[ $rc = 0 ] || rm -rf "$out"
 	tap $rc "W=1 + sparse build against $kver" "$log"
+
+	# The 82576 drivers reach the cores through the registration API
+	# only, as a vendor's driver would: no other vfcb symbol crosses.
+	if [ $rc = 0 ]; then
+		api='^(vfcb_pf_(register|unregister|put|vf_sent|vf_consumed|vf_reset)|vfcb_vf_(register|unregister|pf_sent|pf_consumed|pf_reset|pf_refused))$'
+		extra=$(nm -u "$out"/e82576/*.ko | awk '{ print $2 }' | grep '^vfcb_' |
+			grep -Ev "$api" | sort -u | tr '\n' ' ')
+		n_used=$(nm -u "$out"/e82576/*.ko | awk '{ print $2 }' | grep -c '^vfcb_')
+		echo "${extra:+uses $extra}" > "$log"
+		[ -z "$extra" ] && [ "$n_used" -gt 0 ]
+		tap $? "e82576 drivers use only the cores' registration API ($n_used imports, $kver)" "$log"
+	fi
 done
 
 echo "1..$n"
