@@ -24,7 +24,8 @@
 #   4. Debian: /usr/src/linux-source-SERIES.tar.xz, the package
 #      linux-source-SERIES, installed at the same version as
 #      linux-headers-KVER (dpkg says so); igb/ and igbvf/ are extracted
-#      into DIR
+#      into DIR.  LINUX_SOURCE_DIR replaces /usr/src (the checks set it to
+#      nowhere to see what happens without)
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -66,7 +67,7 @@ if [ -n "$hver" ] && have "$cache" &&
    [ "$(cat "$cache/VERSION" 2>/dev/null)" = "$hver" ]; then
 	found "$cache"
 fi
-tarball=/usr/src/linux-source-$series.tar.xz
+tarball=${LINUX_SOURCE_DIR:-/usr/src}/linux-source-$series.tar.xz
 sver=""
 [ -z "$hver" ] || sver=$(pkgver "linux-source-$series")
 if [ -z "$hver" ]; then
