@@ -49,6 +49,7 @@ help:
 	@echo "  make integration   host topology on each kernel, nested on 6.12"
 	@echo "  make bench         benchmark table (see Documentation/performance.rst)"
 	@echo "  make install       install modules, vfcbctl, headers, udev rule"
+	@echo "  make install IGB=1 the same with the igb form (patched igb/igbvf)"
 
 modules:
 	$(MAKE) -C $(KDIR) M=$(TOP) modules
@@ -193,8 +194,17 @@ demo: setup
 bench: setup
 	$(TOP)/scripts/bench.sh
 
+# IGB=1: the igb form (the kernel's igb/igbvf carrying vfcb, from that
+# kernel's own sources: scripts/igb-src.sh) instead of the standalone
+# 82576 drivers.  See Documentation/admin-guide.rst, "Choosing the form".
+IGB ?= 0
 install: all
-	KVER=$(KVER) $(TOP)/scripts/install.sh install
+ifeq ($(IGB),1)
+	@src=$$($(TOP)/scripts/igb-src.sh $(KVER)) || exit 1; \
+	  echo "igb form: igb/igbvf sources of $(KVER) in $$src"; \
+	  IGB_SRC=$$src VFCB_SYMVERS=$(TOP)/Module.symvers $(TOP)/scripts/build-igb.sh $(KVER)
+endif
+	KVER=$(KVER) IGB=$(IGB) $(TOP)/scripts/install.sh install
 
 uninstall:
 	$(TOP)/scripts/install.sh uninstall

@@ -9,7 +9,16 @@
 # needs its own), plus this repo's transport files igb/igb_vfcb.c and
 # igb/igbvf_vfcb.c.  They link against vfcb_pf.ko and vfcb_vf.ko built by
 # build-modules.sh for the same kernel (its Module.symvers).  The .ko files
-# land in build/kvers/KVER/ko/ next to vfcb's.
+# land in build/kvers/KVER/ko/ next to vfcb's.  Both carry MODULE_VERSION
+# "vfcb-<VFCB_VERSION>" (the in-tree ones have none), so modinfo tells them
+# apart and DKMS does not take them for the in-tree ones.
+#
+# make install IGB=1 and DKMS use other places (environment):
+#   IGB_SRC        directory with igb/ and igbvf/ of exactly KVER
+#                  (scripts/igb-src.sh finds one), default $RIG_DIR/src/KVER
+#   VFCB_SYMVERS   Module.symvers of the vfcb build to link against
+#   IGB_BUILD      build directory, default build/kvers/KVER/igb-form
+#   IGB_KO         where igb.ko and igbvf.ko go, default build/kvers/KVER/ko
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -17,13 +26,13 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 kver=${1:?usage: build-igb.sh KVER}
 kdir=/lib/modules/$kver/build
 series=$(echo "$kver" | cut -d. -f1,2)
-src=$RIG_DIR/src/$kver
-out=$top/build/kvers/$kver/igb-form
-ko=$top/build/kvers/$kver/ko
-symvers=$top/build/kvers/$kver/src/Module.symvers
+src=${IGB_SRC:-$RIG_DIR/src/$kver}
+out=${IGB_BUILD:-$top/build/kvers/$kver/igb-form}
+ko=${IGB_KO:-$top/build/kvers/$kver/ko}
+symvers=${VFCB_SYMVERS:-$top/build/kvers/$kver/src/Module.symvers}
 
 [ -f "$kdir/Makefile" ] || die "no headers for $kver at $kdir (run make setup)"
-[ -f "$src/igb/igb_main.c" ] || die "no igb sources for $kver in $src (run make setup)"
+[ -f "$src/igb/igb_main.c" ] || die "no igb sources for $kver in $src (scripts/igb-src.sh $kver says where to get them)"
 [ -f "$symvers" ] || die "vfcb is not built for $kver: run scripts/build-modules.sh $kver"
 
 # patch_for DRIVER: the series' own patch if there is one, else the common one.
@@ -46,10 +55,13 @@ build_one() {
 			die "$(basename "$p") does not apply to $drv of $kver"
 	fi
 	cp "$top/igb/$tr.c" "$top/igb/$tr.h" "$top/igb/vfcb_igb_msg.h" "$d/"
+	printf '%s\n' '// SPDX-License-Identifier: GPL-2.0' \
+		'#include <linux/module.h>' '#include "vfcb_version.h"' \
+		'MODULE_VERSION("vfcb-" VFCB_VERSION);' > "$d/vfcb_modver.c"
 	cat >> "$d/Makefile" <<-MK
 
 	# vfcb: the transport between this driver's mailbox and the vfcb core.
-	$drv-y += $tr.o
+	$drv-y += $tr.o vfcb_modver.o
 	ccflags-y += -I$top/include -I$top/uapi
 	MK
 	make -s -C "$kdir" M="$d" KBUILD_EXTRA_SYMBOLS="$symvers" modules

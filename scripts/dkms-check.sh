@@ -13,6 +13,12 @@
 # what "scripts/install.sh dkms-source" stages, i.e. what an administrator
 # gives DKMS.  Needs dkms and the headers in /lib/modules/KVER/build; the
 # build itself does not need root, dkms's own checks may.
+#
+# Three passes: the standalone drivers; the igb form (IGB=1 dkms-source)
+# on every KVER, with igb and igbvf where the kernel's sources are found
+# (scripts/igb-src.sh: the rig's build/rig/src/KVER, or linux-source), the
+# cores alone where not; and the igb form on the first KVER with the
+# sources hidden, which must still build the cores.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -54,8 +60,9 @@ state_before=$(system_state)
 ver=$(sed -n 's/^PACKAGE_VERSION="\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$top/dkms.conf")
 name=$(sed -n 's/^PACKAGE_NAME="\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$top/dkms.conf")
 
-# One version string: include/vfcb_version.h's, which all four modules pass
-# to MODULE_VERSION, must be dkms.conf's.
+# One version string: include/vfcb_version.h's, which the modules pass to
+# MODULE_VERSION (igb and igbvf with "vfcb-" before it), must be
+# dkms.conf's.
 hv=$(sed -n 's/^#define VFCB_VERSION[[:space:]]*"\([^"]*\)".*/\1/p' "$top/include/vfcb_version.h")
 if [ "$hv" = "$ver" ]; then
 	tap 0 "dkms.conf PACKAGE_VERSION $ver is VFCB_VERSION"
@@ -64,50 +71,34 @@ else
 	echo "#   include/vfcb_version.h: VFCB_VERSION is \"${hv:-?}\""
 fi
 
-# Every module dkms.conf names, with the directory it is built in: the
-# four modules, each where kbuild builds it.
-mods="vfcb_pf vfcb_vf vfcb_82576_pf vfcb_82576_vf"
-for m in $mods; do
-	i=$(sed -n "s/^BUILT_MODULE_NAME\[\([0-9]*\)\]=\"\{0,1\}$m\"\{0,1\}$/\1/p" "$top/dkms.conf")
-	loc=""
-	[ -z "$i" ] || loc=$(sed -n "s/^BUILT_MODULE_LOCATION\[$i\]=\"\{0,1\}\([^\"]*\)\"\{0,1\}$/\1/p" "$top/dkms.conf")
-	if [ -n "$loc" ] && grep -qw "$m\.o" "$top/${loc%/}/Kbuild" 2>/dev/null; then
-		tap 0 "dkms.conf builds $m in ${loc%/}/"
-	else
-		tap 1 "dkms.conf builds $m in ${loc:-?} (BUILT_MODULE_NAME/LOCATION)"
-	fi
-done
+# The modules a staged source tree's dkms.conf gives DKMS for kernel KVER,
+# "NAME LOCATION" a line: dkms.conf is a bash fragment, sourced the way
+# DKMS does (kernelver, arch, dkms_tree set).
+conf_modules() {	# conf_modules SRCDIR KVER DKMSTREE
+	(
+		# shellcheck disable=SC2034 # dkms.conf reads them
+		kernelver=$2 arch=$(uname -m) dkms_tree=$3
+		# shellcheck disable=SC2034
+		kernel_source_dir=/lib/modules/$2/build
+		# shellcheck disable=SC1091
+		. "$1/dkms.conf" > /dev/null
+		for i in "${!BUILT_MODULE_NAME[@]}"; do
+			echo "${BUILT_MODULE_NAME[i]} ${BUILT_MODULE_LOCATION[i]}"
+		done
+	)
+}
 
-dk=(--dkmstree "$tmp/dkms" --sourcetree "$tmp/src" --installtree "$tmp/install")
-mkdir -p "$tmp/dkms" "$tmp/src" "$tmp/install"
-# dkms signs what it builds; keep its key out of /var/lib/dkms.
-export mok_signing_key=$tmp/mok.key mok_certificate=$tmp/mok.pub
-
-"$top/scripts/install.sh" dkms-source "$tmp/src/$name-$ver" > "$log" 2>&1 &&
-	dkms add -m "$name" -v "$ver" "${dk[@]}" >> "$log" 2>&1
-added=$?
-tap $added "dkms add $name/$ver (source tree from scripts/install.sh dkms-source)" "$log"
-
-for kver in "$@"; do
-	if [ ! -f "/lib/modules/$kver/build/Makefile" ]; then
-		tap 1 "dkms build against $kver: no headers in /lib/modules/$kver/build"
-		continue
-	fi
-	if [ $added != 0 ]; then
-		tap 1 "dkms build against $kver (not added)"
-		continue
-	fi
-	dkms build -m "$name" -v "$ver" -k "$kver" "${dk[@]}" > "$log" 2>&1
-	rc=$?
-	[ $rc = 0 ] || cat "$tmp/dkms/$name/$ver/build/make.log" >> "$log" 2>/dev/null
-	tap $rc "dkms build against $kver" "$log"
-
-	# The modules dkms would install: built for the right kernel, of
-	# PACKAGE_VERSION, a PCI alias on the 82576 drivers and none on the
-	# cores (they must never autoload for a device).
-	bad=""
-	for m in $mods; do
-		ko=$(find "$tmp/dkms/$name/$ver/$kver" -name "$m.ko*" 2>/dev/null | head -1)
+# check_built DKMSTREE KVER MODULES...: the modules dkms built for KVER are
+# all there, for that kernel, of PACKAGE_VERSION (igb, igbvf: "vfcb-"
+# PACKAGE_VERSION), a PCI alias on the 82576 drivers (igb and igbvf have
+# the in-tree ones, 82576 PF and VF among them) and none on the cores
+# (they must never autoload for a device); igb and igbvf need the cores.
+# Prints what is wrong, nothing if all is right.
+check_built() {
+	local tree=$1 kver=$2 m ko vm mv al dep bad=""
+	shift 2
+	for m in "$@"; do
+		ko=$(find "$tree/$name/$ver/$kver" -name "$m.ko*" 2>/dev/null | head -1)
 		if [ -z "$ko" ]; then
 			bad="$bad $m.ko missing;"
 			continue
@@ -120,28 +111,105 @@ for kver in "$@"; do
 		vm=$(modinfo -F vermagic "$ko" | awk '{ print $1 }')
 		[ "$vm" = "$kver" ] || bad="$bad $m vermagic $vm;"
 		mv=$(modinfo -F version "$ko")
-		[ "$mv" = "$ver" ] || bad="$bad $m version ${mv:-none};"
-		al=$(modinfo -F alias "$ko" | tr '\n' ' ')
 		case $m in
-		vfcb_82576_pf)	want='pci:v00008086d000010C9sv*sd*bc*sc*i* ' ;;
-		vfcb_82576_vf)	want='pci:v00008086d000010CAsv*sd*bc*sc*i* ' ;;
-		*)		want='' ;;
+		igb|igbvf)	[ "$mv" = "vfcb-$ver" ] || bad="$bad $m version ${mv:-none};" ;;
+		*)		[ "$mv" = "$ver" ] || bad="$bad $m version ${mv:-none};" ;;
 		esac
-		[ "$al" = "$want" ] || bad="$bad $m aliases '${al% }';"
+		al=$(modinfo -F alias "$ko" | tr '\n' ' ')
+		dep=,$(modinfo -F depends "$ko"),
+		case $m in
+		vfcb_82576_pf)	[ "$al" = 'pci:v00008086d000010C9sv*sd*bc*sc*i* ' ] ;;
+		vfcb_82576_vf)	[ "$al" = 'pci:v00008086d000010CAsv*sd*bc*sc*i* ' ] ;;
+		igb)		[[ $al == *'pci:v00008086d000010C9sv*sd*bc*sc*i* '* && $dep == *,vfcb_pf,* ]] ;;
+		igbvf)		[[ $al == *'pci:v00008086d000010CAsv*sd*bc*sc*i* '* && $dep == *,vfcb_vf,* ]] ;;
+		*)		[ -z "$al" ] ;;
+		esac || bad="$bad $m aliases '${al% }' depends '${dep//,/ }';"
 	done
-	if [ -z "$bad" ]; then
-		tap 0 "dkms built the four modules for $kver (version $ver, PCI aliases on the 82576 drivers only)"
-	else
-		tap 1 "dkms built the four modules for $kver:$bad"
-	fi
-done
+	echo "$bad"
+}
 
-if [ $added = 0 ]; then
-	dkms remove -m "$name" -v "$ver" --all "${dk[@]}" > "$log" 2>&1
-	rc=$?
-	[ $rc != 0 ] || [ ! -e "$tmp/dkms/$name/$ver" ] || rc=1
-	tap $rc "dkms remove $name/$ver --all" "$log"
-fi
+# Whether each module of conf_modules' list is built where dkms.conf says:
+# kbuild's per its Kbuild, igb and igbvf where build-igb.sh puts them.
+where_ok() {	# where_ok SRCDIR KVER "NAME LOCATION" lines
+	local m loc
+	while read -r m loc; do
+		case $m in
+		igb|igbvf)	[ "$loc" = "build/kvers/$2/ko/" ] || return 1 ;;
+		*)		grep -qw "$m\.o" "$1/${loc%/}/Kbuild" 2>/dev/null || return 1 ;;
+		esac
+	done <<< "$3"
+}
+
+# dkms_pass LABEL IGB KVER...: stage the source tree (IGB=1: the igb
+# form), dkms add, and for each kernel: what dkms.conf names, dkms build,
+# check_built; then dkms remove.  Each pass has its own DKMS and source
+# trees.
+dkms_pass() {
+	local label=$1 igb=$2 t=$tmp/$1 kver list mods want rc bad
+	shift 2
+	local dk=(--dkmstree "$t/dkms" --sourcetree "$t/src" --installtree "$t/install")
+	mkdir -p "$t/dkms" "$t/src" "$t/install"
+
+	IGB=$igb "$top/scripts/install.sh" dkms-source "$t/src/$name-$ver" > "$log" 2>&1 &&
+		dkms add -m "$name" -v "$ver" "${dk[@]}" >> "$log" 2>&1
+	local added=$?
+	tap $added "$label: dkms add $name/$ver (source tree from IGB=$igb scripts/install.sh dkms-source)" "$log"
+
+	for kver in "$@"; do
+		list=$(conf_modules "$t/src/$name-$ver" "$kver" "$t/dkms")
+		mods=$(echo "$list" | awk '{ print $1 }' | tr '\n' ' ')
+		mods=${mods% }
+		if [ "$igb" != 1 ]; then
+			want="vfcb_pf vfcb_vf vfcb_82576_pf vfcb_82576_vf"
+		elif "$top/scripts/igb-src.sh" --check "$kver"; then
+			want="vfcb_pf vfcb_vf igb igbvf"
+		else
+			want="vfcb_pf vfcb_vf"
+		fi
+		[ "$mods" = "$want" ] && where_ok "$t/src/$name-$ver" "$kver" "$list"
+		tap $? "$label: dkms.conf for $kver: $mods (want $want, each where it is built)"
+
+		if [ ! -f "/lib/modules/$kver/build/Makefile" ]; then
+			tap 1 "$label: dkms build against $kver: no headers in /lib/modules/$kver/build"
+			continue
+		fi
+		if [ $added != 0 ]; then
+			tap 1 "$label: dkms build against $kver (not added)"
+			continue
+		fi
+		dkms build -m "$name" -v "$ver" -k "$kver" "${dk[@]}" > "$log" 2>&1
+		rc=$?
+		[ $rc = 0 ] || cat "$t/dkms/$name/$ver/build/make.log" >> "$log" 2>/dev/null
+		tap $rc "$label: dkms build against $kver" "$log"
+
+		# shellcheck disable=SC2086 # a list of names
+		bad=$(check_built "$t/dkms" "$kver" $want)
+		if [ -z "$bad" ]; then
+			tap 0 "$label: dkms built $want for $kver (versions, aliases, dependencies)"
+		else
+			tap 1 "$label: dkms built $want for $kver:$bad"
+		fi
+	done
+
+	if [ $added = 0 ]; then
+		dkms remove -m "$name" -v "$ver" --all "${dk[@]}" > "$log" 2>&1
+		rc=$?
+		[ $rc != 0 ] || [ ! -e "$t/dkms/$name/$ver" ] || rc=1
+		tap $rc "$label: dkms remove $name/$ver --all" "$log"
+	fi
+}
+
+# dkms signs what it builds; keep its key out of /var/lib/dkms.
+export mok_signing_key=$tmp/mok.key mok_certificate=$tmp/mok.pub
+# The igb form's driver sources: the rig's (scripts/setup.sh), else what
+# scripts/igb-src.sh finds on this machine.
+export RIG_DIR=${RIG_DIR:-$top/build/rig}
+
+dkms_pass standalone 0 "$@"
+dkms_pass igb-form 1 "$@"
+# Without the kernel's igb/igbvf sources the igb form's package still
+# builds, and installs, the cores.
+RIG_DIR=/nonexistent LINUX_SOURCE_DIR=/nonexistent dkms_pass igb-form-no-sources 1 "$1"
 
 if [ "$(system_state)" = "$state_before" ]; then
 	tap 0 "no DKMS state left in /var/lib/dkms, /usr/src or /lib/modules"

@@ -3,19 +3,26 @@
 #
 # Install or uninstall vfcb.  "make install" builds first and runs
 # "scripts/install.sh install"; "make uninstall" runs the reverse.
+# "make install IGB=1" installs the igb form instead of the standalone
+# 82576 drivers: the kernel's igb and igbvf carrying vfcb, built first by
+# scripts/build-igb.sh from that kernel's own sources (scripts/igb-src.sh).
 #
 #   scripts/install.sh install      copy the built files, run depmod
 #   scripts/install.sh uninstall    remove exactly what install installed
 #   scripts/install.sh dkms-source DIR
 #                                   copy the DKMS source tree (dkms.conf,
 #                                   Kbuild and the module sources) to DIR,
-#                                   e.g. /usr/src/vfcb-<PACKAGE_VERSION>
+#                                   e.g. /usr/src/vfcb-<PACKAGE_VERSION>;
+#                                   with IGB=1 the igb form's too
 #
 # What goes where ($DESTDIR is prepended to every path):
 #
 #   pf_core/vfcb_pf.ko, vf_core/vfcb_vf.ko (the cores),
-#   e82576/vfcb_82576_pf.ko, e82576/vfcb_82576_vf.ko (the 82576 drivers)
+#   e82576/vfcb_82576_pf.ko, e82576/vfcb_82576_vf.ko (the 82576 drivers;
+#   not with IGB=1)
 #                        /lib/modules/$KVER/$MODDIR/      (then depmod)
+#   with IGB=1: build/kvers/$KVER/ko/igb.ko, igbvf.ko (the igb form)
+#                        /lib/modules/$KVER/$IGBMODDIR/   (then depmod)
 #   tools/vfcbctl        $PREFIX/sbin/vfcbctl
 #   uapi/linux/vfcb.h, uapi/linux/vfcb_wire.h
 #                        $PREFIX/include/linux/
@@ -32,6 +39,11 @@
 #                  the vermagic is refused.
 #   MODDIR         default extra/vfcb (dkms installs to updates/dkms,
 #                  which depmod prefers: use one or the other)
+#   IGB            1: the igb form instead of the standalone 82576 drivers
+#   IGBMODDIR      default updates/vfcb: depmod's default search order
+#                  ("search updates built-in", depmod.d(5)) prefers
+#                  updates/ to the in-tree kernel/ igb and igbvf; install
+#                  checks that igb and igbvf resolve to these after depmod
 #   UDEVRULESDIR   default /etc/udev/rules.d
 #   MODPROBEDIR    default /etc/modprobe.d
 #
@@ -52,6 +64,8 @@ DESTDIR=${DESTDIR%/}
 PREFIX=${PREFIX:-/usr/local}
 PREFIX=${PREFIX%/}
 MODDIR=${MODDIR:-extra/vfcb}
+IGB=${IGB:-0}
+IGBMODDIR=${IGBMODDIR:-updates/vfcb}
 UDEVRULESDIR=${UDEVRULESDIR:-/etc/udev/rules.d}
 MODPROBEDIR=${MODPROBEDIR:-/etc/modprobe.d}
 MANIFEST_REL=$PREFIX/share/vfcb/install-manifest
@@ -63,7 +77,8 @@ die() { printf '%s: error: %s\n' "$prog" "$*" >&2; exit 1; }
 
 usage() {
 	echo "usage: scripts/install.sh install|uninstall|dkms-source DIR" >&2
-	echo "       (DESTDIR, PREFIX, KVER, MODDIR, UDEVRULESDIR, MODPROBEDIR from the environment)" >&2
+	echo "       (DESTDIR, PREFIX, KVER, MODDIR, IGB, IGBMODDIR, UDEVRULESDIR, MODPROBEDIR" >&2
+	echo "       from the environment)" >&2
 	exit 2
 }
 
@@ -71,6 +86,7 @@ sum() { sha256sum "$1" | cut -d' ' -f1; }
 
 # Manifest lines, paths relative to DESTDIR:
 #   kver KVER          kernel whose module tree was used
+#   form igb           the igb form was installed
 #   d PATH             directory install created
 #   f SUM PATH         file installed
 #   c SUM PATH         configuration file installed
@@ -116,6 +132,12 @@ vermagic() {
 	modinfo -F vermagic "$1" 2>/dev/null | awk '{ print $1; exit }'
 }
 
+# The file modprobe would load for module $2 of kernel $1, per the
+# depmod indexes (of DESTDIR if set); empty if none.
+resolve() {
+	modinfo -b "${DESTDIR:-/}" -k "$1" -n "$2" 2>/dev/null || true
+}
+
 run_depmod() {
 	local kver=$1
 	if ! command -v depmod > /dev/null; then
@@ -148,20 +170,34 @@ reload_udev() {
 }
 
 do_install() {
-	# The cores, then the 82576 drivers that use them.
-	local kos=("$top/pf_core/vfcb_pf.ko" "$top/vf_core/vfcb_vf.ko"
-		   "$top/e82576/vfcb_82576_pf.ko" "$top/e82576/vfcb_82576_vf.ko")
-	local ctl=$top/tools/vfcbctl kver v ko moddir before f
+	# The cores, then the drivers that use them: the standalone 82576
+	# drivers, or with IGB=1 the igb form's igb and igbvf (their kernel
+	# is known only once the cores' is).
+	local cores=("$top/pf_core/vfcb_pf.ko" "$top/vf_core/vfcb_vf.ko")
+	local kos=("${cores[@]}") igbkos=() ctl=$top/tools/vfcbctl
+	local kver v ko moddir before f r
 
+	case $IGB in
+	0|"")	kos+=("$top/e82576/vfcb_82576_pf.ko" "$top/e82576/vfcb_82576_vf.ko") ;;
+	1)	;;
+	*)	die "IGB=$IGB: 1 for the igb form, 0 (default) for the standalone drivers" ;;
+	esac
 	for f in "${kos[@]}" "$ctl" "$top/uapi/linux/vfcb.h" \
 		 "$top/uapi/linux/vfcb_wire.h" "$top/udev/90-vfcb.rules" \
 		 "$top/modprobe.d/vfcb.conf"; do
 		[ -e "$f" ] || die "${f#"$top"/} missing: run 'make' first (or 'make install')"
 	done
 	command -v modinfo > /dev/null || die "modinfo (kmod) is needed"
-	# One kernel for all four.
+	# One kernel for all of them.
 	kver=""
-	for ko in "${kos[@]}"; do
+	if [ "$IGB" = 1 ]; then
+		v=$(vermagic "${cores[0]}")
+		igbkos=("$top/build/kvers/$v/ko/igb.ko" "$top/build/kvers/$v/ko/igbvf.ko")
+		for f in "${igbkos[@]}"; do
+			[ -e "$f" ] || die "${f#"$top"/} missing: 'make install IGB=1' builds it"
+		done
+	fi
+	for ko in "${kos[@]}" "${igbkos[@]}"; do
 		v=$(vermagic "$ko")
 		[ -n "$v" ] || die "cannot read the vermagic of ${ko#"$top"/}"
 		[ -z "$kver" ] || [ "$v" = "$kver" ] ||
@@ -185,12 +221,16 @@ do_install() {
 	fi
 
 	entries=("kver $kver")
+	[ "$IGB" != 1 ] || entries+=("form igb")
 	moddir=/lib/modules/$kver
 	# The depmod indexes that exist now are not ours.
 	before=$(depmod_files "$DESTDIR$moddir")
 
 	for ko in "${kos[@]}"; do
 		install_file "$ko" "$moddir/$MODDIR/$(basename "$ko")" 0644
+	done
+	for ko in "${igbkos[@]}"; do
+		install_file "$ko" "$moddir/$IGBMODDIR/$(basename "$ko")" 0644
 	done
 	install_file "$ctl" "$PREFIX/sbin/vfcbctl" 0755
 	install_file "$top/uapi/linux/vfcb.h" "$PREFIX/include/linux/vfcb.h" 0644
@@ -208,6 +248,22 @@ do_install() {
 				entries+=("g $moddir/$f")
 			done
 		fi
+		# The igb form works only if modprobe picks it over the
+		# in-tree drivers.
+		for ko in "${igbkos[@]}"; do
+			f=$(basename "$ko" .ko)
+			r=$(resolve "$kver" "$f")
+			if [ "$r" = "$DESTDIR$moddir/$IGBMODDIR/$f.ko" ]; then
+				say "$f resolves to $moddir/$IGBMODDIR/$f.ko"
+			else
+				warn "depmod resolves $f to ${r:-nothing}, not to $moddir/$IGBMODDIR/$f.ko: is updates/ missing from a 'search' line in /etc/depmod.d or /lib/depmod.d?"
+			fi
+		done
+	fi
+	if [ "$IGB" = 1 ] && [ -z "$DESTDIR" ]; then
+		say "the igb form takes effect when igb and igbvf next load (reboot, or"
+		say "'modprobe -r igb && modprobe igb', which takes igb's ports down a moment);"
+		say "if the initramfs holds igb, 'update-initramfs -u -k $kver'"
 	fi
 	reload_udev
 
@@ -218,7 +274,7 @@ do_install() {
 }
 
 do_uninstall() {
-	local kind a b kver="" depmod_again=1 dirs=() i
+	local kind a b kver="" form="" depmod_again=1 dirs=() i m r
 
 	[ -f "$MANIFEST" ] ||
 		die "nothing to uninstall: no $MANIFEST (same DESTDIR and PREFIX as install?)"
@@ -229,6 +285,7 @@ do_uninstall() {
 	while read -r kind a b; do
 		case $kind in
 		kver)	kver=$a ;;
+		form)	form=$a ;;
 		d)	dirs+=("$a") ;;
 		f)	[ "$b" = "$MANIFEST_REL" ] && continue
 			rm -f "$DESTDIR$b" && say "removed $b" ;;
@@ -249,6 +306,12 @@ do_uninstall() {
 	if [ -n "$kver" ] && [ "$depmod_again" = 1 ]; then
 		if run_depmod "$kver"; then
 			say "depmod $kver done"
+			if [ "$form" = igb ]; then
+				for m in igb igbvf; do
+					r=$(resolve "$kver" $m)
+					say "$m resolves to ${r:+${r#"$DESTDIR"}}${r:-nothing (no in-tree $m)} again"
+				done
+			fi
 		fi
 	elif [ -n "$kver" ]; then
 		say "removed the depmod indexes install created"
@@ -262,25 +325,32 @@ do_uninstall() {
 	say "uninstalled"
 }
 
-# What DKMS needs to build the four modules, and nothing else (no tests/, no
-# build products).
+# What DKMS needs to build the modules, and nothing else (no tests/, no
+# build products).  With IGB=1 also the igb form: igb/ (its presence is
+# what selects the form in dkms.conf) and the scripts that build it.
 do_dkms_source() {
-	local dst=${1:?} f
+	local dst=${1:?} f extra=()
+	case $IGB in
+	0|"")	;;
+	1)	extra=(igb/*.[ch] igb/*.patch scripts/build-igb.sh scripts/lib.sh
+		       scripts/igb-src.sh) ;;
+	*)	die "IGB=$IGB: 1 for the igb form, 0 (default) for the standalone drivers" ;;
+	esac
 	[ ! -e "$dst" ] || [ -z "$(ls -A "$dst")" ] ||
 		die "$dst exists and is not empty"
 	mkdir -p "$dst"
 	cd "$top"
 	for f in dkms.conf Kbuild engine/*.[ch] include/*.h uapi/linux/*.h \
 		 pf_core/Kbuild pf_core/*.[ch] vf_core/Kbuild vf_core/*.[ch] \
-		 e82576/Kbuild e82576/*.[ch]; do
+		 e82576/Kbuild e82576/*.[ch] "${extra[@]}"; do
 		case $f in
 		*.mod.c) continue ;;	# kbuild output
 		esac
 		[ -f "$f" ] || die "$f missing"
 		mkdir -p "$dst/$(dirname "$f")"
-		cp "$f" "$dst/$f"
+		cp -p "$f" "$dst/$f"
 	done
-	say "DKMS source tree in $dst (vfcb $(dkms_version)): dkms install vfcb/$(dkms_version)"
+	say "DKMS source tree in $dst (vfcb $(dkms_version)${extra[0]:+, the igb form}): dkms install vfcb/$(dkms_version)"
 }
 
 dkms_version() {
