@@ -89,7 +89,7 @@ static_assert(((VFCB_HDR_NDW_MASK >> VFCB_HDR_NDW_SHIFT) |
 static_assert((VFCB_HDR2_STATUS_MASK | VFCB_HDR2_NDW_HI_MASK) == VFCB_HDR_STATUS_MASK &&
 	      !(VFCB_HDR2_STATUS_MASK & VFCB_HDR2_NDW_HI_MASK),
 	      "v2 status and ndw 5:4 must split v1's status field");
-static_assert(VFCB_HDR2_STATUS_MAX == VFCB_HDR2_STATUS_MASK >> VFCB_HDR_STATUS_SHIFT,
+static_assert(VFCB_HDR2_STATUS_MASK >> VFCB_HDR_STATUS_SHIFT == VFCB_HDR2_STATUS_MAX,
 	      "VFCB_HDR2_STATUS_MAX is not the v2 status field's maximum");
 /* Every status the protocol defines is one v2 can say. */
 static_assert(VFCB_ST_BUSY <= VFCB_HDR2_STATUS_MAX, "a status v2 cannot say");
