@@ -79,13 +79,46 @@ u8 vfcb_errno_to_status(int err)
 static_assert(VFCB_WORST_FRAGS <= (VFCB_HDR_FRAG_MASK >> VFCB_HDR_FRAG_SHIFT) + 1,
 	      "a 128-byte transfer at VFCB_MSG_MIN_DWORDS overflows the frag field");
 
+/* Each version's ndw field says exactly its largest message - 1. */
+static_assert((VFCB_HDR_NDW_MASK >> VFCB_HDR_NDW_SHIFT) + 1 == VFCB_MSG_V1_MAX_DWORDS,
+	      "v1 ndw field and VFCB_MSG_V1_MAX_DWORDS disagree");
+static_assert(((VFCB_HDR_NDW_MASK >> VFCB_HDR_NDW_SHIFT) |
+	       (VFCB_HDR2_NDW_HI_MASK >> (VFCB_HDR2_NDW_HI_SHIFT - 4))) + 1 ==
+	      VFCB_MSG_V2_MAX_DWORDS, "v2 ndw field and VFCB_MSG_V2_MAX_DWORDS disagree");
+/* v2 splits v1's status field: its top bits are ndw 5:4. */
+static_assert((VFCB_HDR2_STATUS_MASK | VFCB_HDR2_NDW_HI_MASK) == VFCB_HDR_STATUS_MASK &&
+	      !(VFCB_HDR2_STATUS_MASK & VFCB_HDR2_NDW_HI_MASK),
+	      "v2 status and ndw 5:4 must split v1's status field");
+static_assert(VFCB_HDR2_STATUS_MASK >> VFCB_HDR_STATUS_SHIFT == VFCB_HDR2_STATUS_MAX,
+	      "VFCB_HDR2_STATUS_MAX is not the v2 status field's maximum");
+/* Every status the protocol defines is one v2 can say. */
+static_assert(VFCB_ST_BUSY <= VFCB_HDR2_STATUS_MAX, "a status v2 cannot say");
+/* A 128-byte block fits one message either way at the v2 maximum. */
+static_assert(VFCB_MSG_V2_MAX_DWORDS >= 3 + VFCB_MAX_BLOCK_SIZE / 4,
+	      "v2 cannot carry a 128-byte WRITE in one message");
+
 unsigned int vfcb_msg_dwords(unsigned int msg_dwords)
 {
-	if (msg_dwords == 0 || msg_dwords > VFCB_MSG_MAX_DWORDS)
+	if (msg_dwords == 0)
+		return VFCB_MSG_V1_MAX_DWORDS;	/* the 82576's */
+	if (msg_dwords > VFCB_MSG_MAX_DWORDS)
 		return VFCB_MSG_MAX_DWORDS;
 	if (msg_dwords < VFCB_MSG_MIN_DWORDS)
 		return 0;
 	return msg_dwords;
+}
+
+/*
+ * The version whose header layout a message with @opcode uses when
+ * @version is negotiated (0: none yet): HELLO and its completion are v1's
+ * in every version.  opcode sits at the same bits in every layout, so a
+ * receiver can tell from it before decoding the rest.
+ */
+static unsigned int layout_ver(u8 opcode, unsigned int version)
+{
+	if (opcode == VFCB_OP_HELLO || version < VFCB_PROTO_V1)
+		return VFCB_PROTO_V1;
+	return version;
 }
 
 /*
@@ -155,11 +188,12 @@ static bool unpack_bytes(u8 *dst, const u32 *dw, u32 n)
 /* ------------------------------------------------ sending ------------ */
 
 /*
- * Encode the next fragment of @x into @msg; returns its size in dwords.
+ * Encode the next fragment of @x into @msg, in messages of @msg_dw dwords
+ * and the header layout of version @ver; returns its size in dwords.
  * The transfer only advances in xfer_advance(), once the post succeeded.
  */
 static unsigned int xfer_encode(const struct vfcb_xfer *x, unsigned int msg_dw,
-				u32 *msg, u32 resp)
+				unsigned int ver, u32 *msg, u32 resp)
 {
 	u32 n = frag_bytes(msg_dw, x->len, x->done, x->frag, x->nhead);
 	unsigned int ndw = 0;
@@ -173,7 +207,7 @@ static unsigned int xfer_encode(const struct vfcb_xfer *x, unsigned int msg_dw,
 	ndw += DIV_ROUND_UP(n, 4);
 	if (x->done + n < x->len)
 		flags |= VFCB_HDR_MORE;
-	msg[0] = vfcb_hdr(x->opcode, ndw, x->frag, flags, x->status, x->tag);
+	msg[0] = vfcb_hdr_v(ver, x->opcode, ndw, x->frag, flags, x->status, x->tag);
 	return ndw + 1;
 }
 
@@ -214,21 +248,27 @@ static bool ep_post(const struct vfcb_transport *tr, struct vfcb_ep_stats *st,
 struct vfcb_msg {
 	u32 dw[VFCB_MSG_MAX_DWORDS];
 	unsigned int ndw;	/* dwords after the header */
+	unsigned int ver;	/* the header layout it was read with */
+	unsigned int size;	/* message size for that version */
 };
 
 /*
- * Read exactly the dwords the header announces, then free the buffer.
- * Returns false, having read the header only, if it announces more than a
- * message of @msg_dw dwords holds (every message, for an unusable 0).
+ * Read exactly the dwords the header announces, then free the buffer.  The
+ * header is decoded with @version's layout (HELLO's with v1's), and may
+ * announce up to what a message of @msg_dw dwords, at most the version's
+ * maximum, holds.  Returns false, having read the header only, if it
+ * announces more (every message, for an unusable 0).
  */
 static bool ep_read(const struct vfcb_transport *tr, unsigned int msg_dw,
-		    struct vfcb_msg *m)
+		    unsigned int version, struct vfcb_msg *m)
 {
 	unsigned int i;
 
 	m->dw[0] = tr->ops->read(tr->ctx, 0);
-	m->ndw = vfcb_hdr_ndw(m->dw[0]);
-	if (m->ndw >= msg_dw) {
+	m->ver = layout_ver(vfcb_hdr_opcode(m->dw[0]), version);
+	m->size = vfcb_msg_dw_ver(msg_dw, m->ver);
+	m->ndw = vfcb_hdr_ndw_v(m->ver, m->dw[0]);
+	if (m->ndw >= m->size) {
 		tr->ops->ack(tr->ctx);
 		return false;
 	}
@@ -241,10 +281,10 @@ static bool ep_read(const struct vfcb_transport *tr, unsigned int msg_dw,
 /*
  * Take one data-carrying fragment into reassembly @x.  Fragment 0 has
  * already set @x up (opcode, tag, len, nhead).  Checks that the fragment is
- * the expected one and is exactly as long as the remaining data demands.
+ * the expected one and is exactly as long as the remaining data demands in
+ * messages of the size @m was read with.
  */
-static enum vfcb_err xfer_take(struct vfcb_xfer *x, unsigned int msg_dw,
-			       const struct vfcb_msg *m)
+static enum vfcb_err xfer_take(struct vfcb_xfer *x, const struct vfcb_msg *m)
 {
 	u32 h = m->dw[0];
 	unsigned int frag = vfcb_hdr_frag(h);
@@ -257,7 +297,7 @@ static enum vfcb_err xfer_take(struct vfcb_xfer *x, unsigned int msg_dw,
 		return VFCB_ERR_FRAGMENT;
 	if (frag && x->done >= x->len)
 		return VFCB_ERR_FRAGMENT;
-	n = frag_bytes(msg_dw, x->len, x->done, frag, x->nhead);
+	n = frag_bytes(m->size, x->len, x->done, frag, x->nhead);
 	more = x->done + n < x->len;
 	if (m->ndw != skip + DIV_ROUND_UP(n, 4))
 		return VFCB_ERR_LENGTH;
@@ -395,7 +435,7 @@ static enum vfcb_pf_rx_result pf_request(struct vfcb_pf_ep *ep,
 		x->nhead = 2;
 		x->head[0] = m->dw[1];
 		x->len = m->dw[2];
-		err = xfer_take(x, ep->msg_dw, m);
+		err = xfer_take(x, m);
 		if (err)
 			return pf_refuse(ep, m, err, VFCB_ST_BAD_REQUEST);
 		if (x->active)
@@ -422,21 +462,21 @@ enum vfcb_pf_rx_result vfcb_pfep_rx(struct vfcb_pf_ep *ep,
 	bool ok;
 	u32 h;
 
-	ok = ep_read(&ep->tr, ep->msg_dw, &m);
+	ok = ep_read(&ep->tr, ep->msg_dw, ep->version, &m);
 	ep->stats.rx_msgs++;
 	h = m.dw[0];
 
 	/* Longer than the mailbox's messages: not even read. */
 	if (!ok)
 		return pf_refuse(ep, &m, VFCB_ERR_LENGTH, VFCB_ST_BAD_REQUEST);
-	if (h & (VFCB_HDR_RESP | VFCB_HDR_STATUS_MASK))
+	if (h & (VFCB_HDR_RESP | vfcb_hdr_status_mask(m.ver)))
 		return pf_refuse(ep, &m, VFCB_ERR_FLAGS, VFCB_ST_BAD_REQUEST);
 
 	if (vfcb_hdr_frag(h)) {
 		/* A continuation must extend the transfer in progress. */
 		if (!x->active)
 			return pf_refuse(ep, &m, VFCB_ERR_FRAGMENT, VFCB_ST_BAD_REQUEST);
-		err = xfer_take(x, ep->msg_dw, &m);
+		err = xfer_take(x, &m);
 		if (err)
 			return pf_refuse(ep, &m, err, VFCB_ST_BAD_REQUEST);
 		if (x->active)
@@ -469,7 +509,10 @@ void vfcb_pfep_complete(struct vfcb_pf_ep *ep, const struct vfcb_pf_req *req,
 {
 	struct vfcb_xfer *x = &ep->tx;
 
-	pf_answer(ep, req->opcode, req->tag, status & VFCB_ST_MAX);
+	/* A status the version cannot say would be misread: say "bad". */
+	pf_answer(ep, req->opcode, req->tag,
+		  status > vfcb_hdr_status_max(ep->version) ?
+		  VFCB_ST_BAD_REQUEST : status);
 	if (req->opcode == VFCB_OP_READ &&
 	    (status == VFCB_ST_OK || status == VFCB_ST_BUF_TOO_SMALL)) {
 		x->nhead = 1;
@@ -494,7 +537,7 @@ void vfcb_pfep_tx_acked(struct vfcb_pf_ep *ep)
 bool vfcb_pfep_kick(struct vfcb_pf_ep *ep)
 {
 	u32 msg[VFCB_MSG_MAX_DWORDS];
-	unsigned int ndw;
+	unsigned int ndw, ver, size;
 	bool hello_first;
 
 	if (!ep->msg_dw) {
@@ -507,7 +550,7 @@ bool vfcb_pfep_kick(struct vfcb_pf_ep *ep)
 		return false;	/* the VF's ack will bring us back */
 
 	if (ep->reset_pending) {
-		msg[0] = vfcb_hdr(VFCB_OP_PF_RESET, 1, 0, 0, 0, 0);
+		msg[0] = vfcb_hdr_v(ep->version, VFCB_OP_PF_RESET, 1, 0, 0, 0, 0);
 		msg[1] = ep->reset_reason;
 		if (!ep_post(&ep->tr, &ep->stats, msg, 2))
 			return true;
@@ -524,7 +567,7 @@ bool vfcb_pfep_kick(struct vfcb_pf_ep *ep)
 	 */
 	hello_first = ep->tx.active && ep->tx.opcode == VFCB_OP_HELLO;
 	if (ep->ready && ep->pending_mask && !hello_first) {
-		msg[0] = vfcb_hdr(VFCB_OP_INVALIDATE, 2, 0, 0, 0, 0);
+		msg[0] = vfcb_hdr_v(ep->version, VFCB_OP_INVALIDATE, 2, 0, 0, 0, 0);
 		msg[1] = (u32)ep->pending_mask;
 		msg[2] = (u32)(ep->pending_mask >> 32);
 		if (!ep_post(&ep->tr, &ep->stats, msg, 3))
@@ -538,10 +581,12 @@ bool vfcb_pfep_kick(struct vfcb_pf_ep *ep)
 
 	if (!ep->tx.active)
 		return false;
-	ndw = xfer_encode(&ep->tx, ep->msg_dw, msg, VFCB_HDR_RESP);
+	ver = layout_ver(ep->tx.opcode, ep->version);
+	size = vfcb_msg_dw_ver(ep->msg_dw, ver);
+	ndw = xfer_encode(&ep->tx, size, ver, msg, VFCB_HDR_RESP);
 	if (!ep_post(&ep->tr, &ep->stats, msg, ndw))
 		return true;
-	xfer_advance(&ep->tx, ep->msg_dw);
+	xfer_advance(&ep->tx, size);
 	ep->tx_busy = true;
 	return false;
 }
@@ -696,7 +741,7 @@ static unsigned int vf_notification(struct vfcb_vf_ep *ep,
 	unsigned int ev = 0;
 	u64 bits;
 
-	if (h & (VFCB_HDR_TAG_MASK | VFCB_HDR_STATUS_MASK | VFCB_HDR_MORE |
+	if (h & (VFCB_HDR_TAG_MASK | vfcb_hdr_status_mask(m->ver) | VFCB_HDR_MORE |
 		 VFCB_HDR_FRAG_MASK))
 		return vf_drop(ep, VFCB_ERR_FLAGS);
 
@@ -726,7 +771,7 @@ static unsigned int vf_notification(struct vfcb_vf_ep *ep,
 
 static unsigned int vf_hello_done(struct vfcb_vf_ep *ep, const struct vfcb_msg *m)
 {
-	u8 status = vfcb_hdr_status(m->dw[0]);
+	u8 status = vfcb_hdr_status_v(m->ver, m->dw[0]);
 	u32 w = m->dw[1];
 	u8 version = w & VFCB_HELLO_VERSION_MASK;
 	u8 maxblk = (w & VFCB_HELLO_MAXBLK_MASK) >> VFCB_HELLO_MAXBLK_SHIFT;
@@ -756,7 +801,7 @@ static unsigned int vf_completion(struct vfcb_vf_ep *ep, const struct vfcb_msg *
 	struct vfcb_vf_req *req = ep->cur;
 	struct vfcb_xfer *x = &ep->rx;
 	u32 h = m->dw[0];
-	u8 status = vfcb_hdr_status(h);
+	u8 status = vfcb_hdr_status_v(m->ver, h);
 	enum vfcb_err err;
 	u32 len;
 
@@ -772,7 +817,7 @@ static unsigned int vf_completion(struct vfcb_vf_ep *ep, const struct vfcb_msg *
 	if (vfcb_hdr_frag(h)) {
 		if (!x->active)
 			return vf_bad_completion(ep, VFCB_ERR_FRAGMENT);
-		err = xfer_take(x, ep->msg_dw, m);
+		err = xfer_take(x, m);
 		if (err)
 			return vf_bad_completion(ep, err);
 		goto read_progress;
@@ -808,7 +853,7 @@ static unsigned int vf_completion(struct vfcb_vf_ep *ep, const struct vfcb_msg *
 		x->len = len;
 		x->done = 0;
 		x->frag = 0;
-		err = xfer_take(x, ep->msg_dw, m);
+		err = xfer_take(x, m);
 		if (err)
 			return vf_bad_completion(ep, err);
 		goto read_progress;
@@ -831,7 +876,7 @@ unsigned int vfcb_vfep_rx(struct vfcb_vf_ep *ep, u64 *mask)
 {
 	struct vfcb_msg m;
 
-	if (!ep_read(&ep->tr, ep->msg_dw, &m)) {
+	if (!ep_read(&ep->tr, ep->msg_dw, ep->version, &m)) {
 		ep->stats.rx_msgs++;
 		/* Longer than the mailbox's messages: it fails what it answers. */
 		if ((m.dw[0] & VFCB_HDR_RESP) && ep->cur &&
@@ -856,14 +901,16 @@ void vfcb_vfep_tx_acked(struct vfcb_vf_ep *ep)
 bool vfcb_vfep_kick(struct vfcb_vf_ep *ep)
 {
 	u32 msg[VFCB_MSG_MAX_DWORDS];
-	unsigned int ndw;
+	unsigned int ndw, ver, size;
 
 	if (ep->tx_busy || !ep->tx.active)
 		return false;
-	ndw = xfer_encode(&ep->tx, ep->msg_dw, msg, 0);
+	ver = layout_ver(ep->tx.opcode, ep->version);
+	size = vfcb_msg_dw_ver(ep->msg_dw, ver);
+	ndw = xfer_encode(&ep->tx, size, ver, msg, 0);
 	if (!ep_post(&ep->tr, &ep->stats, msg, ndw))
 		return true;
-	xfer_advance(&ep->tx, ep->msg_dw);
+	xfer_advance(&ep->tx, size);
 	ep->tx_busy = true;
 	return false;
 }

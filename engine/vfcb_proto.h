@@ -11,7 +11,9 @@
  *
  * Mailbox model (shared by the 82576 and the simulated mailbox of the
  * tests): one buffer per VF, used by both directions, holding one message
- * of up to the transport's msg_dwords (16 on the 82576).  A side
+ * of up to the transport's msg_dwords (16 on the 82576) and, since the
+ * header says how long a message is, at most what the negotiated wire
+ * version can say (16 dwords in v1, 64 in v2).  A side
  * may post a message only when it has consumed (acked) everything the peer
  * posted, and only after the peer acked its own previous message.  The
  * transport's post() enforces the first rule; the engine the second.
@@ -43,11 +45,13 @@ struct vfcb_transport_ops {
  * @ops: how to touch it
  * @ctx: passed to every op
  * @msg_dwords: the largest message, header included, in dwords; both ends
- *	of a mailbox must state the same.  0 means VFCB_MSG_MAX_DWORDS (16,
+ *	of a mailbox must state the same.  0 means VFCB_MSG_V1_MAX_DWORDS (16,
  *	the 82576), so a transport that does not set it keeps working.  Above
- *	VFCB_MSG_MAX_DWORDS it is clamped to it (wire v1 cannot say more).
- *	Below VFCB_MSG_MIN_DWORDS (1..3) some message would not fit: the
- *	endpoint is initialised unusable (see vfcb_msg_dwords()).
+ *	VFCB_MSG_MAX_DWORDS (64) it is clamped to it.  The ends use at most
+ *	what the negotiated version can say: 16 with v1 (and for HELLO), 64
+ *	with v2 (see vfcb_msg_dwords_ver()).  Below VFCB_MSG_MIN_DWORDS
+ *	(1..3) some message would not fit: the endpoint is initialised
+ *	unusable (see vfcb_msg_dwords()).
  */
 struct vfcb_transport {
 	const struct vfcb_transport_ops *ops;
@@ -56,13 +60,43 @@ struct vfcb_transport {
 };
 
 /*
- * The message size an endpoint uses for a transport stating @msg_dwords:
- * 16 for 0, at most 16, and 0 for a size too small for the protocol
- * (1..VFCB_MSG_MIN_DWORDS - 1).  An endpoint initialised with such a
- * transport posts nothing, refuses every message it receives after reading
- * its header only, and its VF end refuses every request with -EINVAL.
+ * The message size a transport stating @msg_dwords gives an endpoint:
+ * 16 for 0, at most VFCB_MSG_MAX_DWORDS, and 0 for a size too small for the
+ * protocol (1..VFCB_MSG_MIN_DWORDS - 1).  An endpoint initialised with such
+ * a transport posts nothing, refuses every message it receives after
+ * reading its header only, and its VF end refuses every request with
+ * -EINVAL.
  */
 unsigned int vfcb_msg_dwords(unsigned int msg_dwords);
+
+/* The largest message wire version @version can say: 16 for v1 and for 0
+ * (before the handshake, whose messages are v1's), 64 for v2.
+ */
+static inline unsigned int vfcb_version_max_dwords(unsigned int version)
+{
+	return version >= VFCB_PROTO_V2 ? VFCB_MSG_V2_MAX_DWORDS :
+					  VFCB_MSG_V1_MAX_DWORDS;
+}
+
+/* @msg_dw (a vfcb_msg_dwords() result), at most what @version can say. */
+static inline unsigned int vfcb_msg_dw_ver(unsigned int msg_dw,
+					   unsigned int version)
+{
+	unsigned int max = vfcb_version_max_dwords(version);
+
+	return msg_dw < max ? msg_dw : max;
+}
+
+/*
+ * The message size two ends use with @version negotiated, for transports
+ * stating @msg_dwords: min(vfcb_msg_dwords(@msg_dwords), what @version can
+ * say); 0 for an unusable size.
+ */
+static inline unsigned int vfcb_msg_dwords_ver(unsigned int msg_dwords,
+					       unsigned int version)
+{
+	return vfcb_msg_dw_ver(vfcb_msg_dwords(msg_dwords), version);
+}
 
 /* Why the last bad message was refused; vfcb_err_name() spells it out. */
 enum vfcb_err {
@@ -104,7 +138,12 @@ struct vfcb_ep_stats {
 	u32 last_error;
 };
 
-/* Message header helpers, shared with the tests and fuzzers. */
+/*
+ * Message header helpers, shared with the tests and fuzzers.  vfcb_hdr()
+ * and vfcb_hdr_ndw()/vfcb_hdr_status() are wire v1's layout; the _v forms
+ * take the version whose layout to use (0 and 1: v1).  opcode, frag, RESP,
+ * MORE and tag sit at the same bits in every version.
+ */
 static inline u32 vfcb_hdr(u8 opcode, unsigned int ndw, unsigned int frag,
 			   u32 flags, u8 status, u8 tag)
 {
@@ -112,6 +151,27 @@ static inline u32 vfcb_hdr(u8 opcode, unsigned int ndw, unsigned int frag,
 	       (frag << VFCB_HDR_FRAG_SHIFT) | flags |
 	       ((u32)status << VFCB_HDR_STATUS_SHIFT) |
 	       ((u32)tag << VFCB_HDR_TAG_SHIFT);
+}
+
+static inline u32 vfcb_hdr_v(unsigned int version, u8 opcode, unsigned int ndw,
+			     unsigned int frag, u32 flags, u8 status, u8 tag)
+{
+	if (version < VFCB_PROTO_V2)
+		return vfcb_hdr(opcode, ndw, frag, flags, status, tag);
+	return vfcb_hdr(opcode, ndw & 0xf, frag, flags, status, tag) |
+	       ((ndw >> 4) << VFCB_HDR2_NDW_HI_SHIFT);
+}
+
+/* The status bits of @version's header, and the largest status it says. */
+static inline u32 vfcb_hdr_status_mask(unsigned int version)
+{
+	return version < VFCB_PROTO_V2 ? VFCB_HDR_STATUS_MASK :
+					 VFCB_HDR2_STATUS_MASK;
+}
+
+static inline u8 vfcb_hdr_status_max(unsigned int version)
+{
+	return version < VFCB_PROTO_V2 ? VFCB_ST_MAX : VFCB_HDR2_STATUS_MAX;
 }
 
 static inline u8 vfcb_hdr_opcode(u32 h) { return h & VFCB_HDR_OPCODE_MASK; }
@@ -132,14 +192,29 @@ static inline u8 vfcb_hdr_status(u32 h)
 
 static inline u8 vfcb_hdr_tag(u32 h) { return h >> VFCB_HDR_TAG_SHIFT; }
 
+static inline unsigned int vfcb_hdr_ndw_v(unsigned int version, u32 h)
+{
+	if (version < VFCB_PROTO_V2)
+		return vfcb_hdr_ndw(h);
+	return vfcb_hdr_ndw(h) |
+	       ((h & VFCB_HDR2_NDW_HI_MASK) >> (VFCB_HDR2_NDW_HI_SHIFT - 4));
+}
+
+static inline u8 vfcb_hdr_status_v(unsigned int version, u32 h)
+{
+	return (h & vfcb_hdr_status_mask(version)) >> VFCB_HDR_STATUS_SHIFT;
+}
+
 /* Completion status <-> errno, the same mapping on both sides. */
 int vfcb_status_to_errno(u8 status);
 u8 vfcb_errno_to_status(int err);
 
 /*
  * Messages one operation on @len bytes costs with messages of @msg_dwords
- * (0 = 16, as in struct vfcb_transport), for the spec, the tests and the
- * benchmark: requests and completions together.  0 for an unusable size.
+ * (0 = 16, as in struct vfcb_transport; pass vfcb_msg_dwords_ver() for a
+ * transport larger than the negotiated version says), for the spec, the
+ * tests and the benchmark: requests and completions together.  0 for an
+ * unusable size.
  */
 unsigned int vfcb_read_msgs(u32 len, unsigned int msg_dwords);
 unsigned int vfcb_write_msgs(u32 len, unsigned int msg_dwords);
@@ -191,11 +266,14 @@ enum vfcb_pf_rx_result {
 /**
  * struct vfcb_pf_ep - the PF's end of one VF's mailbox
  * @tr: transport to that VF's mailbox
- * @msg_dw: message size in use, vfcb_msg_dwords(tr.msg_dwords); 0: unusable
+ * @msg_dw: the transport's message size, vfcb_msg_dwords(tr.msg_dwords);
+ *	0: unusable.  The size in use is vfcb_pfep_msg_dwords().
  * @vf_index: the VF's index, told to the VF in the handshake
  * @serial: serial number told to the VF, unique per VF of this PF
  * @versions: bitmap of wire versions this PF speaks
- * @version: version negotiated with the VF, 0 before the handshake
+ * @version: version negotiated with the VF, 0 before the handshake; its
+ *	header layout is used for every message but HELLO and its completion
+ *	(v1's), v1's before the handshake
  * @ready: handshake done; requests are served, notifications delivered
  * @tx_busy: a message was posted and the VF has not acked it yet
  * @rx: request being reassembled
@@ -227,6 +305,12 @@ struct vfcb_pf_ep {
 
 void vfcb_pfep_init(struct vfcb_pf_ep *ep, const struct vfcb_transport *tr,
 		    u8 vf_index, u32 serial);
+
+/* The message size in use: the transport's, at most the version's. */
+static inline unsigned int vfcb_pfep_msg_dwords(const struct vfcb_pf_ep *ep)
+{
+	return vfcb_msg_dw_ver(ep->msg_dw, ep->version);
+}
 
 /* The VF posted a message (doorbell seen): read, validate, answer. */
 enum vfcb_pf_rx_result vfcb_pfep_rx(struct vfcb_pf_ep *ep,
@@ -297,10 +381,11 @@ struct vfcb_vf_req {
 /**
  * struct vfcb_vf_ep - the VF's end of its mailbox
  * @tr: transport
- * @msg_dw: message size in use, vfcb_msg_dwords(tr.msg_dwords); 0: unusable
+ * @msg_dw: the transport's message size, vfcb_msg_dwords(tr.msg_dwords);
+ *	0: unusable.  The size in use is vfcb_vfep_msg_dwords().
  * @versions: bitmap of wire versions this VF speaks
  * @ready: handshake done
- * @version: negotiated version
+ * @version: negotiated version, 0 before the handshake (as for the PF)
  * @vf_index: identity the PF gave in the handshake
  * @serial: serial number the PF gave in the handshake
  * @max_block: the PF's block size limit
@@ -336,6 +421,12 @@ struct vfcb_vf_ep {
 
 void vfcb_vfep_init(struct vfcb_vf_ep *ep, const struct vfcb_transport *tr,
 		    u32 versions);
+
+/* The message size in use: the transport's, at most the version's. */
+static inline unsigned int vfcb_vfep_msg_dwords(const struct vfcb_vf_ep *ep)
+{
+	return vfcb_msg_dw_ver(ep->msg_dw, ep->version);
+}
 
 /*
  * Start @req.  Returns 0 (posted or waiting for the mailbox), -EBUSY if a

@@ -3,7 +3,7 @@
 #ifndef _FUZZ_INPUT_H
 #define _FUZZ_INPUT_H
 
-#include "vfcb_compat.h"
+#include "vfcb_proto.h"
 
 struct input {
 	const u8 *p;
@@ -29,6 +29,22 @@ static inline u32 take32(struct input *in)
 	for (i = 0; i < 4; i++)
 		v |= (u32)take8(in) << (8 * i);
 	return v;
+}
+
+/*
+ * Header @h with its ndw field set to @ndw, cut to what the layout says, in
+ * the layout a receiver at version @ver decodes it with (HELLO: v1's).
+ * The other bits of @h stay as the input gave them.
+ */
+static inline u32 fuzz_set_ndw(u32 h, unsigned int ver, unsigned int *ndw)
+{
+	if ((h & VFCB_HDR_OPCODE_MASK) == VFCB_OP_HELLO)
+		ver = VFCB_PROTO_V1;
+	*ndw %= vfcb_version_max_dwords(ver);
+	h &= ~VFCB_HDR_NDW_MASK;
+	if (ver >= VFCB_PROTO_V2)
+		h &= ~VFCB_HDR2_NDW_HI_MASK;
+	return h | vfcb_hdr_v(ver, 0, *ndw, 0, 0, 0, 0);
 }
 
 #endif /* _FUZZ_INPUT_H */

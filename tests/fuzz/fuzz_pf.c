@@ -5,7 +5,8 @@
  * withheld, resets, and host-side invalidations in between.  Besides the
  * sanitizers, it checks that no invalidation bit raised by the host is ever
  * lost: each is delivered, pending or in flight at every step, and that
- * the engine never reads or posts a dword past the mailbox's message size.
+ * the engine never reads or posts a dword past the mailbox's message size
+ * or what the negotiated wire version lets a message hold.
  */
 #include <stdlib.h>
 
@@ -13,12 +14,16 @@
 #include "sim_mbx.h"
 
 /*
- * The mailbox's message size, a build variant: fuzz_pf (16 dwords, the
- * 82576) and fuzz_pf_4 (VFCB_MSG_MIN_DWORDS).  Both replay and grow the one
- * corpus: an input means the same script whatever the size.
+ * The mailbox's message size, a build variant: fuzz_pf runs each input on
+ * 16 dwords (the 82576) and again on 40 (a message-queue mailbox: 40 with
+ * wire v2, 16 if the script's HELLO offers v1 only), fuzz_pf_4 on
+ * VFCB_MSG_MIN_DWORDS.  All replay and grow the one corpus: an input means
+ * the same script whatever the size.
  */
-#ifndef FUZZ_MSG_DWORDS
-#define FUZZ_MSG_DWORDS 0
+#ifdef FUZZ_MSG_DWORDS
+static const unsigned int fuzz_sizes[] = { FUZZ_MSG_DWORDS };
+#else
+static const unsigned int fuzz_sizes[] = { 0, 40 };
 #endif
 
 static u64 raised, delivered;
@@ -46,31 +51,30 @@ static void vf_reads(struct sim_link *l)
 	l->pf.ack_pending = true;
 }
 
-int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
+static void fuzz_run(const u8 *data, size_t size, unsigned int msg_dwords)
 {
 	struct input in = { data, size };
 	struct sim_link *l = calloc(1, sizeof(*l));
 	struct vfcb_pf_req req;
 	u32 msg[VFCB_MSG_MAX_DWORDS];
-	unsigned int i, ndw, nfrags;
+	unsigned int i, ndw, nfrags, eff;
+	u8 tag;
 
-	sim_link_init_sz(l, 3, 77, FUZZ_MSG_DWORDS);
-	/* Fragment indices of plausible messages: 0..3 at 16 dwords, 0..12 at 4. */
-	nfrags = vfcb_write_msgs(VFCB_MAX_BLOCK_SIZE, l->msg_dwords);
+	sim_link_init_sz(l, 3, 77, msg_dwords);
 	raised = delivered = 0;
 	while (in.n) {
 		switch (take8(&in) % 8) {
 		case 0:	/* a well-formed HELLO, so deeper states are reached */
-			msg[0] = vfcb_hdr(VFCB_OP_HELLO, 1, 0, 0, 0, take8(&in));
-			msg[1] = VFCB_PROTO_VERSIONS;
+			tag = take8(&in);
+			msg[0] = vfcb_hdr(VFCB_OP_HELLO, 1, 0, 0, 0, tag);
+			/* The tag's top bit picks a v1-only VF: both versions run. */
+			msg[1] = tag & 0x80 ? BIT(VFCB_PROTO_V1) : VFCB_PROTO_VERSIONS;
 			sim_vf_post_raw(l, msg, 2);
 			break;
 		case 1:
-		case 2: {	/* any message at all */
-			ndw = take8(&in) % VFCB_MSG_MAX_DWORDS;	/* even too long */
-			msg[0] = take32(&in);
-			msg[0] = (msg[0] & ~VFCB_HDR_NDW_MASK) |
-				 (ndw << VFCB_HDR_NDW_SHIFT);
+		case 2: {	/* any message at all, in the negotiated layout */
+			ndw = take8(&in);	/* even too long */
+			msg[0] = fuzz_set_ndw(take32(&in), l->pf_ep.version, &ndw);
 			for (i = 1; i <= ndw; i++)
 				msg[i] = take32(&in);
 			sim_vf_post_raw(l, msg, ndw + 1);
@@ -80,9 +84,12 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 			static const u8 ops[] = { VFCB_OP_PING, VFCB_OP_READ, VFCB_OP_WRITE };
 			u8 op = ops[take8(&in) % 3];
 
-			ndw = take8(&in) % l->size;
-			msg[0] = vfcb_hdr(op, ndw, take8(&in) % nfrags,
-					  take8(&in) & 1 ? VFCB_HDR_MORE : 0, 0, take8(&in));
+			/* Fragment indices: 0..3 at 16 dwords, 0..12 at 4, 0..1 at 40. */
+			eff = vfcb_pfep_msg_dwords(&l->pf_ep);
+			nfrags = vfcb_write_msgs(VFCB_MAX_BLOCK_SIZE, eff);
+			ndw = take8(&in) % eff;
+			msg[0] = vfcb_hdr_v(l->pf_ep.version, op, ndw, take8(&in) % nfrags,
+					    take8(&in) & 1 ? VFCB_HDR_MORE : 0, 0, take8(&in));
 			msg[1] = take8(&in) % 4;
 			msg[2] = take8(&in);
 			for (i = 3; i <= ndw; i++)
@@ -131,5 +138,13 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		check(l);
 	}
 	free(l);
+}
+
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(fuzz_sizes); i++)
+		fuzz_run(data, size, fuzz_sizes[i]);
 	return 0;
 }

@@ -3,7 +3,9 @@
 #
 # Integration test, host topology, no device I/O: the vfcb host core and
 # the guest core connected in memory by the test module vfcb_loop_test
-# (tests/loop/), for two message sizes.  The 82576's PF only lends its
+# (tests/loop/), for three message sizes: 16 (the 82576), 4 (the smallest)
+# and 40 (a message-queue mailbox: wire v2 end to end, a 128-byte block in
+# one message each way).  The 82576's PF only lends its
 # identity: pci-pf-stub enables its VFs and they stay unbound, so neither
 # core nor the test touches a register.
 #
@@ -59,6 +61,7 @@ is $bound 0 "the cores bind no VF: every VF is left without a driver"
 
 loop_run 16
 loop_run 4
+loop_run 40
 
 check "sriov_numvfs back to 0" sh -c "echo 0 > /sys/bus/pci/devices/$pf/sriov_numvfs"
 check "rmmod vfcb_vf" rmmod vfcb_vf

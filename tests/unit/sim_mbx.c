@@ -2,13 +2,22 @@
 /* Simulated 82576-style mailbox: see sim_mbx.h. */
 #include "sim_mbx.h"
 
+/*
+ * Past the mailbox, or past what the endpoint's negotiated version lets a
+ * message hold (@eff, 0 for an unusable endpoint, which reads headers only).
+ */
+static bool sim_past(struct sim_link *l, unsigned int i, unsigned int eff)
+{
+	return i >= l->size || (i && i >= eff);
+}
+
 /* ---- transport ops, PF end ---- */
 static u32 pf_read(void *ctx, unsigned int i)
 {
 	struct sim_link *l = ctx;
 
 	l->pf.reads++;
-	if (i >= l->size)
+	if (sim_past(l, i, vfcb_pfep_msg_dwords(&l->pf_ep)))
 		l->oob++;
 	return l->buf[i % VFCB_MSG_MAX_DWORDS];
 }
@@ -25,7 +34,7 @@ static int pf_post(void *ctx, const u32 *msg, unsigned int ndw)
 {
 	struct sim_link *l = ctx;
 
-	if (ndw < 1 || ndw > l->size) {
+	if (ndw < 1 || sim_past(l, ndw - 1, vfcb_pfep_msg_dwords(&l->pf_ep))) {
 		l->oob++;
 		return -EINVAL;
 	}
@@ -53,7 +62,7 @@ static u32 vf_read(void *ctx, unsigned int i)
 	struct sim_link *l = ctx;
 
 	l->vf.reads++;
-	if (i >= l->size)
+	if (sim_past(l, i, vfcb_vfep_msg_dwords(&l->vf_ep)))
 		l->oob++;
 	return l->buf[i % VFCB_MSG_MAX_DWORDS];
 }
@@ -70,7 +79,7 @@ static int vf_post(void *ctx, const u32 *msg, unsigned int ndw)
 {
 	struct sim_link *l = ctx;
 
-	if (ndw < 1 || ndw > l->size) {
+	if (ndw < 1 || sim_past(l, ndw - 1, vfcb_vfep_msg_dwords(&l->vf_ep))) {
 		l->oob++;
 		return -EINVAL;
 	}
@@ -91,15 +100,24 @@ static const struct vfcb_transport_ops sim_vf_ops = {
 	.read = vf_read, .ack = vf_ack, .post = vf_post,
 };
 
-/* The mailbox holds what the transport states, 16 at most. */
+/* The mailbox holds what the transport states: 0 is 16, 64 at most. */
 static unsigned int sim_size(unsigned int msg_dwords)
 {
-	return msg_dwords && msg_dwords < VFCB_MSG_MAX_DWORDS ?
-	       msg_dwords : VFCB_MSG_MAX_DWORDS;
+	if (!msg_dwords)
+		return VFCB_MSG_V1_MAX_DWORDS;
+	return msg_dwords < VFCB_MSG_MAX_DWORDS ? msg_dwords : VFCB_MSG_MAX_DWORDS;
 }
 
 void sim_link_init_pair(struct sim_link *l, u8 vf_index, u32 serial,
 			unsigned int pf_msg_dwords, unsigned int vf_msg_dwords)
+{
+	sim_link_init_full(l, vf_index, serial, pf_msg_dwords, vf_msg_dwords,
+			   VFCB_PROTO_VERSIONS, VFCB_PROTO_VERSIONS);
+}
+
+void sim_link_init_full(struct sim_link *l, u8 vf_index, u32 serial,
+			unsigned int pf_msg_dwords, unsigned int vf_msg_dwords,
+			u32 pf_versions, u32 vf_versions)
 {
 	struct vfcb_transport pt = { &sim_pf_ops, l, pf_msg_dwords };
 	struct vfcb_transport vt = { &sim_vf_ops, l, vf_msg_dwords };
@@ -110,7 +128,8 @@ void sim_link_init_pair(struct sim_link *l, u8 vf_index, u32 serial,
 	if (sim_size(vf_msg_dwords) > l->size)
 		l->size = sim_size(vf_msg_dwords);
 	vfcb_pfep_init(&l->pf_ep, &pt, vf_index, serial);
-	vfcb_vfep_init(&l->vf_ep, &vt, VFCB_PROTO_VERSIONS);
+	l->pf_ep.versions = pf_versions;	/* an older PF speaks fewer */
+	vfcb_vfep_init(&l->vf_ep, &vt, vf_versions);
 }
 
 void sim_link_init_sz(struct sim_link *l, u8 vf_index, u32 serial,

@@ -3,8 +3,8 @@
  * A simulated PF/VF mailbox with the 82576's rules: one buffer per VF shared
  * by both directions, a doorbell and an ack each way, and a post refused
  * while the peer's message is unread.  Its message size is a parameter
- * (16 dwords on the 82576); an engine touching a dword past it is counted
- * in @oob.  The unit tests and the fuzzers drive the real engine through it.
+ * (16 dwords on the 82576); an engine touching a dword past it, or past
+ * what its negotiated wire version lets a message hold, is counted in @oob.  The unit tests and the fuzzers drive the real engine through it.
  */
 #ifndef _SIM_MBX_H
 #define _SIM_MBX_H
@@ -33,8 +33,10 @@ struct sim_store {
 struct sim_link {
 	u32 buf[VFCB_MSG_MAX_DWORDS];
 	unsigned int msg_dwords;	/* as the transports state it (0 = 16) */
-	unsigned int size;		/* dwords a message may have: 4..16 */
-	unsigned int oob;	/* engine reads/posts beyond @size (a bug) */
+	unsigned int size;		/* dwords the mailbox holds: 4..64 */
+	unsigned int oob;	/* engine reads/posts beyond @size or its
+				 * version's size (a bug)
+				 */
 	struct sim_side pf;	/* PF -> VF direction state */
 	struct sim_side vf;	/* VF -> PF direction state */
 	/* fault injection on PF -> VF posts */
@@ -59,12 +61,17 @@ void sim_link_init_sz(struct sim_link *l, u8 vf_index, u32 serial,
 /* A misconfigured pair: the PF's and the VF's transports disagree. */
 void sim_link_init_pair(struct sim_link *l, u8 vf_index, u32 serial,
 			unsigned int pf_msg_dwords, unsigned int vf_msg_dwords);
+/* The same, and the wire versions each end speaks (an older peer: v1). */
+void sim_link_init_full(struct sim_link *l, u8 vf_index, u32 serial,
+			unsigned int pf_msg_dwords, unsigned int vf_msg_dwords,
+			u32 pf_versions, u32 vf_versions);
 
 /* Deliver pending doorbells and acks until nothing moves (bounded). */
 void sim_run(struct sim_link *l);
 
 /* Raw access for hostile-peer tests: post a message as the VF would
- * (@ndw up to 16 whatever the size: a peer may break the rules).
+ * (@ndw up to VFCB_MSG_MAX_DWORDS whatever the size: a peer may break the
+ * rules).
  */
 void sim_vf_post_raw(struct sim_link *l, const u32 *msg, unsigned int ndw);
 void sim_pf_post_raw(struct sim_link *l, const u32 *msg, unsigned int ndw);

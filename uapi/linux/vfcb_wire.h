@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
 /*
  * vfcb wire protocol: the messages vfcb_pf and vfcb_vf exchange through a
- * PF/VF mailbox.  A message is 4..16 dwords, header included; the largest a
- * mailbox carries is a property of the transport, not negotiated (Intel
- * 82576 VMBMEM: 16 dwords; 15 behind a host driver's own header dword).
+ * PF/VF mailbox.  A message is 4..64 dwords, header included (4..16 in wire
+ * version 1); the largest a mailbox carries is a property of the
+ * transport, not negotiated (Intel 82576 VMBMEM: 16 dwords; 15 behind a
+ * host driver's own header dword; a message-queue mailbox more).
  * The two modules are
  * installed and upgraded independently, so this is an ABI: values are
  * append-only and the HELLO exchange never changes shape.
@@ -15,25 +16,36 @@
 
 #include <linux/types.h>
 
-/* Protocol versions.  A side announces the set it speaks as a bitmap. */
+/*
+ * Protocol versions.  A side announces the set it speaks as a bitmap; the
+ * PF picks the highest common one in HELLO.  v2 differs from v1 only in the
+ * header: a 6-bit ndw (messages up to 64 dwords) and a 4-bit status.
+ */
 #define VFCB_PROTO_V1			1
-#define VFCB_PROTO_VERSIONS		(1u << VFCB_PROTO_V1)
+#define VFCB_PROTO_V2			2
+#define VFCB_PROTO_VERSIONS		((1u << VFCB_PROTO_V1) | (1u << VFCB_PROTO_V2))
 
 /*
  * Largest message, header included, in dwords.  The 4-bit ndw field of
- * wire v1 caps a message at 1 + 15 dwords: a larger mailbox carries
- * messages of 16 dwords.  The smallest size with which every v1 message
- * still fits is 4, the HELLO completion (header + 3 dwords); at 4 dwords a
- * 128-byte WRITE takes 12 fragments, within the 16 the frag field counts.
+ * wire v1 caps a message at 1 + 15 dwords, the 6-bit ndw of v2 at 1 + 63:
+ * a transport may state up to VFCB_MSG_MAX_DWORDS, and two ends use
+ * min(that, the negotiated version's maximum) (a v1 peer: 16).  At 35
+ * dwords and v2 a 128-byte block travels in one message either way.  The
+ * smallest size with which every message still fits is 4, the HELLO
+ * completion (header + 3 dwords); at 4 dwords a 128-byte WRITE takes 12
+ * fragments, within the 16 the frag field counts.
  */
 #define VFCB_MSG_MIN_DWORDS		4
-#define VFCB_MSG_MAX_DWORDS		16
-#define VFCB_MBX_DWORDS			VFCB_MSG_MAX_DWORDS	/* alias */
+#define VFCB_MSG_V1_MAX_DWORDS		16
+#define VFCB_MSG_V2_MAX_DWORDS		64
+#define VFCB_MSG_MAX_DWORDS		VFCB_MSG_V2_MAX_DWORDS
+#define VFCB_MBX_DWORDS			VFCB_MSG_V1_MAX_DWORDS	/* the 82576's */
 #define VFCB_MAX_BLOCK_SIZE		128	/* bytes in one config block */
 #define VFCB_INVALIDATE_IDS		64	/* block IDs 0..63 can be invalidated */
 
 /*
- * Header, dword 0 of every message:
+ * Header, dword 0 of every message, wire version 1 (and HELLO and its
+ * completion in every version):
  *
  *   31      24 23    18 17  16  15  12 11   8 7       0
  *  +----------+--------+----+----+------+------+---------+
@@ -50,6 +62,20 @@
  * status: VFCB_ST_* on a completion; 0 on requests and notifications.
  * tag:    chosen by the VF per request and echoed in its completion;
  *         0 on notifications.
+ *
+ * Wire version 2 gives the two top bits of v1's status field to ndw:
+ *
+ *   31      24 23 22 21  18 17  16  15  12 11   8 7       0
+ *  +----------+-----+------+----+----+------+------+---------+
+ *  |   tag    |ndw  |status|MORE|RESP| frag | ndw  | opcode  |
+ *  |          |5:4  |      |    |    |      | 3:0  |         |
+ *  +----------+-----+------+----+----+------+------+---------+
+ *
+ * ndw:    0..63 (ndw 3:0 in bits 11:8, ndw 5:4 in bits 23:22).
+ * status: 0..15 (VFCB_HDR2_STATUS_MAX).
+ * Every other field is v1's, bit for bit, so a message of at most 16
+ * dwords with a status below 16 (every message a v1 peer sends or can
+ * take) reads the same in both versions.
  */
 #define VFCB_HDR_OPCODE_MASK		0x000000ffu
 #define VFCB_HDR_NDW_SHIFT		8
@@ -63,6 +89,12 @@
 #define VFCB_HDR_TAG_SHIFT		24
 #define VFCB_HDR_TAG_MASK		0xff000000u
 
+/* Wire v2: what differs from v1. */
+#define VFCB_HDR2_NDW_HI_SHIFT		22	/* ndw bits 5:4 */
+#define VFCB_HDR2_NDW_HI_MASK		0x00c00000u
+#define VFCB_HDR2_STATUS_MASK		0x003c0000u
+#define VFCB_HDR2_STATUS_MAX		15
+
 /* Opcodes.  Requests go VF to PF and get exactly one completion. */
 enum vfcb_opcode {
 	VFCB_OP_HELLO		= 0x01,	/* version negotiation, identity */
@@ -74,7 +106,7 @@ enum vfcb_opcode {
 	VFCB_OP_PF_RESET	= 0x41,	/* PF leaving or resetting */
 };
 
-/* Completion status, header bits 23:18. */
+/* Completion status, header bits 23:18 (v1), 21:18 (v2). */
 enum vfcb_status {
 	VFCB_ST_OK		= 0,
 	VFCB_ST_NOT_FOUND	= 1,	/* no such block */
@@ -87,6 +119,10 @@ enum vfcb_status {
 	VFCB_ST_UNSUPPORTED	= 8,	/* unknown opcode */
 	VFCB_ST_NO_SPACE	= 9,	/* VF's block quota exhausted */
 	VFCB_ST_BUSY		= 10,	/* VF is throttled, retry later */
+	/* The largest v1 carries; v2 carries 0..VFCB_HDR2_STATUS_MAX, and
+	 * new statuses stay below that.  A PF asked to send a status the
+	 * version cannot carry sends VFCB_ST_BAD_REQUEST.
+	 */
 	VFCB_ST_MAX		= 63,
 };
 
@@ -98,7 +134,8 @@ enum vfcb_status {
  *                          max block size (23:16) | reserved (31:24);
  *                    dw2 = serial number, unique per VF of this PF;
  *                    dw3 = bitmap of versions the PF speaks.
- *                    This layout is frozen for every version: a VF of any
+ *                    This layout, and the v1 header of HELLO and of its
+ *                    completion, are frozen for every version: a VF of any
  *                    version can decode it.  On VFCB_ST_BAD_VERSION the
  *                    version field is 0 and dw3 tells the VF what to speak.
  * PING:              no payload either way.
@@ -114,7 +151,7 @@ enum vfcb_status {
  *
  * Data is packed little-endian into dwords; the last dword of a transfer
  * is zero padded.  Every fragment except the last is full (ndw = message
- * size - 1).
+ * size - 1, the size the two ends use for the negotiated version).
  */
 #define VFCB_HELLO_VERSION_MASK		0x000000ffu
 #define VFCB_HELLO_VF_SHIFT		8
@@ -130,15 +167,16 @@ enum vfcb_reset_reason {
 
 /* Dwords of block data in the first fragment of a READ completion, of a
  * WRITE request, and in every later fragment, for messages of @msg_dw
- * dwords (VFCB_MSG_MIN_DWORDS..VFCB_MSG_MAX_DWORDS).
+ * dwords (VFCB_MSG_MIN_DWORDS..VFCB_MSG_MAX_DWORDS, the size the two ends
+ * use for the negotiated version).
  */
 #define VFCB_READ_FRAG0_DATA(msg_dw)	((msg_dw) - 2)
 #define VFCB_WRITE_FRAG0_DATA(msg_dw)	((msg_dw) - 3)
 #define VFCB_FRAGN_DATA(msg_dw)		((msg_dw) - 1)
 
 /* The same for 16-dword messages (the 82576's mailbox). */
-#define VFCB_READ_FRAG0_DATA_DW		VFCB_READ_FRAG0_DATA(VFCB_MSG_MAX_DWORDS)
-#define VFCB_WRITE_FRAG0_DATA_DW	VFCB_WRITE_FRAG0_DATA(VFCB_MSG_MAX_DWORDS)
-#define VFCB_FRAGN_DATA_DW		VFCB_FRAGN_DATA(VFCB_MSG_MAX_DWORDS)
+#define VFCB_READ_FRAG0_DATA_DW		VFCB_READ_FRAG0_DATA(VFCB_MBX_DWORDS)
+#define VFCB_WRITE_FRAG0_DATA_DW	VFCB_WRITE_FRAG0_DATA(VFCB_MBX_DWORDS)
+#define VFCB_FRAGN_DATA_DW		VFCB_FRAGN_DATA(VFCB_MBX_DWORDS)
 
 #endif /* _UAPI_LINUX_VFCB_WIRE_H */
