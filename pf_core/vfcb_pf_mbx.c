@@ -80,7 +80,8 @@ static void vfcb_pf_tr_ack(void *ctx)
 
 	pf->tr.ops->ack(pf->tr.priv, vf->index);
 	vf->unread = false;
-	trace_vfcb_pf_rx(pf->pdev, vf->index, vfcb_hdr_ndw(vf->rx_dw[0]),
+	trace_vfcb_pf_rx(pf->pdev, vf->index,
+			 vfcb_hdr_ndw_v(vf->ep.version, vf->rx_dw[0]),
 			 vf->rx_dw[0], vf->rx_dw[1], vf->rx_dw[2]);
 }
 

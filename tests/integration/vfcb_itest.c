@@ -551,8 +551,8 @@ static int cmd_vf_ioctl(int argc, char **argv)
 			close(ro);
 	}
 	check(xioctl(fd, VFCB_VF_GET_INFO, &info) == 0 && info.state == VFCB_VF_STATE_READY &&
-	      info.version == VFCB_PROTO_V1 && info.max_block_size == VFCB_MAX_BLOCK_SIZE,
-	      "VF GET_INFO: ready, version 1, 128-byte blocks");
+	      info.version == VFCB_PROTO_V2 && info.max_block_size == VFCB_MAX_BLOCK_SIZE,
+	      "VF GET_INFO: ready, version 2 (the newest both speak), 128-byte blocks");
 	info.argsz = 4;
 	expect_err(xioctl(fd, VFCB_VF_GET_INFO, &info), EINVAL, "VF GET_INFO argsz 4");
 	info = (struct vfcb_vf_info){ .argsz = sizeof(info), .flags = 2 };

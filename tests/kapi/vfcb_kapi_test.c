@@ -454,7 +454,7 @@ static void kt_pf_info_cfg(void)
 	kt_ok(ret > (int)vf, "pf: num_vfs (%d) covers VF %u", ret, vf);
 	ret = vfcb_pf_get_vf_info(kt.pf, vf, &info);
 	kt_ok(!ret && info.vf == vf && info.state == VFCB_VF_STATE_READY &&
-	      info.version == VFCB_PROTO_V1,
+	      info.version == VFCB_PROTO_V2,
 	      "pf: get_vf_info: VF %u ready, protocol v1", vf);
 	kt_diag("vf %u: state %u version %u serial %#x blocks %u/%u policy %#x pending %#llx",
 		info.vf, info.state, info.version, info.serial,
@@ -543,7 +543,7 @@ static void kt_vf_info(void)
 
 	ret = vfcb_vf_info(kt.vf, &info);
 	kt_ok(!ret && info.state == VFCB_VF_STATE_READY &&
-	      info.vf_index == vf_index && info.version == VFCB_PROTO_V1 &&
+	      info.vf_index == vf_index && info.version == VFCB_PROTO_V2 &&
 	      info.max_block_size == VFCB_MAX_BLOCK_SIZE,
 	      "vf: info: ready, VF index %u, protocol v1, 128-byte blocks",
 	      vf_index);
