@@ -1,2 +1,442 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * igb_vfcb: igb's PF/VF mailbox as a vfcb PF transport
+ * (include/vfcb_pf_transport.h).  It only moves dwords: a vfcb message is
+ * igb message type VFCB_IGB_MSG_TYPE in dword 0 with the vfcb message in
+ * dwords 1..15 (vfcb_igb_msg.h); everything else is vfcb_pf's.
+ *
+ * VF to PF.  igb serves the mailbox in its interrupt handler,
+ * igb_msg_task(), under adapter->vfs_lock.  igb_rcv_msg_from_vf() reads
+ * (and so acks to the VF) every message; a vfcb one is handed to
+ * igb_vfcb_rx(), which copies it into a small per-VF ring, and igb sends no
+ * reply of its own.  The vfcb core is told after igb_msg_task() dropped
+ * vfs_lock (igb_vfcb_report()): the core calls ->post under its own lock,
+ * and ->post needs vfs_lock, so the core must never be called under it.
+ * The core sees one message at a time: the ring's head is reported, ->ack
+ * pops it and the next is reported from the work item.
+ *
+ * PF to VF.  ->post puts the message in a per-VF outbox; it is written to
+ * the VF's buffer (igb_vfcb_flush_vf()) under vfs_lock, at once if
+ * spin_trylock() gets it, else from the work item, and at the end of every
+ * igb_msg_task().  It waits while the buffer may hold something the VF has
+ * not read: a VF message igb has not taken yet (VFREQ), a reply of igb's
+ * own (igb_out), or the previous vfcb message (tx_out).
+ *
+ * "Consumed".  The VF acks the vfcb message (VFACK, seen by igb_msg_task()
+ * as igb_rcv_ack_from_vf()), but igb's own writes to the mailbox clear
+ * VFACK, so an ack may be lost.  A VF also reads the PF's message before it
+ * writes one of its own (the patched igbvf does), so the VF's next message
+ * counts as the ack too; either reports vfcb_pf_vf_consumed() once.
+ *
+ * Locks: the core's per-VF lock, then vfs_lock (trylock only), then
+ * t->lock (a leaf: the rings, the outboxes, the pending events).
+ * Events are reported with none of them held, by one reporter at a time.
+ */
+#include <linux/pci.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+
+#include "igb.h"
 #include "igb_vfcb.h"
+#include "vfcb_igb_msg.h"
+#include "vfcb_pf_transport.h"
+
+#define IGB_VFCB_RING	4	/* VF messages igb took before the core did */
+
+struct igb_vfcb_vf {
+	u32 rx[IGB_VFCB_RING][VFCB_IGB_MSG_DWORDS];
+	unsigned int rx_head;
+	unsigned int rx_count;
+	bool rx_reported;	/* the head was reported, ->ack not seen yet */
+	u32 tx[VFCB_IGB_MSG_DWORDS + 1];
+	unsigned int tx_ndw;	/* outbox: dwords to write, 0 if empty */
+	bool tx_out;		/* a vfcb message is in the VF's buffer */
+	bool igb_out;		/* a reply of igb's may be unread there */
+	bool ev_reset;
+	bool ev_consumed;
+	u64 rx_drops;
+};
+
+struct igb_vfcb {
+	struct igb_adapter *adapter;
+	struct vfcb_pf *pf;	/* NULL until registered: events wait */
+	spinlock_t lock;	/* everything below and in vf[] */
+	struct delayed_work work;
+	bool reporting;
+	bool again;
+	bool dead;
+	unsigned int num_vfs;
+	struct igb_vfcb_vf vf[];
+};
+
+static struct igb_vfcb *igb_vfcb_locked(struct igb_adapter *adapter, u32 vf)
+{
+	struct igb_vfcb *t;
+
+	t = rcu_dereference_check(adapter->vfcb,
+				  lockdep_is_held(&adapter->vfs_lock));
+	if (!t || vf >= t->num_vfs)
+		return NULL;
+	return t;
+}
+
+/* -------------------------------------------------- igb's hooks --- */
+
+/* A message from @vf, read and acked by igb: true if it is vfcb's. */
+bool igb_vfcb_rx(struct igb_adapter *adapter, u32 vf, const u32 *msg)
+{
+	struct igb_vfcb *t = igb_vfcb_locked(adapter, vf);
+	bool vfcb = msg[0] == VFCB_IGB_MSG_TYPE;
+	struct igb_vfcb_vf *v;
+	unsigned int slot;
+
+	if (!t)
+		return false;
+	v = &t->vf[vf];
+	spin_lock(&t->lock);
+	/* The VF read our message before it wrote this one. */
+	if (v->tx_out) {
+		v->tx_out = false;
+		v->ev_consumed = true;
+	}
+	/* igb answers every message it has not seen before. */
+	v->igb_out = !vfcb && !(msg[0] & (E1000_VT_MSGTYPE_ACK |
+					  E1000_VT_MSGTYPE_NACK));
+	if (vfcb) {
+		if (v->rx_count < IGB_VFCB_RING) {
+			slot = (v->rx_head + v->rx_count) % IGB_VFCB_RING;
+			memcpy(v->rx[slot], &msg[1], sizeof(v->rx[slot]));
+			v->rx_count++;
+		} else {
+			/* Only a VF ignoring the protocol gets here. */
+			v->rx_drops++;
+			dev_warn_ratelimited(&adapter->pdev->dev,
+					     "vfcb: VF %u floods its mailbox, message dropped (%llu)\n",
+					     vf, v->rx_drops);
+		}
+	}
+	spin_unlock(&t->lock);
+	return vfcb;
+}
+
+/* The VF acked what the PF last wrote to its buffer. */
+void igb_vfcb_vf_ack(struct igb_adapter *adapter, u32 vf)
+{
+	struct igb_vfcb *t = igb_vfcb_locked(adapter, vf);
+	struct igb_vfcb_vf *v;
+
+	if (!t)
+		return;
+	v = &t->vf[vf];
+	spin_lock(&t->lock);
+	if (v->tx_out) {
+		v->tx_out = false;
+		v->ev_consumed = true;
+	} else {
+		v->igb_out = false;
+	}
+	spin_unlock(&t->lock);
+}
+
+/* @vf was reset: what it had sent or not read is void. */
+void igb_vfcb_vf_reset(struct igb_adapter *adapter, u32 vf)
+{
+	struct igb_vfcb *t = igb_vfcb_locked(adapter, vf);
+	struct igb_vfcb_vf *v;
+
+	if (!t)
+		return;
+	v = &t->vf[vf];
+	spin_lock(&t->lock);
+	v->rx_count = 0;
+	v->rx_reported = false;
+	v->tx_ndw = 0;
+	v->tx_out = false;
+	v->igb_out = false;
+	v->ev_consumed = false;
+	v->ev_reset = true;
+	spin_unlock(&t->lock);
+}
+
+/*
+ * Write @vf's outbox to its buffer if nothing there is unread.  vfs_lock
+ * and t->lock held.  Returns false if the VF holds its buffer: try later.
+ */
+static bool igb_vfcb_flush_vf(struct igb_vfcb *t, u32 vf)
+{
+	struct e1000_hw *hw = &t->adapter->hw;
+	struct igb_vfcb_vf *v = &t->vf[vf];
+	unsigned int i;
+
+	if (!v->tx_ndw || v->tx_out || v->igb_out)
+		return true;
+	wr32(E1000_P2VMAILBOX(vf), E1000_P2VMAILBOX_PFU);
+	if (!(rd32(E1000_P2VMAILBOX(vf)) & E1000_P2VMAILBOX_PFU))
+		return false;
+	/* The VF's message comes first; igb_msg_task() flushes after it. */
+	if (rd32(E1000_MBVFICR) & (E1000_MBVFICR_VFREQ_VF1 << vf)) {
+		wr32(E1000_P2VMAILBOX(vf), 0);
+		return true;
+	}
+	/* A VFACK still pending is for igb's last reply, not for this. */
+	wr32(E1000_MBVFICR, E1000_MBVFICR_VFACK_VF1 << vf);
+	for (i = 0; i < v->tx_ndw; i++)
+		array_wr32(E1000_VMBMEM(vf), i, v->tx[i]);
+	/* STS without PFU: interrupts the VF, releases the buffer. */
+	wr32(E1000_P2VMAILBOX(vf), E1000_P2VMAILBOX_STS);
+	v->tx_ndw = 0;
+	v->tx_out = true;
+	return true;
+}
+
+static void igb_vfcb_flush_all(struct igb_vfcb *t)
+{
+	bool busy = false;
+	unsigned int vf;
+
+	spin_lock(&t->lock);
+	for (vf = 0; vf < t->num_vfs; vf++)
+		busy |= !igb_vfcb_flush_vf(t, vf);
+	if (busy && !t->dead)
+		mod_delayed_work(system_wq, &t->work, 1);
+	spin_unlock(&t->lock);
+}
+
+/* End of igb_msg_task(), vfs_lock held. */
+void igb_vfcb_flush(struct igb_adapter *adapter)
+{
+	struct igb_vfcb *t = igb_vfcb_locked(adapter, 0);
+
+	if (t)
+		igb_vfcb_flush_all(t);
+}
+
+/* ------------------------------------------------------- events --- */
+
+#define IGB_VFCB_EV_RESET	BIT(0)
+#define IGB_VFCB_EV_CONSUMED	BIT(1)
+#define IGB_VFCB_EV_SENT	BIT(2)
+
+/* t->lock held: the events of @vf to report now. */
+static unsigned int igb_vfcb_collect(struct igb_vfcb_vf *v)
+{
+	unsigned int ev = 0;
+
+	if (v->ev_reset)
+		ev |= IGB_VFCB_EV_RESET;
+	if (v->ev_consumed)
+		ev |= IGB_VFCB_EV_CONSUMED;
+	if (v->rx_count && !v->rx_reported) {
+		v->rx_reported = true;
+		ev |= IGB_VFCB_EV_SENT;
+	}
+	v->ev_reset = false;
+	v->ev_consumed = false;
+	return ev;
+}
+
+/*
+ * Report what is pending, no lock held.  One reporter at a time (the
+ * interrupt handler on one CPU, the work item on another): a second one
+ * makes the first go round again, so the core sees each VF's events in
+ * order.
+ */
+static void igb_vfcb_report_all(struct igb_vfcb *t)
+{
+	unsigned long flags;
+	unsigned int vf, ev;
+	struct vfcb_pf *pf;
+
+	spin_lock_irqsave(&t->lock, flags);
+	if (t->reporting) {
+		t->again = true;
+		spin_unlock_irqrestore(&t->lock, flags);
+		return;
+	}
+	t->reporting = true;
+	do {
+		t->again = false;
+		for (vf = 0; t->pf && !t->dead && vf < t->num_vfs; vf++) {
+			ev = igb_vfcb_collect(&t->vf[vf]);
+			if (!ev)
+				continue;
+			pf = t->pf;
+			spin_unlock_irqrestore(&t->lock, flags);
+			if (ev & IGB_VFCB_EV_RESET)
+				vfcb_pf_vf_reset(pf, vf);
+			if (ev & IGB_VFCB_EV_CONSUMED)
+				vfcb_pf_vf_consumed(pf, vf);
+			if (ev & IGB_VFCB_EV_SENT)
+				vfcb_pf_vf_sent(pf, vf);
+			spin_lock_irqsave(&t->lock, flags);
+		}
+	} while (t->again);
+	t->reporting = false;
+	spin_unlock_irqrestore(&t->lock, flags);
+}
+
+void igb_vfcb_report(struct igb_adapter *adapter)
+{
+	struct igb_vfcb *t;
+
+	rcu_read_lock();
+	t = rcu_dereference(adapter->vfcb);
+	if (t)
+		igb_vfcb_report_all(t);
+	rcu_read_unlock();
+}
+
+/* Flush what the post could not, report what the ack left. */
+static void igb_vfcb_work(struct work_struct *work)
+{
+	struct igb_vfcb *t = container_of(to_delayed_work(work),
+					  struct igb_vfcb, work);
+	unsigned long flags;
+
+	spin_lock_irqsave(&t->adapter->vfs_lock, flags);
+	igb_vfcb_flush_all(t);
+	spin_unlock_irqrestore(&t->adapter->vfs_lock, flags);
+	igb_vfcb_report_all(t);
+}
+
+/* ---------------------------------------------- transport ops --- */
+
+static u32 igb_vfcb_read(void *priv, unsigned int vf, unsigned int i)
+{
+	struct igb_vfcb *t = priv;
+	struct igb_vfcb_vf *v = &t->vf[vf];
+	unsigned long flags;
+	u32 val = 0;
+
+	spin_lock_irqsave(&t->lock, flags);
+	if (v->rx_reported && v->rx_count && i < VFCB_IGB_MSG_DWORDS)
+		val = v->rx[v->rx_head][i];
+	spin_unlock_irqrestore(&t->lock, flags);
+	return val;
+}
+
+/* igb acked it to the VF when it read it: only the ring moves. */
+static void igb_vfcb_ack(void *priv, unsigned int vf)
+{
+	struct igb_vfcb *t = priv;
+	struct igb_vfcb_vf *v = &t->vf[vf];
+	unsigned long flags;
+
+	spin_lock_irqsave(&t->lock, flags);
+	/* Not after a reset: the core read a message of before it. */
+	if (v->rx_reported && v->rx_count) {
+		v->rx_head = (v->rx_head + 1) % IGB_VFCB_RING;
+		v->rx_count--;
+		v->rx_reported = false;
+		/* No event from inside an op: the work reports the next. */
+		if (v->rx_count && !t->dead)
+			mod_delayed_work(system_wq, &t->work, 0);
+	}
+	spin_unlock_irqrestore(&t->lock, flags);
+}
+
+static int igb_vfcb_post(void *priv, unsigned int vf, const u32 *msg,
+			 unsigned int ndw)
+{
+	struct igb_vfcb *t = priv;
+	struct igb_adapter *adapter = t->adapter;
+	struct igb_vfcb_vf *v = &t->vf[vf];
+	unsigned long flags;
+
+	if (!ndw || ndw > VFCB_IGB_MSG_DWORDS)
+		return -EINVAL;
+	spin_lock_irqsave(&t->lock, flags);
+	if (v->tx_ndw) {
+		spin_unlock_irqrestore(&t->lock, flags);
+		return -EBUSY;
+	}
+	v->tx[0] = VFCB_IGB_MSG_TYPE;
+	memcpy(&v->tx[1], msg, ndw * sizeof(*msg));
+	v->tx_ndw = ndw + 1;
+	spin_unlock_irqrestore(&t->lock, flags);
+
+	/* Interrupts are off: a plain trylock of the irqsave lock is fine. */
+	if (spin_trylock(&adapter->vfs_lock)) {
+		igb_vfcb_flush_all(t);
+		spin_unlock(&adapter->vfs_lock);
+	} else {
+		mod_delayed_work(system_wq, &t->work, 0);
+	}
+	return 0;
+}
+
+static const struct vfcb_pf_transport_ops igb_vfcb_ops = {
+	.read = igb_vfcb_read,
+	.ack = igb_vfcb_ack,
+	.post = igb_vfcb_post,
+};
+
+/* ---------------------------------------------------- lifetime --- */
+
+void igb_vfcb_start(struct igb_adapter *adapter)
+{
+	unsigned int n = adapter->vfs_allocated_count;
+	struct pci_dev *pdev = adapter->pdev;
+	struct vfcb_pf_transport tr;
+	unsigned long flags;
+	struct igb_vfcb *t;
+	struct vfcb_pf *pf;
+
+	if (!n || rcu_access_pointer(adapter->vfcb))
+		return;
+	t = kzalloc(struct_size(t, vf, n), GFP_KERNEL);
+	if (!t)
+		return;
+	t->num_vfs = n;
+	t->adapter = adapter;
+	spin_lock_init(&t->lock);
+	INIT_DELAYED_WORK(&t->work, igb_vfcb_work);
+
+	/* Events are recorded from now on, reported once registered. */
+	spin_lock_irqsave(&adapter->vfs_lock, flags);
+	rcu_assign_pointer(adapter->vfcb, t);
+	spin_unlock_irqrestore(&adapter->vfs_lock, flags);
+
+	tr.ops = &igb_vfcb_ops;
+	tr.priv = t;
+	tr.msg_dwords = VFCB_IGB_MSG_DWORDS;
+	pf = vfcb_pf_register(pdev, n, &tr);
+	if (IS_ERR(pf)) {
+		dev_warn(&pdev->dev, "vfcb: config blocks unavailable: %pe\n",
+			 pf);
+		spin_lock_irqsave(&adapter->vfs_lock, flags);
+		RCU_INIT_POINTER(adapter->vfcb, NULL);
+		spin_unlock_irqrestore(&adapter->vfs_lock, flags);
+		synchronize_rcu();
+		cancel_delayed_work_sync(&t->work);
+		kfree(t);
+		return;
+	}
+	spin_lock_irqsave(&t->lock, flags);
+	t->pf = pf;
+	mod_delayed_work(system_wq, &t->work, 0);
+	spin_unlock_irqrestore(&t->lock, flags);
+}
+
+void igb_vfcb_stop(struct igb_adapter *adapter)
+{
+	struct igb_vfcb *t = rcu_access_pointer(adapter->vfcb);
+	unsigned long flags;
+
+	if (!t)
+		return;
+	/* igb_msg_task() keeps running: the VFs' acks come through it. */
+	vfcb_pf_unregister(t->pf);
+
+	spin_lock_irqsave(&adapter->vfs_lock, flags);
+	RCU_INIT_POINTER(adapter->vfcb, NULL);
+	spin_unlock_irqrestore(&adapter->vfs_lock, flags);
+	synchronize_rcu();		/* no hook and no report runs now */
+	spin_lock_irqsave(&t->lock, flags);
+	t->dead = true;
+	spin_unlock_irqrestore(&t->lock, flags);
+	cancel_delayed_work_sync(&t->work);
+	vfcb_pf_put(t->pf);
+	kfree(t);
+}

@@ -32,7 +32,7 @@ trap 'rm -f "$log"' EXIT
 checkpatch=$RIG_DIR/checkpatch/scripts/checkpatch.pl
 kernel_c=$(git ls-files -co --exclude-standard -- \
 	'engine/*.[ch]' 'pf_core/*.[ch]' 'vf_core/*.[ch]' 'e82576/*.[ch]' 'include/*.h' \
-	'uapi/*.h' 'tests/hostile_vf/*.[ch]' 'tests/kapi/*.[ch]' 'tests/loop/*.[ch]' | sort -u)
+	'uapi/*.h' 'igb/*.[ch]' 'tests/hostile_vf/*.[ch]' 'tests/kapi/*.[ch]' 'tests/loop/*.[ch]' | sort -u)
 
 # checkpatch_one FILE: checkpatch's verdict on one file into FILE's log.
 checkpatch_one() {
