@@ -168,6 +168,19 @@ ping_pf_vf0 "patched pair, new MAC"
 $CTL ping "$DEV1" --count 200 > /tmp/ping 2>&1
 check "VF1: 200 vfcb round trips" grep -q "200 round trips" /tmp/ping
 diag "$(cat /tmp/ping)"
+# Resets: the VF's own (its netdev down and up resets it) and the PF's
+# (igb resets the device when its netdev goes down); the VFs handshake again.
+ip link set dev "$VFNET1" down
+ip link set dev "$VFNET1" up
+wait_for 20 vf_ready "$DEV1"
+fails_with "No such" "VF1 gets ENOENT from the PF after its own reset" $CTL read "$DEV1" 33
+ip link set dev "$pfnet" down
+ip link set dev "$pfnet" up
+wait_for 30 grep -qx 1 "/sys/class/net/$VFNET0/carrier"
+wait_for 20 sh -c "$CTL read $DEV0 7 --raw > /tmp/g && cmp -s /tmp/h /tmp/g"
+check "VF0 reads block 7 after the PF's reset" cmp /tmp/h /tmp/g
+wait_for 20 grep -qx 1 "/sys/class/net/$VFNET1/carrier"
+check "VF1 link up again after the PF's reset" grep -qx 1 "/sys/class/net/$VFNET1/carrier"
 check "no vfcb error from igb/igbvf" sh -c "! dmesg | grep -Ei 'vfcb.*(drop|did not|unavailable)'"
 check "kernel log clean" kernel_log_clean
 teardown "patched pair"
