@@ -214,6 +214,9 @@ set_read() {
 	cmp "/tmp/h$1" "/tmp/g$1" 2>&1
 }
 
+# mark SECTION: where the time goes (diagnostics only).
+mark() { diag "time: $1 at $(awk -v t0="$T0" '{ printf "%.0f", $1 - t0 }' /proc/uptime) s"; }
+
 # ---- bring-up ----------------------------------------------------------------
 
 T0=$(cut -d' ' -f1 /proc/uptime)
@@ -252,18 +255,21 @@ while [ $i -lt $NVFS ]; do
 	i=$((i + 1))
 done
 
+mark "traffic checks"
 # ---- traffic through the NIC's switch ------------------------------------------
 
 ping_ok - $A.10 "PF -> VF0 through the NIC"
 ping_ok 1 $A.10 "VF1 -> VF0 through the NIC"
 ping_ok 2 $A.1 "VF2 -> PF through the NIC"
 
+mark "vfcb operations under traffic"
 # ---- vfcb operations while traffic flows ---------------------------------------
 
 stream_start pf0 - $A.10
 stream_start v10 1 $A.10
 stream_started pf0 "background traffic PF -> VF0 is flowing"
 stream_started v10 "background traffic VF1 -> VF0 is flowing"
+mark "content"
 
 run_c $ITEST pf-ioctl "$PFDEV" $NVFS "$VF0"
 run_c $ITEST vf-ioctl "$DEV0"
@@ -311,6 +317,7 @@ else
 fi
 kill $wpid 2>/dev/null; wait $wpid 2>/dev/null
 
+mark "isolation, policy, tracepoints, kapi, stress"
 # Isolation and policy (host.sh), on the igb form's VFs.
 $CTL block set "$pf" 0 4242 --string "only for VF0" 2>/dev/null
 refused "No such file" "VF1 cannot read VF0's block (ENOENT)" "$DEV1" $CTL read "$DEV1" 4242
@@ -360,6 +367,7 @@ stream_stop pf0 "PF -> VF0 traffic during the vfcb operations"
 stream_stop v10 "VF1 -> VF0 traffic during the vfcb operations"
 check "no WARNING/BUG after the vfcb operations under traffic" kernel_log_clean
 
+mark "igb's requests"
 # ---- igb's own mailbox requests interleaved with vfcb's -------------------------
 
 # A vfcb reader on every VF, each proven running before igb's requests.
@@ -457,6 +465,7 @@ for i in 0 1 2; do
 done
 check "no WARNING/BUG after igb's requests" kernel_log_clean
 
+mark "resets"
 # ---- resets -----------------------------------------------------------------------
 
 # FLR with igbvf bound: blocks kept, the VF handshakes again, frames flow.
@@ -509,6 +518,7 @@ check "rmmod vfcb_kapi_test" rmmod vfcb_kapi_test
 reach 1 $A.10 20
 ping_ok 1 $A.10 "VF1 -> VF0 after igbvf rebound"
 
+mark "sriov_numvfs N->0->N"
 # sriov_numvfs N -> 0 -> N: the stores go with the VFs (design.rst, "PF
 # removal and SR-IOV disable"); new VFs handshake and pass frames.
 $CTL block set "$pf" 0 12 --string "before numvfs=0" 2>/dev/null
@@ -530,6 +540,7 @@ ping_ok - $A.10 "PF -> VF0 after sriov_numvfs 0 -> $NVFS"
 reach 1 $A.12 20
 ping_ok 1 $A.12 "VF1 -> VF2 after sriov_numvfs 0 -> $NVFS"
 
+mark "igb reload"
 # igb reload with igbvf bound to the VFs.
 had=$(test -c "$PFDEV" && echo yes)
 check "rmmod igb with VFs on igbvf" rmmod igb
@@ -558,6 +569,7 @@ check "unbind PF $pf from igb (vfcb_kapi_test holds a handle)" unbind "$pf"
 is "$(cat "/sys/bus/pci/devices/$pf/sriov_numvfs" 2>/dev/null)" 0 "the PF's VFs are gone"
 kapi pf-unbound
 
+mark "teardown"
 # ---- teardown -------------------------------------------------------------------
 
 check "rmmod vfcb_kapi_test" rmmod vfcb_kapi_test
