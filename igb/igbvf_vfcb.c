@@ -254,6 +254,18 @@ void igbvf_vfcb_rst(struct e1000_hw *hw)
 	t->rstd_reported = false;
 }
 
+/*
+ * e1000_reset_hw_vf() reset the VF: the PF forgets our handshake (it sees
+ * VFLRE).  QEMU sets neither RSTI nor RSTD for it, so say it here.
+ */
+void igbvf_vfcb_vf_reset(struct e1000_hw *hw)
+{
+	struct igbvf_vfcb *t = igbvf_vfcb_of(hw);
+
+	if (t)
+		igbvf_vfcb_reset(t, false);
+}
+
 void igbvf_vfcb_irq(struct e1000_hw *hw)
 {
 	struct igbvf_vfcb *t;

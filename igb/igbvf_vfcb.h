@@ -21,6 +21,7 @@ bool igbvf_vfcb_pf_msg(struct e1000_hw *hw);
 void igbvf_vfcb_read(struct e1000_hw *hw, u32 *msg);
 void igbvf_vfcb_tx_wait(struct e1000_hw *hw);
 void igbvf_vfcb_rst(struct e1000_hw *hw);
+void igbvf_vfcb_vf_reset(struct e1000_hw *hw);
 
 /* The mailbox interrupt (hard IRQ). */
 void igbvf_vfcb_irq(struct e1000_hw *hw);

@@ -44,6 +44,10 @@ up_pf() {
 	pfnet=$(netdev_of "$pf")
 	isnt "$pfnet" "" "PF netdev registered"
 	check "PF netdev $pfnet up" ip link set dev "$pfnet" up
+	# igb pings every VF when its link comes up, overwriting whatever it
+	# left in a VF's mailbox (a stock igb's refusal of vfcb included):
+	# let that happen before there are VFs.
+	wait_for 20 grep -qx 1 "/sys/class/net/$pfnet/carrier"
 }
 
 # up_vfs DRIVER: bind VF0/VF1 to DRIVER, netdevs up, carrier.
