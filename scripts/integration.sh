@@ -3,9 +3,11 @@
 #
 # vfcb's integration runs in the QEMU rig:
 #   scripts/integration.sh [--host KVER]... [--nested KVER] [--baseline]
-#       [--selftest] [--only NAME]
+#       [--selftest] [--igb KVER]... [--nested-igb KVER]
 # With no option: host topology on every set-up kernel, nested on 6.12,
-# the in-tree igb/igbvf baseline and the rig's own selftest.
+# the in-tree igb/igbvf baseline, the rig's own selftest, and the igb form
+# (igb and igbvf patched to carry vfcb, scripts/build-igb.sh): host-igb on
+# every set-up kernel, nested-igb on 6.12.
 # Results go to build/results/*.tap (scripts/summary.sh counts them).
 set -uo pipefail
 
@@ -14,13 +16,15 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 2
 load_kernels
 
-hosts=() nested= baseline=0 selftest=0 any=0
+hosts=() nested= baseline=0 selftest=0 any=0 igbs=() nested_igb=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--host) hosts+=("$2"); any=1; shift 2 ;;
 	--nested) nested=$2; any=1; shift 2 ;;
 	--baseline) baseline=1; any=1; shift ;;
 	--selftest) selftest=1; any=1; shift ;;
+	--igb) igbs+=("$2"); any=1; shift 2 ;;
+	--nested-igb) nested_igb=$2; any=1; shift 2 ;;
 	*) die "unknown option $1" ;;
 	esac
 done
@@ -29,6 +33,8 @@ if [ $any = 0 ]; then
 	nested=$KVER_6_12
 	baseline=1
 	selftest=1
+	igbs=("$KVER_6_12" "$KVER_6_1")
+	nested_igb=$KVER_6_12
 fi
 
 # Userspace for the guests: static, the images have no libc.
@@ -38,6 +44,9 @@ build_tools() {
 	gcc -std=gnu11 -O2 -Wall -Wextra -Werror -static -pthread -Iuapi \
 		tests/integration/vfcb_itest.c -o build/itest/vfcb_itest ||
 		die "vfcb_itest does not build"
+	gcc -std=gnu11 -O2 -Wall -Wextra -Werror -static \
+		tests/integration/igbt_net.c -o build/itest/igbt_net ||
+		die "igbt_net does not build"
 }
 
 # files_for KVER: the --file arguments giving a guest vfcb's modules and tools.
@@ -50,8 +59,12 @@ files_for() {
 
 rc=0
 build_tools
-for k in ${hosts[@]+"${hosts[@]}"} $nested; do
+for k in $(printf '%s\n' ${hosts[@]+"${hosts[@]}"} $nested ${igbs[@]+"${igbs[@]}"} $nested_igb | sort -u); do
 	scripts/build-modules.sh "$k" >/dev/null || die "modules do not build for $k"
+done
+# The igb form links against vfcb_pf/vfcb_vf of the same build.
+for k in $(printf '%s\n' ${igbs[@]+"${igbs[@]}"} $nested_igb | sort -u); do
+	scripts/build-igb.sh "$k" >/dev/null || die "patched igb/igbvf do not build for $k"
 done
 
 for k in ${hosts[@]+"${hosts[@]}"}; do
@@ -84,5 +97,27 @@ if [ -n "$nested" ]; then
 		--l2-file "build/kvers/$nested/ko/vfcb_vf.ko" --l2-file "build/kvers/$nested/ko/vfcb_82576_vf.ko" --l2-file tools/vfcbctl \
 		--l2-file build/itest/vfcb_itest --l2-file tests/integration/itest-lib.sh ||
 		rc=1
+fi
+# The igb form, host topology (run name host-igb-SERIES): igb and igbvf
+# carrying vfcb, traffic through the NIC's switch, vfcb alongside.
+for k in ${igbs[@]+"${igbs[@]}"}; do
+	ko=build/kvers/$k/ko
+	scripts/rig.sh host --kver "$k" --test tests/integration/igb.sh --module 8021q \
+		--file "$ko/vfcb_pf.ko" --file "$ko/vfcb_vf.ko" --file "$ko/igb.ko" --file "$ko/igbvf.ko" \
+		--file "$ko/vfcb_kapi_test.ko" --file tools/vfcbctl --file build/itest/vfcb_itest \
+		--file build/itest/igbt_net --file tests/integration/itest-lib.sh \
+		--timeout 300 || rc=1
+done
+if [ -n "$nested_igb" ]; then
+	ko=build/kvers/$nested_igb/ko
+	scripts/rig.sh nested --kver "$nested_igb" \
+		--name "nested-igb-$(echo "$nested_igb" | cut -d. -f1,2)" \
+		--l1-test tests/integration/nested-igb-l1.sh \
+		--l2-test tests/integration/nested-igb-l2.sh \
+		--file "$ko/vfcb_pf.ko" --file "$ko/igb.ko" --file tools/vfcbctl \
+		--file tests/integration/itest-lib.sh \
+		--l2-file "$ko/vfcb_vf.ko" --l2-file "$ko/igbvf.ko" --l2-file tools/vfcbctl \
+		--l2-file build/itest/vfcb_itest --l2-file tests/integration/itest-lib.sh \
+		--timeout 300 || rc=1
 fi
 exit $rc
