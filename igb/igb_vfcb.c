@@ -91,8 +91,14 @@ bool igb_vfcb_rx(struct igb_adapter *adapter, u32 vf, const u32 *msg)
 	struct igb_vfcb_vf *v;
 	unsigned int slot;
 
+	/*
+	 * Not registered (yet): the VFs probe inside pci_enable_sriov(),
+	 * before igb hands them to vfcb.  A vfcb message is still ours:
+	 * dropped unanswered, so the VF asks again later; igb's NACK would
+	 * tell it this PF has no vfcb at all.
+	 */
 	if (!t)
-		return false;
+		return vfcb;
 	v = &t->vf[vf];
 	spin_lock(&t->lock);
 	/* The VF read our message before it wrote this one. */
