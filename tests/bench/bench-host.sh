@@ -8,9 +8,10 @@
 #   2. vfcb: igb gone, vfcb_pf on the PF, 7 VFs on vfcb_vf; ping, reads and
 #      writes, invalidate-to-wakeup, all 7 VFs at once.
 #   3. the igb form, if /vfcb/igb.ko and /vfcb/igbvf.ko were shipped (igb
-#      and igbvf patched to carry vfcb, scripts/build-igb.sh): one VF on
-#      the patched igbvf; its set-MAC request, then vfcb ping, 4- and
-#      128-byte reads and writes through igb's mailbox, in that order.
+#      and igbvf patched to carry vfcb, scripts/build-igb.sh): the patched
+#      igb on the PF; set-MAC from the stock igbvf on one VF, then from the
+#      patched igbvf, then vfcb ping, 4- and 128-byte reads and writes
+#      through igb's mailbox, in that order.
 # The numbers are "# BENCH ..." lines; the TAP results only say whether
 # each phase could run, never anything about timing.
 # Iteration counts come from the kernel command line (bench_n=, bench_mt_n=,
@@ -121,6 +122,16 @@ if [ -f /vfcb/igb.ko ] && [ -f /vfcb/igbvf.ko ]; then
 	# igb pings its VFs when the link comes up: before there are VFs.
 	wait_for 20 grep -qx 1 "/sys/class/net/$pfnet/carrier"
 	vf=$(create_vfs "$pf" 1)
+	# The stock igbvf on the patched igb first: which side a slower
+	# set-MAC of the patched pair comes from.
+	check "igb form: stock igbvf loads" load_mod igbvf
+	is "$(driver_of "$vf")" igbvf "igb form: VF bound to the stock igbvf"
+	wait_for 10 test -n "$(netdev_of "$vf")"
+	vfnet=$(netdev_of "$vf")
+	ip link set dev "$vfnet" up
+	wait_for 20 grep -qx 1 "/sys/class/net/$vfnet/carrier"
+	bench "igb form: stock igbvf's set-MAC on the patched igb" $B setmac ifname="$vfnet" n="$N" warmup="$W" label=igb_pf_setmac
+	check "igb form: stock igbvf unloads" rmmod igbvf
 	check "igb form: patched igbvf loads" insmod /vfcb/igbvf.ko
 	is "$(driver_of "$vf")" igbvf "igb form: VF bound to the patched igbvf"
 	wait_for 10 test -n "$(netdev_of "$vf")"
