@@ -46,7 +46,7 @@ say "guest: ping -c $NPING $A.1 (the host's PF) running in the background"
 
 wait_for 30 vf_ready "$dev"
 check "vfcb handshake with igb in L1, through igbvf's mailbox" vf_ready "$dev"
-say "guest: vfcbctl vf info: $($CTL vf info "$dev" | awk '$1 ~ /^(state|vf_index|version|max_block_size)$/ { printf "%s %s  ", $1, $2 }')"
+say "guest: vfcbctl vf info: $($CTL vf info "$dev" | awk '$1 ~ /^(state|vf_index|version|max_block_size)$/ { printf "%s%s %s", (n++ ? "  " : ""), $1, $2 }')"
 run_c $ITEST expect-mask "$dev" 0x84 60000
 say "guest: vfcbctl wait  ->  woken with mask 0x84 (0x80 raised before the guest existed, 0x4 after)"
 got=$($CTL read "$dev" 7 --raw 2>&1)
