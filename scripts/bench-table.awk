@@ -53,6 +53,14 @@ BEGIN {
 	minmsg["l2_read_128"] = 4; model["l2_read_128"] = model["read_128"]
 	minmsg["l2_write_128"] = 4; model["l2_write_128"] = model["write_128"]
 	# the model's VF share: VF->PF sender 4 + ndw, PF->VF receiver 3 + ndw
+	# (the only share measured since the PF driver stopped counting)
+	vfmodel["ping"] = 4 + 3
+	vfmodel["read_128"] = 6 + 18 + 18 + 6
+	vfmodel["write_128"] = 19 + 19 + 8 + 3
+	vfmodel["read_4"] = 6 + 5
+	vfmodel["invalidate"] = 3 + 2
+	vfmodel["mt_ping"] = vfmodel["ping"]
+	vfmodel["mt_read_128"] = vfmodel["read_128"]
 	vfmodel["l2_ping"] = 4 + 3
 	vfmodel["l2_read_128"] = 6 + 18 + 18 + 6
 	vfmodel["l2_write_128"] = 19 + 19 + 8 + 3
@@ -67,7 +75,8 @@ BEGIN {
 /^BENCH mtvf / { nvf++ }
 
 END {
-	base = v(line["igbvf_setmac"], "p50_us")
+	# (a reference to line[k] would create it: test with "in" first)
+	base = ("igbvf_setmac" in line) ? v(line["igbvf_setmac"], "p50_us") : ""
 	w1 = 26; w = 9
 	sep = sprintf("%s %s %s %s %s %s %s %s", "==========================", "=========", "=========", "=========", "=========", "=============", "=============", "=========")
 	print "Summary"
@@ -120,6 +129,48 @@ END {
 	}
 	print sep2
 	print ""
+
+	if ("igb_ping" in line) {
+		# The igb form: one boot's rows with igbvf's own set-MAC of
+		# the same drivers (label igb_setmac) as the reference.
+		split("igb_pf_setmac igb_setmac igb_ping igb_read_4 igb_read_128 igb_write_4 igb_write_128", iorder, " ")
+		ilabel["igb_pf_setmac"] = "set-MAC, stock igbvf"
+		ilabel["igb_setmac"] = "set-MAC, patched igbvf"
+		ilabel["igb_ping"] = "vfcb ping"
+		ilabel["igb_read_4"] = "vfcb read 4 B"
+		ilabel["igb_read_128"] = "vfcb read 128 B"
+		ilabel["igb_write_4"] = "vfcb write 4 B"
+		ilabel["igb_write_128"] = "vfcb write 128 B"
+		imin["igb_ping"] = 2; imin["igb_read_4"] = 2; imin["igb_read_128"] = 4
+		imin["igb_write_4"] = 2; imin["igb_write_128"] = 4
+		smac = ("igb_setmac" in line) ? v(line["igb_setmac"], "p50_us") : ""
+		iping = v(line["igb_ping"], "p50_us")
+		print "The igb form: igb and igbvf carrying vfcb"
+		print "-----------------------------------------"
+		print ""
+		# p50/set-MAC: against the patched pair's own set-MAC;
+		# p50/stock: against phase 1's stock igb + stock igbvf.
+		sep4 = "============================ ========= ========= ========= ========= ============= =========== =========== ==========="
+		print sep4
+		printf "%s %9s %9s %9s %9s %13s %11s %11s %11s\n", pad("operation (igb, patched)", 28), "min us", "p50 us", "p99 us", "ops/s", "msgs/op (min)", "p50/set-MAC", "p50/stock", "p50/ping"
+		print sep4
+		for (i = 1; i in iorder; i++) {
+			k = iorder[i]
+			if (!(k in line))
+				continue
+			l = line[k]
+			if (has(l, "pf_rx_msgs"))
+				msgs = sprintf("%.2f (%d)", v(l, "pf_rx_msgs") + v(l, "pf_tx_msgs"), imin[k])
+			else
+				msgs = "n/a"
+			r1 = (smac == "") ? "n/a" : sprintf("%.2f", v(l, "p50_us") / smac)
+			r2 = (iping == "" || k ~ /setmac/) ? "n/a" : sprintf("%.2f", v(l, "p50_us") / iping)
+			r3 = (base == "") ? "n/a" : sprintf("%.2f", v(l, "p50_us") / base)
+			printf "%s %9s %9s %9s %9s %13s %11s %11s %11s\n", pad(ilabel[k], 28), f1(v(l, "min_us")), f1(v(l, "p50_us")), f1(v(l, "p99_us")), f0(v(l, "ops_s")), msgs, r1, r3, r2
+		}
+		print sep4
+		print ""
+	}
 
 	if ("mt_ping" in line || "mt_read_128" in line) {
 		print "All seven VFs at once"

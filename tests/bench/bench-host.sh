@@ -2,11 +2,16 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Benchmark, host topology (run by scripts/bench.sh, not a test): one boot,
-# two phases on the same PF.
+# two or three phases on the same PF.
 #   1. baseline: igb on the PF, igbvf on one VF; the VF's set-MAC request
 #      (one VF->PF mailbox message and the PF's reply), timed.
 #   2. vfcb: igb gone, vfcb_pf on the PF, 7 VFs on vfcb_vf; ping, reads and
 #      writes, invalidate-to-wakeup, all 7 VFs at once.
+#   3. the igb form, if /vfcb/igb.ko and /vfcb/igbvf.ko were shipped (igb
+#      and igbvf patched to carry vfcb, scripts/build-igb.sh): the patched
+#      igb on the PF; set-MAC from the stock igbvf on one VF, then from the
+#      patched igbvf, then vfcb ping, 4- and 128-byte reads and writes
+#      through igb's mailbox, in that order.
 # The numbers are "# BENCH ..." lines; the TAP results only say whether
 # each phase could run, never anything about timing.
 # Iteration counts come from the kernel command line (bench_n=, bench_mt_n=,
@@ -81,7 +86,10 @@ done
 check "all $NVFS VFs ready" sh -c "for d in $devs; do $CTL vf info \${d#dev=} | grep -q ready || exit 1; done"
 
 D0=/dev/vfcb-vf-$VF0
-ST="pfvf=/sys/kernel/debug/vfcb_pf/$pf/vf0/stats pf=/sys/kernel/debug/vfcb_pf/$pf/stats vf=/sys/kernel/debug/vfcb_vf/$VF0/stats"
+# The cores count messages; vfcb_82576_vf counts its register accesses
+# and interrupts in its own file (the PF driver counts none since the
+# cores were split from the 82576 drivers).
+ST="pfvf=/sys/kernel/debug/vfcb_pf/$pf/vf0/stats pf=/sys/kernel/debug/vfcb_pf/$pf/stats vf=/sys/kernel/debug/vfcb_vf/$VF0/stats vfhw=/sys/kernel/debug/vfcb_82576_vf/$VF0/stats"
 [ -r /sys/kernel/debug/vfcb_vf/$VF0/stats ] || diag "no VF debugfs stats at /sys/kernel/debug/vfcb_vf/$VF0/stats: $(ls /sys/kernel/debug/vfcb_vf 2>&1)"
 
 # shellcheck disable=SC2086
@@ -101,4 +109,55 @@ check "rmmod vfcb_82576_vf" rmmod vfcb_82576_vf
 check "rmmod vfcb_vf" rmmod vfcb_vf
 check "rmmod vfcb_82576_pf" rmmod vfcb_82576_pf
 check "rmmod vfcb_pf" rmmod vfcb_pf
+
+# ---- phase 3: the igb form ----------------------------------------------
+
+if [ -f /vfcb/igb.ko ] && [ -f /vfcb/igbvf.ko ]; then
+	check "igb form: vfcb_pf, vfcb_vf load" sh -c "insmod /vfcb/vfcb_pf.ko && insmod /vfcb/vfcb_vf.ko"
+	# igb's in-tree dependencies are still loaded from phase 1.
+	check "igb form: patched igb loads" insmod /vfcb/igb.ko
+	wait_for 10 test -n "$(netdev_of "$pf")"
+	pfnet=$(netdev_of "$pf")
+	check "igb form: PF netdev up" ip link set dev "$pfnet" up
+	# igb pings its VFs when the link comes up: before there are VFs.
+	wait_for 20 grep -qx 1 "/sys/class/net/$pfnet/carrier"
+	vf=$(create_vfs "$pf" 1)
+	# The stock igbvf on the patched igb first: which side a slower
+	# set-MAC of the patched pair comes from.
+	check "igb form: stock igbvf loads" load_mod igbvf
+	is "$(driver_of "$vf")" igbvf "igb form: VF bound to the stock igbvf"
+	wait_for 10 test -n "$(netdev_of "$vf")"
+	vfnet=$(netdev_of "$vf")
+	ip link set dev "$vfnet" up
+	wait_for 20 grep -qx 1 "/sys/class/net/$vfnet/carrier"
+	bench "igb form: stock igbvf's set-MAC on the patched igb" $B setmac ifname="$vfnet" n="$N" warmup="$W" label=igb_pf_setmac
+	check "igb form: stock igbvf unloads" rmmod igbvf
+	check "igb form: patched igbvf loads" insmod /vfcb/igbvf.ko
+	is "$(driver_of "$vf")" igbvf "igb form: VF bound to the patched igbvf"
+	wait_for 10 test -n "$(netdev_of "$vf")"
+	vfnet=$(netdev_of "$vf")
+	ip link set dev "$vfnet" up
+	wait_for 20 grep -qx 1 "/sys/class/net/$vfnet/carrier"
+	D=/dev/vfcb-vf-$vf
+	wait_for 20 sh -c "$CTL vf info $D 2>/dev/null | grep -q ready"
+	check "igb form: VF0 handshake with igb" sh -c "$CTL vf info $D | grep -q ready"
+	$CTL block set "$pf" 0 1 --file /tmp/blk128 --vf-writable >/dev/null &&
+		$CTL block set "$pf" 0 2 --hex 01020304 --vf-writable >/dev/null
+	is "$?" 0 "igb form: VF0's blocks defined"
+	ST="pfvf=/sys/kernel/debug/vfcb_pf/$pf/vf0/stats vf=/sys/kernel/debug/vfcb_vf/$vf/stats"
+	# shellcheck disable=SC2086
+	{
+	bench "igb form: igbvf set-MAC round trips" $B setmac ifname="$vfnet" n="$N" warmup="$W" label=igb_setmac
+	bench "igb form: vfcb ping" $B lat op=ping label=igb_ping dev="$D" n="$N" warmup="$W" $ST
+	bench "igb form: vfcb 4-byte read" $B lat op=read label=igb_read_4 block=2 len=4 dev="$D" n="$N" warmup="$W" $ST
+	bench "igb form: vfcb 128-byte read" $B lat op=read label=igb_read_128 block=1 len=128 dev="$D" n="$N" warmup="$W" $ST
+	bench "igb form: vfcb 4-byte write" $B lat op=write label=igb_write_4 block=2 len=4 dev="$D" n="$N" warmup="$W" $ST
+	bench "igb form: vfcb 128-byte write" $B lat op=write label=igb_write_128 block=1 len=128 dev="$D" n="$N" warmup="$W" $ST
+	}
+	diag "igb form: $(dmesg | grep -c 'vfcb') vfcb lines in dmesg; last: $(dmesg | grep vfcb | tail -n 3)"
+	check "igb form: sriov_numvfs=0" sh -c "echo 0 > /sys/bus/pci/devices/$pf/sriov_numvfs"
+	check "igb form: rmmod igbvf igb vfcb_vf vfcb_pf" sh -c "rmmod igbvf && rmmod igb && rmmod vfcb_vf && rmmod vfcb_pf"
+else
+	diag "igb form: no /vfcb/igb.ko and /vfcb/igbvf.ko, not measured"
+fi
 done_testing

@@ -28,7 +28,7 @@ check "vfcb_82576_vf loads" insmod /vfcb/vfcb_82576_vf.ko
 wait_for 120 sh -c "/vfcb/vfcbctl vf info $dev 2>/dev/null | grep -q ready"
 check "handshake with vfcb_pf in L1" sh -c "/vfcb/vfcbctl vf info $dev | grep -q ready"
 diag "BENCHINFO side=L2 kernel=$(uname -r) n=$N"
-ST="vf=/sys/kernel/debug/vfcb_vf/$vf/stats"
+ST="vf=/sys/kernel/debug/vfcb_vf/$vf/stats vfhw=/sys/kernel/debug/vfcb_82576_vf/$vf/stats"
 bench "L2 vfcb: ping" $B lat op=ping label=l2_ping dev="$dev" n="$N" warmup="$W" $ST
 bench "L2 vfcb: 128-byte read" $B lat op=read label=l2_read_128 block=1 len=128 dev="$dev" n="$N" warmup="$W" $ST
 bench "L2 vfcb: 128-byte write" $B lat op=write label=l2_write_128 block=1 len=128 dev="$dev" n="$N" warmup="$W" $ST

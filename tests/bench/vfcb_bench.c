@@ -8,9 +8,11 @@
  *   vfcb_bench lat op=ping|read|write dev=VFDEV [n=N] [warmup=N]
  *                  [block=ID] [len=BYTES] [label=NAME]
  *                  [pfvf=PF-VF-STATS] [pf=PF-STATS] [vf=VF-STATS]
+ *                  [vfhw=VF-DRIVER-STATS]
  *       N timed round trips through the VF ioctls after the warm-up.  With
  *       the debugfs stats paths it also reports the counters' deltas over
- *       the timed loop divided by N.
+ *       the timed loop divided by N (vfhw: the VF driver's register and
+ *       interrupt counts, when they are not in the VF core's file).
  *   vfcb_bench inval pfdev=PFDEV vfidx=I dev=VFDEV [n=N] [gap_us=US]
  *                  [pfvf=..] [pf=..] [vf=..]
  *       Invalidate-to-wakeup: a reader thread blocks in read() on the VF
@@ -52,7 +54,7 @@
 
 struct opts {
 	const char *op, *dev[MAX_DEVS], *pfdev, *ifname, *label;
-	const char *pfvf, *pf, *vf;
+	const char *pfvf, *pf, *vf, *vfhw;
 	unsigned int ndev, n, warmup, block, len, vfidx, gap_us;
 };
 
@@ -76,7 +78,7 @@ static void parse(struct opts *o, int argc, char **argv)
 		*v++ = 0;
 #define S(name) if (!strcmp(k, #name)) { o->name = v; continue; }
 #define U(name) if (!strcmp(k, #name)) { o->name = strtoul(v, NULL, 0); continue; }
-		S(op) S(pfdev) S(ifname) S(label) S(pfvf) S(pf) S(vf)
+		S(op) S(pfdev) S(ifname) S(label) S(pfvf) S(pf) S(vf) S(vfhw)
 		U(n) U(warmup) U(block) U(len) U(vfidx) U(gap_us)
 #undef S
 #undef U
@@ -175,9 +177,10 @@ static void snap(const struct opts *o, struct counters *c)
 	c->pg_irqs = stat_get(o->pf, "irqs");
 	c->vf_rx = stat_get(o->vf, "engine_rx_msgs");
 	c->vf_tx = stat_get(o->vf, "engine_tx_msgs");
-	c->vf_rd = stat_get(o->vf, "mmio_reads");
-	c->vf_wr = stat_get(o->vf, "mmio_writes");
-	c->vf_irqs = stat_get(o->vf, "irqs");
+	/* The VF driver's own counters, if it has them (vfcb_82576_vf's). */
+	c->vf_rd = stat_get(o->vfhw ?: o->vf, "mmio_reads");
+	c->vf_wr = stat_get(o->vfhw ?: o->vf, "mmio_writes");
+	c->vf_irqs = stat_get(o->vfhw ?: o->vf, "irqs");
 	c->vf_polls = stat_get(o->vf, "polls");
 }
 
