@@ -401,8 +401,21 @@ static void igbvf_vfcb_work(struct work_struct *work)
 {
 	struct igbvf_vfcb *t = container_of(to_delayed_work(work),
 					    struct igbvf_vfcb, work);
+	struct e1000_hw *hw = t->hw;
 
-	igbvf_vfcb_poll_now(t);
+	/*
+	 * igbvf holds mbx_lock across its own polled exchanges (set-MAC and
+	 * the like, up to its mailbox timeout): do not spin beside it, come
+	 * back.  A vfcb message that arrives meanwhile is diverted by igbvf's
+	 * own reads (igbvf_vfcb_pf_msg()).
+	 */
+	if (!spin_trylock_bh(&hw->mbx_lock)) {
+		igbvf_vfcb_kick(t, 1);
+		return;
+	}
+	igbvf_vfcb_service(t);
+	spin_unlock_bh(&hw->mbx_lock);
+	igbvf_vfcb_report(t);
 	/* Interrupts may be off (netdev down): poll while vfcb is busy. */
 	if (time_before(jiffies, READ_ONCE(t->busy_until)) &&
 	    !delayed_work_pending(&t->work))
