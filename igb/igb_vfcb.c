@@ -357,9 +357,7 @@ static int igb_vfcb_post(void *priv, unsigned int vf, const u32 *msg,
 		spin_unlock_irqrestore(&t->lock, flags);
 		return -EBUSY;
 	}
-	v->tx[0] = VFCB_IGB_MSG_TYPE;
-	memcpy(&v->tx[1], msg, ndw * sizeof(*msg));
-	v->tx_ndw = ndw + 1;
+	v->tx_ndw = vfcb_igb_frame(v->tx, msg, ndw);
 	spin_unlock_irqrestore(&t->lock, flags);
 
 	/* Interrupts are off: a plain trylock of the irqsave lock is fine. */

@@ -466,9 +466,7 @@ static int igbvf_vfcb_op_post(void *priv, const u32 *msg, unsigned int ndw)
 		spin_unlock_irqrestore(&t->lock, flags);
 		return -EBUSY;
 	}
-	t->tx[0] = VFCB_IGB_MSG_TYPE;
-	memcpy(&t->tx[1], msg, ndw * sizeof(*msg));
-	t->tx_ndw = ndw + 1;
+	t->tx_ndw = vfcb_igb_frame(t->tx, msg, ndw);
 	t->busy_until = jiffies + msecs_to_jiffies(IGBVF_VFCB_BUSY_MS);
 	spin_unlock_irqrestore(&t->lock, flags);
 	igbvf_vfcb_kick(t, 0);

@@ -16,8 +16,23 @@
 #ifndef _VFCB_IGB_MSG_H
 #define _VFCB_IGB_MSG_H
 
+#include <linux/string.h>
+#include <linux/types.h>
+
 #define VFCB_IGB_MSG_TYPE	0x0FCB	/* outside every E1000_VF_* type */
 #define VFCB_IGB_TYPE_MASK	0xFFFF
 #define VFCB_IGB_MSG_DWORDS	15	/* 16-dword mailbox less igb's dword 0 */
+
+/*
+ * Frame the @ndw-dword vfcb message @msg as an igb message at @out (room
+ * for VFCB_IGB_MSG_DWORDS + 1 dwords); returns the igb message's length.
+ */
+static inline unsigned int vfcb_igb_frame(u32 *out, const u32 *msg,
+					  unsigned int ndw)
+{
+	out[0] = VFCB_IGB_MSG_TYPE;
+	memcpy(&out[1], msg, ndw * sizeof(*msg));
+	return ndw + 1;
+}
 
 #endif /* _VFCB_IGB_MSG_H */
