@@ -58,7 +58,9 @@ struct vfcb_vf;
 /**
  * struct vfcb_vf_listener - an invalidation listener
  * @invalidate: called with the IDs (bit n = block ID n) invalidated since
- *	its last call.  Runs in process context from a work item of its own
+ *	its last call; VFCB_INVALIDATE_EVERYTHING (all ones) after every
+ *	handshake with the PF (probe, VF or PF reset), when anything may have
+ *	changed unseen.  Runs in process context from a work item of its own
  *	and may sleep, e.g. to re-read the blocks with vfcb_vf_read_block():
  *	calls of one listener never overlap, and a slow listener does not
  *	hold up the others.  It may unregister itself or other listeners.

@@ -129,6 +129,12 @@ void vfcb_vf_pf_consumed(struct vfcb_vf *vf);
  */
 void vfcb_vf_pf_reset(struct vfcb_vf *vf, bool done);
 /*
+ * A reset of the VF itself (FLR, AER recovery, resume) wipes the mailbox
+ * just the same: report it as vfcb_vf_pf_reset(vf, false) from the
+ * driver's reset_prepare and vfcb_vf_pf_reset(vf, true) from reset_done,
+ * and the core handshakes again at once.
+ */
+/*
  * The PF's driver answered the core's last message with a refusal of its
  * own protocol (as igb answers a message type it does not know): it has no
  * vfcb.  Requests fail with -EOPNOTSUPP and the core sends nothing more
@@ -136,5 +142,13 @@ void vfcb_vf_pf_reset(struct vfcb_vf *vf, bool done);
  * vfcb sees one message per reset of its own.
  */
 void vfcb_vf_pf_refused(struct vfcb_vf *vf);
+/*
+ * The VF itself is gone (surprise removal: its registers read all ones and
+ * pci_device_is_present() is false).  Every request, waiting or new, fails
+ * at once with -ENODEV instead of timing out; nothing is posted or polled
+ * again.  The driver still calls vfcb_vf_unregister() from its remove().
+ * The core also finds this on its own when a request times out.
+ */
+void vfcb_vf_surprise_removed(struct vfcb_vf *vf);
 
 #endif /* _VFCB_VF_TRANSPORT_H */

@@ -476,6 +476,11 @@ void vfcb_pf_mbx_going_away(struct vfcb_pf *pf)
 	unsigned int i, waiting = 0;
 	unsigned long flags;
 
+	/* Removed by surprise: no VF can hear us or ack, do not wait. */
+	if (!pci_device_is_present(pf->pdev)) {
+		pci_warn(pf->pdev, "the PF is gone (surprise removal): VFs not told\n");
+		return;
+	}
 	for (i = 0; i < pf->num_vfs; i++) {
 		struct vfcb_pf_vf *vf = &pf->vfs[i];
 		bool more;

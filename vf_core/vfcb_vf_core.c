@@ -68,8 +68,8 @@ static int vfcb_vf_stats_show(struct seq_file *m, void *unused)
 		   st.ev_sent, st.ev_consumed, st.ev_reset);
 	seq_printf(m, "events_refused: %llu\npf_silent: %llu\n",
 		   st.ev_refused, st.pf_silent);
-	seq_printf(m, "handshakes: %llu\nhello_failures: %llu\n",
-		   st.handshakes, st.hello_failures);
+	seq_printf(m, "handshakes: %llu\nhello_failures: %llu\nresyncs: %llu\n",
+		   st.handshakes, st.hello_failures, st.resyncs);
 	seq_printf(m, "pf_resets: %llu\npolls: %llu\nwatchdog: %llu\n",
 		   st.pf_resets, st.polls, st.watchdog);
 	seq_printf(m, "engine_rx_msgs: %llu\nengine_tx_msgs: %llu\n",

@@ -82,6 +82,7 @@ struct vfcb_vf_stats {
 	u64 ev_refused;		/* events: the PF's driver has no vfcb */
 	u64 pf_silent;		/* timeouts with our message never acked */
 	u64 handshakes;		/* HELLO completed successfully */
+	u64 resyncs;		/* all-ones masks handed out after one */
 	u64 hello_failures;	/* HELLO refused, malformed or timed out */
 	u64 pf_resets;		/* PF resets acted on (notified or reported) */
 	u64 polls;		/* polls while waiting for the PF */
@@ -171,9 +172,10 @@ unsigned int vfcb_vf_timeout_ms(void);
 unsigned int vfcb_vf_watchdog_ms(void);
 extern const char * const vfcb_vf_state_names[];
 
-/* vfcb_vf_listen.c; vfcb_vf_deliver() with vf->lock held */
+/* vfcb_vf_listen.c; deliver and resync with vf->lock held */
 void vfcb_vf_listen_init(struct vfcb_vf *vf);
 void vfcb_vf_deliver(struct vfcb_vf *vf, u64 mask);
+void vfcb_vf_resync(struct vfcb_vf *vf);
 
 /* vfcb_vf_mbx.c; vfcb_vf_kick() with vf->lock held */
 void vfcb_vf_mbx_init(struct vfcb_vf *vf);

@@ -5,6 +5,11 @@
  * Bits raised while nobody collected them are kept in vf->unconsumed for
  * the first listener or file to come (the files take them in
  * vfcb_vf_cdev.c).
+ *
+ * After every handshake everyone is told to re-read everything (an all-ones
+ * mask, as NDIS does when it cannot know): a fresh probe never saw what
+ * changed before it, and across a reset the PF may have changed blocks or
+ * raised bits that this side acknowledged but nobody had consumed yet.
  */
 #include <linux/bitops.h>
 #include <linux/poll.h>
@@ -13,14 +18,12 @@
 #include "vfcb_vf_trace.h"
 
 /* Hand @mask to listeners and files, or keep it.  vf->lock held. */
-void vfcb_vf_deliver(struct vfcb_vf *vf, u64 mask)
+static void vfcb_vf_hand_out(struct vfcb_vf *vf, u64 mask)
 {
 	struct vfcb_vf_listener *l;
 	struct vfcb_vf_file *f;
 	bool files = !list_empty(&vf->files);
 
-	vf->stats.invalidations++;
-	vf->stats.inv_bits += hweight64(mask);
 	trace_vfcb_vf_invalidate(vf->trace_id, mask);
 
 	/* Each listener has its own work: a slow one holds up nobody. */
@@ -34,6 +37,21 @@ void vfcb_vf_deliver(struct vfcb_vf *vf, u64 mask)
 		wake_up_interruptible_poll(&vf->inv_wq, EPOLLIN | EPOLLRDNORM);
 	if (list_empty(&vf->listeners) && !files)
 		vf->unconsumed |= mask;
+}
+
+/* The PF invalidated @mask.  vf->lock held. */
+void vfcb_vf_deliver(struct vfcb_vf *vf, u64 mask)
+{
+	vf->stats.invalidations++;
+	vf->stats.inv_bits += hweight64(mask);
+	vfcb_vf_hand_out(vf, mask);
+}
+
+/* A handshake completed: every block may have changed.  vf->lock held. */
+void vfcb_vf_resync(struct vfcb_vf *vf)
+{
+	vf->stats.resyncs++;
+	vfcb_vf_hand_out(vf, VFCB_INVALIDATE_EVERYTHING);
 }
 
 static bool vfcb_vf_listening(struct vfcb_vf *vf, struct vfcb_vf_listener *l)

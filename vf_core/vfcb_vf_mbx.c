@@ -189,6 +189,8 @@ static void vfcb_vf_hello_done(struct vfcb_vf *vf)
 	dev_info(dev, "handshake done: VF %u, serial %#010x, protocol version %u, max block %u bytes\n",
 		 vf->ep.vf_index, vf->ep.serial, vf->ep.version,
 		 vf->ep.max_block);
+	/* Whatever happened before this handshake went unseen: re-read all. */
+	vfcb_vf_resync(vf);
 
 	/* Rearm again from hs_work (process context), then the watchdog. */
 	vf->need_rearm = true;
@@ -270,6 +272,25 @@ void vfcb_vf_mbx_pf_silent(struct vfcb_vf *vf)
 }
 
 /* ---------------------------------------------------------- events --- */
+
+void vfcb_vf_surprise_removed(struct vfcb_vf *vf)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&vf->lock, flags);
+	if (vf->state != VFCB_VFD_REMOVED) {
+		dev_warn(&vf->pdev->dev,
+			 "the VF is gone (surprise removal): requests fail with ENODEV\n");
+		vfcb_vf_end_inflight(vf, -ENODEV);
+		vf->hello_active = false;
+		vf->need_rearm = false;
+		vfcb_vfep_reset(&vf->ep);
+		vfcb_vf_set_state(vf, VFCB_VFD_REMOVED);
+		wake_up_all(&vf->inv_wq);
+	}
+	spin_unlock_irqrestore(&vf->lock, flags);
+}
+EXPORT_SYMBOL_GPL(vfcb_vf_surprise_removed);
 
 void vfcb_vf_pf_sent(struct vfcb_vf *vf)
 {

@@ -165,6 +165,11 @@ again:
 	if (retry)
 		vf->stats.retries++;
 	spin_unlock_irqrestore(&vf->lock, flags);
+	/* No answer and no device: it was removed under us, say so. */
+	if (err == -ETIMEDOUT && !pci_device_is_present(vf->pdev)) {
+		vfcb_vf_surprise_removed(vf);
+		err = -ENODEV;
+	}
 unlock:
 	vfcb_vf_leave(vf);
 	if (retry) {

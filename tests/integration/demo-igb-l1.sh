@@ -67,18 +67,18 @@ check "VF0 bound to vfio-pci" bind_driver "$VF0" vfio-pci
 
 check "host sets VF0's block 7" $CTL block set "$pf" 0 7 --string "hello from the host"
 check "host defines VF0's writable block 8" $CTL block set "$pf" 0 8 --hex 00 --vf-writable
+check "host defines VF0's writable block 9" $CTL block set "$pf" 0 9 --hex 00 --vf-writable
 say "host: vfcbctl block set $pf 0 7 --string 'hello from the host'"
 check "host invalidates 0x80 before the guest exists" $CTL invalidate "$pf" 0 0x80
 say "host: vfcbctl invalidate $pf 0 0x80   (VF0 has no driver yet: kept pending)"
 
-# While L2 runs: narrate what VF0 does, and invalidate 0x4 once its
-# driver has handshaken.
-wait_state() { $CTL vf show "$pf" 0 2>/dev/null | grep -q "state *$1"; }
+# While L2 runs: narrate what VF0 does, and invalidate 0x4 once the guest
+# has re-read everything after its handshake (block 9 says "resynced").
 ( $CTL watch "$pf" --timeout 900000 2>&1 | while IFS= read -r l; do
 	case "$l" in *ready*|*write*) say "host: vfcbctl watch: $l" ;; esac; done ) &
 wpid=$!
-( wait_for 600 wait_state ready && $CTL invalidate "$pf" 0 0x4 && touch /tmp/inv4 &&
-	say "host: VF0 is up in the guest; vfcbctl invalidate $pf 0 0x4" ) &
+( wait_for 600 block_is "$pf" 0 9 resynced && $CTL invalidate "$pf" 0 0x4 && touch /tmp/inv4 &&
+	say "host: the guest has re-read its blocks; vfcbctl invalidate $pf 0 0x4" ) &
 ipid=$!
 
 # run_guest: run_l2, once more if no frame of that L2 reached the PF (its
@@ -107,7 +107,8 @@ killall vfcbctl 2>/dev/null
 kill $wpid $ipid 2>/dev/null
 wait $wpid $ipid 2>/dev/null
 
-check "host raised 0x4 once L2's VF had handshaken" test -e /tmp/inv4
+check "host raised 0x4 once L2 had re-read its blocks" test -e /tmp/inv4
+is "$(pf_pending "$pf" 0)" 0x0000000000000000 "the guest got 0x80 and 0x4, nothing left pending"
 is "$($CTL block get "$pf" 0 8 --raw 2>&1)" "hello from the guest" \
 	"host reads what the L2 guest wrote to block 8"
 say "host: vfcbctl block get $pf 0 8  ->  '$($CTL block get "$pf" 0 8 --raw 2>&1)'"

@@ -4,9 +4,10 @@
 # `make demo`, L2 (the guest), the igb form: the VF arrived through
 # vfio-pci and the kernel's own igbvf, patched with igb/igbvf.patch, owns
 # it.  A ping to the host's PF netdev runs in the background while vfcb
-# goes through the same mailbox: the guest is woken with the invalidation
-# mask 0x84 (0x80 raised before this guest existed, 0x4 after its
-# handshake; demo-igb-l1.sh), reads the host's block 7 and writes block 8.
+# goes through the same mailbox: the guest is woken with all ones after its
+# handshake (re-read everything; 0x80, raised before this guest existed, is
+# among them), says so in block 9, is woken again with 0x4 (demo-igb-l1.sh),
+# reads the host's block 7 and writes block 8.
 # Then the ping's count: every echo answered.
 
 . /vfcb/guest-lib.sh
@@ -47,8 +48,11 @@ say "guest: ping -c $NPING $A.1 (the host's PF) running in the background"
 wait_for 30 vf_ready "$dev"
 check "vfcb handshake with igb in L1, through igbvf's mailbox" vf_ready "$dev"
 say "guest: vfcbctl vf info: $($CTL vf info "$dev" | awk '$1 ~ /^(state|vf_index|version|max_block_size)$/ { printf "%s%s %s", (n++ ? "  " : ""), $1, $2 }')"
-run_c $ITEST expect-mask "$dev" 0x84 60000
-say "guest: vfcbctl wait  ->  woken with mask 0x84 (0x80 raised before the guest existed, 0x4 after)"
+run_c $ITEST expect-mask "$dev" 0xffffffffffffffff 60000
+say "guest: vfcbctl wait  ->  woken with all ones: a new driver re-reads every block (0x80, raised before the guest existed, among them)"
+check "guest says it has re-read (block 9)" $CTL write "$dev" 9 --string resynced
+run_c $ITEST expect-mask "$dev" 0x4 60000
+say "guest: vfcbctl wait  ->  woken with mask 0x4, raised by the host after that"
 got=$($CTL read "$dev" 7 --raw 2>&1)
 is "$got" "hello from the host" "guest reads block 7 as the host set it"
 say "guest: vfcbctl read 7  ->  '$got'"

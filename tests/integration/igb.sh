@@ -490,7 +490,8 @@ fi
 ping_ok - $A.12 "PF -> VF2 after its FLR"
 
 # host.sh's check: masks raised while VF2 has no driver are kept OR-ed,
-# across an FLR, and delivered when igbvf binds again.
+# across an FLR, and delivered when igbvf binds again, where the handshake
+# tells VF2's readers to re-read everything.
 check "unbind VF2 from igbvf" unbind "$VF2"
 check "host invalidates 0x1, 0x8000000000000000, 0x10 for VF2 (no driver)" sh -c \
 	"$CTL invalidate $pf 2 0x1 && $CTL invalidate $pf 2 0x8000000000000000 && $CTL invalidate $pf 2 0x10"
@@ -500,7 +501,12 @@ is "$($CTL vf show "$pf" 2 2>/dev/null | awk '$1 == "pending" || $1 == "pending_
 check "rebind VF2 to igbvf" bind_driver "$VF2" igbvf
 run_here "VF2: new igbvf netdev up in its namespace" vf_net_up 2
 check_ready "vfcb: VF2 handshaken again after rebinding igbvf" 2
-run_c $ITEST expect-mask "$DEV2" 0x8000000000000011 10000
+run_c $ITEST expect-mask "$DEV2" 0xffffffffffffffff 10000
+vf2_delivered() { [ "$(pf_pending "$pf" 2)" = 0x0000000000000000 ]; }
+wait_for 10 vf2_delivered
+check "vfcb: the host delivered the held masks, none pending" vf2_delivered
+check "vfcb: VF2's core handed out an all-ones mask after the handshake" \
+	test "$(vf_stat "$VF2" resyncs)" -ge 1
 $CTL read "$DEV2" 11 --raw > /tmp/k2r 2>/dev/null
 check "vfcb: VF2's block kept across unbind, FLR and rebind" cmp -s /tmp/k2 /tmp/k2r
 reach - $A.12 20

@@ -41,6 +41,20 @@ pf_stat() {
 		"/sys/kernel/debug/vfcb_pf/$1/vf$2/stats" 2>/dev/null
 }
 
+# vf_stat BDF NAME: one counter from the VF core's debugfs stats.
+vf_stat() {
+	awk -v k="$2:" '$1 == k { print $2 }' \
+		"/sys/kernel/debug/vfcb_vf/$1/stats" 2>/dev/null
+}
+
+# pf_pending PF VF: the invalidations the host holds for VF.
+pf_pending() {
+	$CTL vf show "$1" "$2" | awk '$1 == "pending_mask" { print $2 }'
+}
+
+# block_is PF VF ID TEXT: the host's block ID of VF holds TEXT.
+block_is() { [ "$($CTL block get "$1" "$2" "$3" --raw 2>/dev/null)" = "$4" ]; }
+
 # vf_ready VFDEV: the VF device exists and its handshake is done.
 vf_ready() { $CTL vf info "$1" 2>/dev/null | grep -q 'ready'; }
 

@@ -56,11 +56,12 @@ check "VF0 bound to vfio-pci" bind_driver "$VF0" vfio-pci
 check "vfcb: PF device node $PFDEV exists (igb registered its VF with vfcb_pf)" test -c "$PFDEV"
 check "vfcb: host sets VF0's block 7" $CTL block set "$pf" 0 7 --string "hello from the host"
 check "vfcb: host defines VF0's writable block 8" $CTL block set "$pf" 0 8 --hex 00 --vf-writable
+check "vfcb: host defines VF0's writable block 9" $CTL block set "$pf" 0 9 --hex 00 --vf-writable
 check "vfcb: host invalidates 0x80 before the guest exists (kept pending)" $CTL invalidate "$pf" 0 0x80
 
-# While L2 runs: invalidate 0x4 as soon as its driver has handshaken.
-wait_state() { $CTL vf show "$pf" 0 2>/dev/null | grep -q "state *$1"; }
-( wait_for 600 wait_state ready && $CTL invalidate "$pf" 0 0x4 && echo raised > /tmp/inv4 ) &
+# While L2 runs: invalidate 0x4 once the guest has re-read everything
+# after its handshake (it writes "resynced" to block 9).
+( wait_for 600 block_is "$pf" 0 9 resynced && $CTL invalidate "$pf" 0 0x4 && echo raised > /tmp/inv4 ) &
 ipid=$!
 
 # run_guest: run_l2, once more if that L2 never reached the PF (no frame
@@ -86,7 +87,8 @@ diag "PF $pfnet while L2 ran: rx_packets $1 -> $3 (+$(($3 - $1))), tx_packets $2
 check "frames from L2's VF reached the PF (rx_packets grew)" test "$3" -gt "$1"
 kill $ipid 2>/dev/null
 wait $ipid 2>/dev/null
-check "vfcb: host raised 0x4 once L2's VF had handshaken" test -e /tmp/inv4
+check "vfcb: host raised 0x4 once L2 had re-read its blocks" test -e /tmp/inv4
+is "$(pf_pending "$pf" 0)" 0x0000000000000000 "vfcb: the guest got 0x80 and 0x4, nothing left pending"
 is "$($CTL block get "$pf" 0 8 --raw 2>&1)" "hello from the guest" \
 	"vfcb: host reads what the L2 guest wrote to block 8"
 

@@ -33,6 +33,7 @@ check "VF1 handshake in the host" vf_ready "/dev/vfcb-vf-$VF1"
 
 $CTL block set "$pf" 0 7 --string "hello from the host"
 $CTL block set "$pf" 0 8 --hex 00 --vf-writable
+$CTL block set "$pf" 0 9 --hex 00 --vf-writable
 say "host: vfcbctl block set $pf 0 7 --string 'hello from the host'"
 $CTL invalidate "$pf" 0 0x80
 say "host: vfcbctl invalidate $pf 0 0x80   (VF0 has no driver yet: kept pending)"
@@ -95,12 +96,13 @@ if [ "${NESTED_REBOOT:-1}" = 1 ]; then
 fi
 
 # The real guest.  While it runs: tell the host's narration what VF0 does,
-# and invalidate once more as soon as the guest's driver is up.
+# and invalidate once more as soon as the guest has re-read everything
+# (it writes "resynced" to block 9 after its first, all-ones, mask).
 ( $CTL watch "$pf" --timeout 900000 2>&1 | while IFS= read -r l; do
 	case "$l" in *ready*|*write*) say "host: vfcbctl watch: $l" ;; esac; done ) &
 wpid=$!
-( wait_state 0 ready 900 && $CTL invalidate "$pf" 0 0x4 &&
-	say "host: VF0 is up in the guest; vfcbctl invalidate $pf 0 0x4" ) &
+( wait_for 900 block_is "$pf" 0 9 resynced && $CTL invalidate "$pf" 0 0x4 &&
+	say "host: the guest has re-read its blocks; vfcbctl invalidate $pf 0 0x4" ) &
 ipid=$!
 say "host: starting the L2 guest with VF0 passed through vfio-pci"
 run_guest "$VF0"
@@ -112,6 +114,7 @@ wait $wpid $ipid 2>/dev/null
 
 is "$($CTL block get "$pf" 0 8 --raw)" "hello from the guest" \
 	"host reads what the L2 guest wrote to block 8"
+is "$(pf_pending "$pf" 0)" 0x0000000000000000 "the guest got 0x80 and 0x4: nothing left pending for VF0"
 say "host: vfcbctl block get $pf 0 8  ->  '$($CTL block get "$pf" 0 8 --raw)'"
 check "VF1 still served" $CTL ping "/dev/vfcb-vf-$VF1" --count 5
 check "VF0 unbinds from vfio-pci" unbind "$VF0"

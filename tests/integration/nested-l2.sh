@@ -26,8 +26,11 @@ if grep -q vfcb_phase=victim /proc/cmdline; then
 fi
 
 say "guest: $($CTL vf info "$dev" | tr -s ' ' | tr '\n' ' ')"
-run_c $ITEST expect-mask "$dev" 0x84 120000
-say "guest: vfcbctl wait  ->  woken with mask 0x84 (0x80 raised before the guest existed, 0x4 after)"
+run_c $ITEST expect-mask "$dev" 0xffffffffffffffff 120000
+say "guest: vfcbctl wait  ->  woken with all ones: a new driver re-reads every block (0x80, raised before the guest existed, among them)"
+check "guest says it has re-read (block 9)" $CTL write "$dev" 9 --string resynced
+run_c $ITEST expect-mask "$dev" 0x4 120000
+say "guest: vfcbctl wait  ->  woken with mask 0x4, raised by the host after that"
 got=$($CTL read "$dev" 7 --raw)
 is "$got" "hello from the host" "guest reads block 7 as the host set it"
 say "guest: vfcbctl read 7  ->  '$got'"

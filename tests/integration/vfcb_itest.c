@@ -528,6 +528,18 @@ static int vf_write(int fd, uint32_t id, const void *buf, uint32_t len)
 	return xioctl(fd, VFCB_VF_WRITE, &b);
 }
 
+/* Subscribe @fd and throw away what earlier tests left for it. */
+static void drain(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+	uint64_t m;
+
+	fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+	while (read(fd, &m, sizeof(m)) == sizeof(m))
+		;
+	fcntl(fd, F_SETFL, fl);
+}
+
 /* vf-ioctl VFDEV: the VF device's bad-input matrix (block 0xdead0 must not exist). */
 static int cmd_vf_ioctl(int argc, char **argv)
 {
@@ -590,6 +602,7 @@ static int cmd_vf_ioctl(int argc, char **argv)
 	expect_err(read(fd, &mask, 4) < 0 ? -errno : 0, EINVAL, "VF read() of 4 bytes");
 	close(fd);
 	fd = open_dev(argv[0], O_NONBLOCK);
+	drain(fd);	/* what the handshake left for the first reader */
 	expect_err(read(fd, &mask, 8) < 0 ? -errno : 0, EAGAIN,
 		   "VF read() with O_NONBLOCK and no invalidation");
 	close(fd);
@@ -720,17 +733,6 @@ static uint64_t collect(int fd, uint64_t want, int ms)
 	return got;
 }
 
-/* Subscribe @fd and throw away what earlier tests left for it. */
-static void drain(int fd)
-{
-	int fl = fcntl(fd, F_GETFL);
-	uint64_t m;
-
-	fcntl(fd, F_SETFL, fl | O_NONBLOCK);
-	while (read(fd, &m, sizeof(m)) == sizeof(m))
-		;
-	fcntl(fd, F_SETFL, fl);
-}
 
 /* readers PFDEV VF VFDEV: two readers of one VF each see every bit. */
 static int cmd_readers(int argc, char **argv)

@@ -454,6 +454,13 @@ static void lt_test_invalidate(struct lt_vf *v)
 	ret = vfcb_vf_register_listener(h, &x.l);
 	lt_is(ret, 0, "VF%u: listener registered", v->index);
 	if (!ret) {
+		/* The handshake's all-ones mask waited for the first listener. */
+		wait_event_timeout(x.wq, READ_ONCE(x.calls), LT_WAIT);
+		lt_is(READ_ONCE(x.seen), VFCB_INVALIDATE_EVERYTHING,
+		      "VF%u: the first listener is told to re-read everything",
+		      v->index);
+		WRITE_ONCE(x.seen, 0);
+		WRITE_ONCE(x.calls, 0);
 		vfcb_pf_invalidate(lt.pf, v->index, BIT_ULL(1));
 		vfcb_pf_invalidate(lt.pf, v->index, BIT_ULL(40));
 		vfcb_pf_invalidate(lt.pf, v->index, BIT_ULL(63));
@@ -466,13 +473,26 @@ static void lt_test_invalidate(struct lt_vf *v)
 	vfcb_vf_put(h);
 }
 
-/* A VF reset keeps the blocks and the invalidations raised meanwhile. */
+/* The PF delivered and the VF acknowledged everything raised for @v. */
+static bool lt_nothing_pending(struct lt_vf *v)
+{
+	struct vfcb_pf_vf_info pinfo = { .argsz = sizeof(pinfo) };
+
+	return !vfcb_pf_get_vf_info(lt.pf, v->index, &pinfo) &&
+	       !pinfo.pending_mask;
+}
+
+/*
+ * A VF reset keeps the blocks and the invalidations raised meanwhile: the
+ * PF delivers them after the new handshake, and listeners are told to
+ * re-read everything.
+ */
 static void lt_test_reset(struct lt_vf *v)
 {
 	struct lt_listener x = { .l.invalidate = lt_inv };
 	u8 in[40], out[40];
 	size_t needed;
-	int ret;
+	int ret, i;
 
 	init_waitqueue_head(&x.wq);
 	lt_pattern(in, sizeof(in), 99);
@@ -490,9 +510,14 @@ static void lt_test_reset(struct lt_vf *v)
 				   LT_WAIT);
 		vfcb_vf_unregister_listener(v->vfcb, &x.l);
 	}
-	lt_line(READ_ONCE(x.seen) & BIT_ULL(7),
-		"VF%u: invalidation raised across the reset delivered (mask %#llx)",
+	lt_line(READ_ONCE(x.seen) == VFCB_INVALIDATE_EVERYTHING,
+		"VF%u: after the reset's handshake, re-read everything (mask %#llx)",
 		v->index, READ_ONCE(x.seen));
+	for (i = 0; i < 500 && !lt_nothing_pending(v); i++)
+		msleep(10);
+	lt_line(lt_nothing_pending(v),
+		"VF%u: the bit raised across the reset delivered and acknowledged",
+		v->index);
 	vfcb_pf_del_block(lt.pf, v->index, 7);
 }
 
@@ -522,6 +547,61 @@ static void lt_test_timeout(struct lt_vf *v)
 	lt_is(vfcb_vf_ping(v->vfcb), 0, "VF%u: ping works again", v->index);
 }
 
+struct lt_pinger {
+	struct work_struct work;
+	struct vfcb_vf *vf;
+	int ret;
+	unsigned long ended;	/* jiffies */
+	struct completion done;
+};
+
+static void lt_pinger_work(struct work_struct *work)
+{
+	struct lt_pinger *p = container_of(work, struct lt_pinger, work);
+
+	p->ret = vfcb_vf_ping(p->vf);
+	p->ended = jiffies;
+	complete(&p->done);
+}
+
+/*
+ * Surprise removal: the transport reports the VF gone while a request
+ * waits for an answer that will never come.  The waiter ends at once with
+ * -ENODEV, not after timeout_ms with -ETIMEDOUT; so does every later call;
+ * unregistering afterwards still works.  Last: the VF stays dead.
+ */
+static void lt_test_surprise_removal(struct lt_vf *v)
+{
+	struct lt_pinger p = { .vf = v->vfcb };
+	unsigned long t0;
+	unsigned int ms;
+
+	init_completion(&p.done);
+	INIT_WORK_ONSTACK(&p.work, lt_pinger_work);
+	spin_lock_irq(&v->lock);
+	v->drop_to_vf = true;
+	spin_unlock_irq(&v->lock);
+	queue_work(system_unbound_wq, &p.work);
+	msleep(100);		/* the ping is posted and waits */
+	t0 = jiffies;
+	vfcb_vf_surprise_removed(v->vfcb);
+	wait_for_completion(&p.done);
+	ms = jiffies_to_msecs(p.ended - t0);
+	destroy_work_on_stack(&p.work);
+	lt_is(p.ret, -ENODEV, "VF%u: a request waiting at surprise removal: -ENODEV",
+	      v->index);
+	lt_line(ms < 500, "VF%u: ... at once (%u ms; a lost answer takes timeout_ms)",
+		v->index, ms);
+	t0 = jiffies;
+	lt_is(vfcb_vf_ping(v->vfcb), -ENODEV, "VF%u: a request after it: -ENODEV",
+	      v->index);
+	lt_line(jiffies_to_msecs(jiffies - t0) < 100, "VF%u: ... at once",
+		v->index);
+	spin_lock_irq(&v->lock);
+	v->drop_to_vf = false;
+	spin_unlock_irq(&v->lock);
+}
+
 static void lt_run_all(void)
 {
 	unsigned int i;
@@ -540,6 +620,7 @@ static void lt_run_all(void)
 	lt_test_invalidate(&lt.vfs[0]);
 	lt_test_reset(&lt.vfs[0]);
 	lt_test_timeout(&lt.vfs[lt.nr_vfs - 1]);
+	lt_test_surprise_removal(&lt.vfs[lt.nr_vfs - 1]);
 	for (i = 0; i < lt.nr_vfs; i++)
 		lt_diag("VF%u: %llu messages to the PF, %llu to the VF", i,
 			lt.vfs[i].posts_to_pf, lt.vfs[i].posts_to_vf);

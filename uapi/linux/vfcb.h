@@ -264,9 +264,16 @@ struct vfcb_vf_ping {
 
 #define VFCB_VF_PING		_IO(VFCB_IOCTL_TYPE, VFCB_VF_BASE + 3)
 
+/* The invalidation mask handed out after a handshake: re-read everything. */
+#define VFCB_INVALIDATE_EVERYTHING	(~(__u64)0)
+
 /*
  * read() on the VF device blocks until the file's accumulated invalidation
- * mask is non-zero, then returns it as one __u64 and clears it.  poll()
+ * mask is non-zero, then returns it as one __u64 and clears it.  After
+ * every handshake with the PF (the driver's probe, a VF or PF reset) the
+ * mask is VFCB_INVALIDATE_EVERYTHING: changes may have gone unseen, re-read
+ * every block.  The first file to subscribe takes what arrived while none
+ * was subscribed.  poll()
  * reports POLLIN while it is non-zero, and POLLOUT while the handshake is
  * done and no request is in progress.  O_NONBLOCK: read() gives EAGAIN
  * with nothing to read, and an ioctl that would wait for the handshake or
