@@ -271,6 +271,110 @@ static void vfcb_82576_pf_shutdown(struct pci_dev *pdev)
 	}
 }
 
+/*
+ * A reset of the PF (FLR through sysfs, AER recovery, resume) wipes its
+ * interrupt set-up and every mailbox, and resets the VFs with it.  Before:
+ * stop serving.  After: program the interrupts again, let the core forget
+ * every VF's handshake (blocks and pending invalidations are kept), and
+ * raise "PF reset done" so the VFs handshake again.  Both run under the
+ * PF's device lock, like sriov_configure: pf->vfcb does not change.
+ */
+static void vfcb_82576_pf_quiesce(struct vfcb_82576_pf *pf)
+{
+	vfcb_82576_pf_hw_mask_all(&pf->hw);
+	synchronize_irq(pf->irq);
+}
+
+/*
+ * Resetting the PF reset its VFs too: the PCI core restores the SR-IOV
+ * capability (so the VFs exist again) but not the VFs' own config space,
+ * which is back to power-on (no memory decoding, no MSI-X).  Restore what
+ * each VF's driver saved (vfcb_82576_vf and vfio-pci save theirs once
+ * set up); a VF whose driver saved nothing is left to its driver.
+ */
+static void vfcb_82576_pf_restore_vfs(struct pci_dev *pdev)
+{
+	struct pci_dev *vfdev = NULL;
+
+	while ((vfdev = pci_get_device(pdev->vendor, PCI_ANY_ID, vfdev))) {
+		if (!vfdev->is_virtfn || pci_physfn(vfdev) != pdev ||
+		    !vfdev->state_saved)
+			continue;
+		pci_restore_state(vfdev);
+		pci_save_state(vfdev);
+	}
+}
+
+static void vfcb_82576_pf_restart(struct vfcb_82576_pf *pf)
+{
+	unsigned int i, n = pf->vfcb ? pci_num_vf(pf->pdev) : 0;
+
+	if (n)
+		vfcb_82576_pf_restore_vfs(pf->pdev);
+	vfcb_82576_pf_hw_mask_all(&pf->hw);
+	vfcb_82576_pf_hw_setup_irq(&pf->hw, 0, mbx_itr_us);
+	if (n)
+		vfcb_82576_pf_hw_vfs_on(&pf->hw, n);
+	for (i = 0; i < n; i++)
+		vfcb_pf_vf_reset(pf->vfcb, i);
+	vfcb_82576_pf_hw_reset_done(&pf->hw);
+	pci_info(pf->pdev, "PF reset: mailbox restarted, %u VFs to handshake again\n",
+		 n);
+}
+
+static void vfcb_82576_pf_reset_prepare(struct pci_dev *pdev)
+{
+	vfcb_82576_pf_quiesce(pci_get_drvdata(pdev));
+}
+
+static void vfcb_82576_pf_reset_done(struct pci_dev *pdev)
+{
+	vfcb_82576_pf_restart(pci_get_drvdata(pdev));
+}
+
+static pci_ers_result_t vfcb_82576_pf_error_detected(struct pci_dev *pdev,
+						     pci_channel_state_t state)
+{
+	vfcb_82576_pf_quiesce(pci_get_drvdata(pdev));
+	return state == pci_channel_io_perm_failure ?
+	       PCI_ERS_RESULT_DISCONNECT : PCI_ERS_RESULT_NEED_RESET;
+}
+
+static pci_ers_result_t vfcb_82576_pf_slot_reset(struct pci_dev *pdev)
+{
+	pci_restore_state(pdev);
+	pci_save_state(pdev);
+	return PCI_ERS_RESULT_RECOVERED;
+}
+
+static void vfcb_82576_pf_resume_io(struct pci_dev *pdev)
+{
+	vfcb_82576_pf_restart(pci_get_drvdata(pdev));
+}
+
+static const struct pci_error_handlers vfcb_82576_pf_err = {
+	.error_detected = vfcb_82576_pf_error_detected,
+	.slot_reset = vfcb_82576_pf_slot_reset,
+	.resume = vfcb_82576_pf_resume_io,
+	.reset_prepare = vfcb_82576_pf_reset_prepare,
+	.reset_done = vfcb_82576_pf_reset_done,
+};
+
+static int vfcb_82576_pf_suspend(struct device *dev)
+{
+	vfcb_82576_pf_quiesce(dev_get_drvdata(dev));
+	return 0;
+}
+
+static int vfcb_82576_pf_resume(struct device *dev)
+{
+	vfcb_82576_pf_restart(dev_get_drvdata(dev));
+	return 0;
+}
+
+static DEFINE_SIMPLE_DEV_PM_OPS(vfcb_82576_pf_pm, vfcb_82576_pf_suspend,
+				vfcb_82576_pf_resume);
+
 static const struct pci_device_id vfcb_82576_pf_ids[] = {
 	{ PCI_VDEVICE(INTEL, 0x10c9) },	/* 82576 PF */
 	{ }
@@ -284,6 +388,8 @@ static struct pci_driver vfcb_82576_pf_driver = {
 	.remove = vfcb_82576_pf_remove,
 	.shutdown = vfcb_82576_pf_shutdown,
 	.sriov_configure = vfcb_82576_pf_sriov_configure,
+	.err_handler = &vfcb_82576_pf_err,
+	.driver.pm = pm_sleep_ptr(&vfcb_82576_pf_pm),
 };
 module_pci_driver(vfcb_82576_pf_driver);
 

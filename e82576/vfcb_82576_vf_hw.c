@@ -29,6 +29,7 @@
 #define VFCB_82576_EV_CONSUMED	BIT(1)
 #define VFCB_82576_EV_RESET	BIT(2)
 #define VFCB_82576_EV_RESET_DONE BIT(3)
+#define VFCB_82576_EV_GONE	BIT(4)
 
 /* ------------------------------------------- registers (hw->lock) --- */
 
@@ -82,6 +83,14 @@ static unsigned int vfcb_vf_collect(struct vfcb_82576_vf_hw *hw, bool *ready)
 	unsigned int ev = 0;
 	u32 mbx = vfcb_vf_mbx_read(hw);
 
+	/*
+	 * All ones reads as RSTI ("PF in reset") too; with the VF absent from
+	 * config space as well it is a surprise removal, which no reset ends.
+	 */
+	if (mbx == ~0u && hw->regs && !pci_device_is_present(hw->pdev)) {
+		*ready = false;
+		return hw->vf ? VFCB_82576_EV_GONE : 0;
+	}
 	if (mbx & VFCB_MBX_RSTI) {
 		vfcb_vf_mbx_take(hw, VFCB_MBX_PFSTS | VFCB_MBX_PFACK);
 		*ready = false;
@@ -101,6 +110,10 @@ static unsigned int vfcb_vf_collect(struct vfcb_82576_vf_hw *hw, bool *ready)
 
 static void vfcb_vf_deliver(struct vfcb_vf *vf, unsigned int ev)
 {
+	if (ev & VFCB_82576_EV_GONE) {
+		vfcb_vf_surprise_removed(vf);
+		return;
+	}
 	if (ev & VFCB_82576_EV_RESET) {
 		vfcb_vf_pf_reset(vf, false);
 		return;
@@ -158,10 +171,11 @@ static bool vfcb_vf_report(struct vfcb_82576_vf_hw *hw, bool irq)
 
 /* ---------------------------------------------------- driver verbs --- */
 
-void vfcb_82576_vf_hw_init(struct vfcb_82576_vf_hw *hw, void __iomem *regs,
-			   unsigned int mbx_vector)
+void vfcb_82576_vf_hw_init(struct vfcb_82576_vf_hw *hw, struct pci_dev *pdev,
+			   void __iomem *regs, unsigned int mbx_vector)
 {
 	spin_lock_init(&hw->lock);
+	hw->pdev = pdev;
 	hw->regs = regs;
 	hw->vf = NULL;
 	hw->reporting = false;
@@ -206,6 +220,39 @@ void vfcb_82576_vf_hw_reset(struct vfcb_82576_vf_hw *hw)
 	spin_lock_irqsave(&hw->lock, flags);
 	vfcb_vf_wr(hw, VFCB_VF_CTRL, VFCB_VF_CTRL_RST);
 	spin_unlock_irqrestore(&hw->lock, flags);
+}
+
+/*
+ * The VF itself is reset (FLR through sysfs or by vfio, AER recovery,
+ * resume): its interrupt set-up and mailbox are wiped, and the PF forgets
+ * its handshake.  Reported to the core as a reset of the mailbox: what is
+ * in flight is void; after it, a handshake at once (which rearms the
+ * interrupts) instead of waiting for a request to find the PF NOT_READY.
+ */
+void vfcb_82576_vf_hw_reset_prepare(struct vfcb_82576_vf_hw *hw)
+{
+	struct vfcb_vf *vf;
+	unsigned long flags;
+
+	spin_lock_irqsave(&hw->lock, flags);
+	vfcb_vf_wr(hw, VFCB_VF_EIMC, VFCB_VF_VEC_MASK);
+	hw->mbx_cor = 0;
+	vf = hw->vf;
+	spin_unlock_irqrestore(&hw->lock, flags);
+	if (vf)
+		vfcb_vf_pf_reset(vf, false);
+}
+
+void vfcb_82576_vf_hw_reset_done(struct vfcb_82576_vf_hw *hw)
+{
+	struct vfcb_vf *vf;
+	unsigned long flags;
+
+	spin_lock_irqsave(&hw->lock, flags);
+	vf = hw->vf;
+	spin_unlock_irqrestore(&hw->lock, flags);
+	if (vf)
+		vfcb_vf_pf_reset(vf, true);
 }
 
 void vfcb_82576_vf_hw_show(struct seq_file *m, struct vfcb_82576_vf_hw *hw)

@@ -8,6 +8,7 @@
 #define _VFCB_82576_VF_HW_H
 
 #include <linux/interrupt.h>
+#include <linux/pci.h>
 #include <linux/seq_file.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -49,6 +50,7 @@
  * @lock: protects every field below; taken inside the transport ops (so
  *	after the core's lock), in the interrupt handler and in ->poll, and
  *	never held while calling the core's event functions
+ * @pdev: the VF, for telling a surprise removal from a PF reset
  * @regs: BAR0, NULL once unmapped (accesses are then no-ops and reads
  *	return all ones, which reads as "PF in reset")
  * @vf: the core's handle, NULL while events must not be reported (before
@@ -66,6 +68,7 @@
  */
 struct vfcb_82576_vf_hw {
 	spinlock_t lock;	/* see above: after the core's lock */
+	struct pci_dev *pdev;
 	void __iomem *regs;
 	struct vfcb_vf *vf;
 	bool reporting;
@@ -78,8 +81,8 @@ struct vfcb_82576_vf_hw {
 	u64 mmio_writes;
 };
 
-void vfcb_82576_vf_hw_init(struct vfcb_82576_vf_hw *hw, void __iomem *regs,
-			   unsigned int mbx_vector);
+void vfcb_82576_vf_hw_init(struct vfcb_82576_vf_hw *hw, struct pci_dev *pdev,
+			   void __iomem *regs, unsigned int mbx_vector);
 /* Report events to @vf from now on (NULL: stop; see the struct). */
 void vfcb_82576_vf_hw_attach(struct vfcb_82576_vf_hw *hw, struct vfcb_vf *vf);
 /* Forget BAR0: every later access is a no-op. */
@@ -87,6 +90,9 @@ void vfcb_82576_vf_hw_unmap(struct vfcb_82576_vf_hw *hw);
 
 /* Mask every vector. */
 void vfcb_82576_vf_hw_irq_disable(struct vfcb_82576_vf_hw *hw);
+/* Around a reset of the VF by the PCI core: tell the vfcb core. */
+void vfcb_82576_vf_hw_reset_prepare(struct vfcb_82576_vf_hw *hw);
+void vfcb_82576_vf_hw_reset_done(struct vfcb_82576_vf_hw *hw);
 /* Request a VF reset (CTRL.RST): the PF sees VFLRE. */
 void vfcb_82576_vf_hw_reset(struct vfcb_82576_vf_hw *hw);
 

@@ -80,7 +80,7 @@ static int vfcb_82576_vf_probe(struct pci_dev *pdev,
 	}
 	/* The VF's MSI-X messages are memory writes. */
 	pci_set_master(pdev);
-	vfcb_82576_vf_hw_init(&e->hw, e->regs,
+	vfcb_82576_vf_hw_init(&e->hw, pdev, e->regs,
 			      min(READ_ONCE(mbx_vector), VFCB_VF_NVEC - 1u));
 
 	err = pci_alloc_irq_vectors(pdev, VFCB_VF_NVEC, VFCB_VF_NVEC,
@@ -118,6 +118,8 @@ static int vfcb_82576_vf_probe(struct pci_dev *pdev,
 	}
 	vfcb_82576_vf_hw_attach(&e->hw, e->vf);
 	pci_set_drvdata(pdev, e);
+	/* What a reset of the PF restores (vfcb_82576_pf_restore_vfs()). */
+	pci_save_state(pdev);
 	e->dbg = debugfs_create_dir(pci_name(pdev), vfcb_82576_vf_dbg_root);
 	debugfs_create_file("stats", 0444, e->dbg, e, &vfcb_82576_vf_stats_fops);
 	return 0;
@@ -165,6 +167,61 @@ static void vfcb_82576_vf_remove(struct pci_dev *pdev)
 	dev_info(&pdev->dev, "unbound\n");
 }
 
+/* FLR (sysfs reset, vfio), AER recovery and resume all reset the VF. */
+static void vfcb_82576_vf_reset_prepare(struct pci_dev *pdev)
+{
+	struct vfcb_82576_vf *e = pci_get_drvdata(pdev);
+
+	vfcb_82576_vf_hw_reset_prepare(&e->hw);
+}
+
+static void vfcb_82576_vf_reset_done(struct pci_dev *pdev)
+{
+	struct vfcb_82576_vf *e = pci_get_drvdata(pdev);
+
+	/* Restoring consumed the saved state: keep it for a PF reset. */
+	pci_save_state(pdev);
+	vfcb_82576_vf_hw_reset_done(&e->hw);
+}
+
+static pci_ers_result_t vfcb_82576_vf_error_detected(struct pci_dev *pdev,
+						     pci_channel_state_t state)
+{
+	vfcb_82576_vf_reset_prepare(pdev);
+	return state == pci_channel_io_perm_failure ?
+	       PCI_ERS_RESULT_DISCONNECT : PCI_ERS_RESULT_NEED_RESET;
+}
+
+static pci_ers_result_t vfcb_82576_vf_slot_reset(struct pci_dev *pdev)
+{
+	pci_restore_state(pdev);
+	pci_save_state(pdev);
+	return PCI_ERS_RESULT_RECOVERED;
+}
+
+static const struct pci_error_handlers vfcb_82576_vf_err = {
+	.error_detected = vfcb_82576_vf_error_detected,
+	.slot_reset = vfcb_82576_vf_slot_reset,
+	.resume = vfcb_82576_vf_reset_done,
+	.reset_prepare = vfcb_82576_vf_reset_prepare,
+	.reset_done = vfcb_82576_vf_reset_done,
+};
+
+static int vfcb_82576_vf_suspend(struct device *dev)
+{
+	vfcb_82576_vf_reset_prepare(to_pci_dev(dev));
+	return 0;
+}
+
+static int vfcb_82576_vf_resume(struct device *dev)
+{
+	vfcb_82576_vf_reset_done(to_pci_dev(dev));
+	return 0;
+}
+
+static DEFINE_SIMPLE_DEV_PM_OPS(vfcb_82576_vf_pm, vfcb_82576_vf_suspend,
+				vfcb_82576_vf_resume);
+
 static const struct pci_device_id vfcb_82576_vf_ids[] = {
 	{ PCI_VDEVICE(INTEL, 0x10ca) },	/* 82576 Virtual Function */
 	{ }
@@ -176,6 +233,8 @@ static struct pci_driver vfcb_82576_vf_driver = {
 	.id_table = vfcb_82576_vf_ids,
 	.probe = vfcb_82576_vf_probe,
 	.remove = vfcb_82576_vf_remove,
+	.err_handler = &vfcb_82576_vf_err,
+	.driver.pm = pm_sleep_ptr(&vfcb_82576_vf_pm),
 };
 
 static int __init vfcb_82576_vf_init(void)
