@@ -89,6 +89,8 @@ struct vfcb_pf_vf_stats {
  * @throttle_until: jiffies until which the VF is throttled
  * @throttled: @throttle_until is meaningful
  * @deferred: a message left unread by throttling has been counted
+ * @reset_held: the VF was reset while throttled and no VF_RESET event has
+ *	told it yet: one is emitted when the throttle ends
  * @win_start: start of the flood-detection window (jiffies)
  * @win_msgs: messages received in the window
  * @win_errs: bad messages received in the window
@@ -114,6 +116,7 @@ struct vfcb_pf_vf {
 	unsigned long throttle_until;
 	bool throttled;
 	bool deferred;
+	bool reset_held;
 	unsigned long win_start;
 	u32 win_msgs;
 	u32 win_errs;

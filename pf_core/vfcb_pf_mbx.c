@@ -14,8 +14,11 @@
  * A VF is untrusted.  Each message is counted in a flood window; a VF
  * that floods or keeps sending bad messages is throttled: its message is
  * left unread, so the mailbox stops it from sending more, and it is not
- * served again until the throttle ends.  Nothing a VF does is served on
- * another VF's time: every VF has its own lock and its own serve work.
+ * served again until the throttle ends.  A throttled VF's resets are still
+ * carried out, but the host hears of them once, when the throttle ends:
+ * a reset storm costs the PF's event readers a bounded number of wake-ups,
+ * not one per reset.  Nothing a VF does is served on another VF's time:
+ * every VF has its own lock and its own serve work.
  */
 #include <linux/jiffies.h>
 #include <linux/module.h>
@@ -298,7 +301,23 @@ static void vfcb_pf_serve_work(struct work_struct *work)
 	spin_unlock_irqrestore(&vf->lock, flags);
 }
 
-/* Retries refused posts and serves VFs whose throttle ended. */
+/*
+ * A reset while throttled is held: true if the event was held.  Once the
+ * throttle ends, true for the held one and the caller emits it.
+ * vf->lock held.
+ */
+static bool vfcb_pf_reset_held(struct vfcb_pf_vf *vf)
+{
+	if (!vf->reset_held || vfcb_pf_throttled(vf))
+		return false;
+	vf->reset_held = false;
+	return true;
+}
+
+/*
+ * Retries refused posts, serves VFs whose throttle ended and tells the
+ * host of the resets held while they were throttled.
+ */
 static void vfcb_pf_retry_work(struct work_struct *work)
 {
 	struct vfcb_pf *pf = container_of(to_delayed_work(work),
@@ -308,7 +327,7 @@ static void vfcb_pf_retry_work(struct work_struct *work)
 
 	for (i = 0; i < pf->num_vfs; i++) {
 		struct vfcb_pf_vf *vf = &pf->vfs[i];
-		bool more;
+		bool more, held = false;
 
 		spin_lock_irqsave(&vf->lock, flags);
 		if (vf->kick_tries || vf->unread) {
@@ -316,7 +335,15 @@ static void vfcb_pf_retry_work(struct work_struct *work)
 			if (vf->kick_tries)
 				vfcb_pf_vf_retry(vf, more);
 		}
+		if (vf->reset_held && !vf->stopped) {
+			held = vfcb_pf_reset_held(vf);
+			if (!held)	/* still throttled: come back then */
+				vfcb_pf_retry_in(pf, vf->throttle_until -
+						 jiffies + 1);
+		}
 		spin_unlock_irqrestore(&vf->lock, flags);
+		if (held)
+			vfcb_pf_emit_event(pf, VFCB_PF_EV_VF_RESET, i, 0, 0);
 	}
 	wake_up(&pf->idle_wq);
 }
@@ -398,6 +425,7 @@ void vfcb_pf_vf_reset(struct vfcb_pf *pf, unsigned int vf)
 {
 	struct vfcb_pf_vf *v = vfcb_pf_event_vf(pf, vf);
 	unsigned long flags;
+	bool held;
 
 	if (!v)
 		return;
@@ -413,10 +441,19 @@ void vfcb_pf_vf_reset(struct vfcb_pf *pf, unsigned int vf)
 	v->stats.vf_resets++;
 	/* A VF resetting itself in a loop is flooding too. */
 	vfcb_pf_flood_account(v, false);
+	/* Throttled: the host hears of it when the throttle ends. */
+	held = vfcb_pf_throttled(v);
+	if (held && !v->reset_held) {
+		v->reset_held = true;
+		vfcb_pf_retry_in(pf, v->throttle_until - jiffies + 1);
+	} else if (!held) {
+		v->reset_held = false;	/* this event tells it */
+	}
 	spin_unlock_irqrestore(&v->lock, flags);
 
-	trace_vfcb_pf_vf_event(pf->pdev, vf, VFCB_PF_TR_VF_RESET, 0);
-	vfcb_pf_emit_event(pf, VFCB_PF_EV_VF_RESET, vf, 0, 0);
+	trace_vfcb_pf_vf_event(pf->pdev, vf, VFCB_PF_TR_VF_RESET, held);
+	if (!held)
+		vfcb_pf_emit_event(pf, VFCB_PF_EV_VF_RESET, vf, 0, 0);
 	wake_up(&pf->idle_wq);
 }
 EXPORT_SYMBOL_GPL(vfcb_pf_vf_reset);

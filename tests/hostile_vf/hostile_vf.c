@@ -13,11 +13,19 @@
  *                  then a PING
  *   wrongtag       WRITE fragment 0 with one tag, fragment 1 with another
  *   reorder        WRITE fragments 0, 2, 1
- *   flood N [MS]   doorbells back to back without waiting for acks: at
- *                  least N of them and for at least MS milliseconds,
- *                  whichever ends later (N <= 10 000 000, MS <= 600 000);
- *                  the write returns when the flood ends, or early on a
- *                  signal (so a caller can bound it)
+ *   flood N [MS]   doorbells (REQ over a PING) back to back without
+ *                  waiting for acks: at least N of them and for at least
+ *                  MS milliseconds, whichever ends later (N <= 10 000 000,
+ *                  MS <= 600 000); the write returns when the flood ends,
+ *                  or early on a signal (so a caller can bound it)
+ *   ackflood N [MS]    the same with ACK written to V2PMAILBOX: acks of
+ *                  nothing the PF posted (or of its answers, unread)
+ *   helloflood N [MS]  the same with a correct HELLO posted with REQ each
+ *                  time, without waiting for the ack: every message the PF
+ *                  reads is a valid handshake it must act on, at whatever
+ *                  rate the PF reads them (waiting for the ack would let
+ *                  the VF's own polling set the pace)
+ *   resetflood N [MS]  the same with CTRL.RST: VF resets back to back
  *   holdlock MS    take the VF's mailbox lock and keep it MS milliseconds
  *   reset          VF reset through CTRL.RST
  *
@@ -28,9 +36,10 @@
  * interrupts.
  *
  * Reading the attack file reports "name value" lines: messages posted and
- * acked since bind, and for the last flood its start and end (ktime_get_ns,
- * i.e. CLOCK_MONOTONIC; end 0 while it runs), doorbells posted and whether
- * a signal cut it short.
+ * acked since bind, and for the last flood of any kind its start and end
+ * (ktime_get_ns, i.e. CLOCK_MONOTONIC; end 0 while it runs), the register
+ * writes it made (doorbells, acks, HELLOs or resets: flood_sent) and
+ * whether a signal cut it short.
  */
 #include <linux/debugfs.h>
 #include <linux/delay.h>
@@ -49,6 +58,7 @@
 #define HV_CTRL_RST	0x04000000
 #define HV_V2PMAILBOX	0x0c40
 #define HV_MBX_REQ	0x01
+#define HV_MBX_ACK	0x02
 #define HV_MBX_VFU	0x04
 #define HV_MBX_PFACK	0x20
 #define HV_VMBMEM	0x0800
@@ -162,22 +172,50 @@ static void hv_write_frags(struct hostile_vf *hv, const int *order, int n,
 		hv_post(hv, f[order[i]], 1 + vfcb_hdr_ndw(f[order[i]][0]), true);
 }
 
-/*
- * At least @n doorbells and at least @ms milliseconds, whichever is longer;
- * a pending signal ends it early.
- */
-static void hv_flood(struct hostile_vf *hv, unsigned int n, unsigned int ms)
+enum hv_storm { HV_DOORBELLS, HV_ACKS, HV_HELLOS, HV_RESETS };
+
+/* One register write (or message) of a storm. */
+static void hv_storm_one(struct hostile_vf *hv, enum hv_storm kind,
+			 const u32 *m)
 {
-	u32 m = vfcb_hdr(VFCB_OP_PING, 0, 0, 0, 0, ++hv->tag);
+	switch (kind) {
+	case HV_DOORBELLS:
+		hv_post(hv, m, 1, false);
+		break;
+	case HV_ACKS:
+		hv_wr(hv, HV_V2PMAILBOX, HV_MBX_ACK);
+		break;
+	case HV_HELLOS:
+		/* the same dwords each time: a read mid-rewrite sees them */
+		hv_post(hv, m, 2, false);
+		break;
+	case HV_RESETS:
+		hv_wr(hv, HV_CTRL, HV_CTRL_RST);
+		break;
+	}
+}
+
+/*
+ * At least @n writes of @kind and at least @ms milliseconds, whichever is
+ * longer; a pending signal ends it early.
+ */
+static void hv_flood(struct hostile_vf *hv, enum hv_storm kind,
+		     unsigned int n, unsigned int ms)
+{
+	u32 m[2] = { vfcb_hdr(VFCB_OP_PING, 0, 0, 0, 0, ++hv->tag), 0 };
 	u64 start = ktime_get_ns(), end = start + (u64)ms * NSEC_PER_MSEC;
 	unsigned long sent = 0;
 
+	if (kind == HV_HELLOS) {
+		m[0] = vfcb_hdr(VFCB_OP_HELLO, 1, 0, 0, 0, hv->tag);
+		m[1] = VFCB_PROTO_VERSIONS;
+	}
 	WRITE_ONCE(hv->flood_end_ns, 0);
 	WRITE_ONCE(hv->flood_sent, 0);
 	WRITE_ONCE(hv->flood_interrupted, false);
 	WRITE_ONCE(hv->flood_start_ns, start);
 	for (;;) {
-		hv_post(hv, &m, 1, false);
+		hv_storm_one(hv, kind, m);
 		sent++;
 		if (sent % 256)
 			continue;
@@ -218,7 +256,7 @@ static ssize_t attack_write(struct file *file, const char __user *ubuf,
 	cmd[len] = 0;
 	if (sscanf(cmd, "%15s %u %u", word, &n, &ms) < 1)
 		return -EINVAL;
-	if (strcmp(word, "flood"))
+	if (!strstr(word, "flood"))
 		n = min(n, 100000u);
 	n = min(n, 10000000u);
 	ms = min(ms, 600000u);
@@ -239,7 +277,13 @@ static ssize_t attack_write(struct file *file, const char __user *ubuf,
 	} else if (!strcmp(word, "reorder")) {
 		hv_write_frags(hv, reorder, 3, false);
 	} else if (!strcmp(word, "flood")) {
-		hv_flood(hv, n, ms);
+		hv_flood(hv, HV_DOORBELLS, n, ms);
+	} else if (!strcmp(word, "ackflood")) {
+		hv_flood(hv, HV_ACKS, n, ms);
+	} else if (!strcmp(word, "helloflood")) {
+		hv_flood(hv, HV_HELLOS, n, ms);
+	} else if (!strcmp(word, "resetflood")) {
+		hv_flood(hv, HV_RESETS, n, ms);
 	} else if (!strcmp(word, "holdlock")) {
 		hv_holdlock(hv, n);
 	} else if (!strcmp(word, "reset")) {

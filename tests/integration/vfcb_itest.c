@@ -1017,6 +1017,36 @@ static int cmd_ev_hold(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * ev-wake PFDEV READY STOP: open the PF device, create READY, then read its
+ * events blocking (poll, 100 ms at most) until STOP exists, and print
+ * "wakeups N\nrecords M\n": how often a reader that waits for events is
+ * woken with something to read, and what it read.
+ */
+static int cmd_ev_wake(int argc, char **argv)
+{
+	int fd = open_dev(argv[0], O_NONBLOCK);
+	struct vfcb_pf_event ev[16];
+	unsigned long wakeups = 0, records = 0;
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	ssize_t r;
+
+	(void)argc;
+	close(open(argv[1], O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
+	while (access(argv[2], F_OK)) {
+		if (poll(&p, 1, 100) <= 0)
+			continue;
+		r = read(fd, ev, sizeof(ev));
+		if (r > 0) {
+			wakeups++;
+			records += r / sizeof(ev[0]);
+		}
+	}
+	printf("wakeups %lu\nrecords %lu\n", wakeups, records);
+	close(fd);
+	return 0;
+}
+
 /* ------------------------------------------------------------ load --- */
 
 static uint64_t mono_ns(void)
@@ -1116,6 +1146,7 @@ static const struct {
 	{ "timeout", 2, cmd_timeout, "VFDEV MAX_MS" },
 	{ "load", 4, cmd_load, "VFDEV BLOCK PROGRESS LOG" },
 	{ "ev-hold", 3, cmd_ev_hold, "PFDEV READY GO" },
+	{ "ev-wake", 3, cmd_ev_wake, "PFDEV READY STOP" },
 };
 
 int main(int argc, char **argv)
