@@ -562,7 +562,7 @@ touch /tmp/opener.run
 	$CTL vf show "$pf" 0 >/dev/null 2>&1; n=$((n + 1)); echo $n > /tmp/opener.n
   done ) &
 opener=$!
-wait_for 10 test -s /tmp/opener.n
+wait_for 30 test -s /tmp/opener.n
 check "the PF node opener is running (it has opened the node)" test -s /tmp/opener.n
 ( echo 0 > /sys/bus/pci/devices/$pf/sriov_numvfs; echo $? > /tmp/numvfs.rc ) &
 wait_for 60 test -s /tmp/numvfs.rc
