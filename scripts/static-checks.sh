@@ -83,7 +83,7 @@ for kver in "$@"; do
 	# The 82576 drivers reach the cores through the registration API
 	# only, as a vendor's driver would: no other vfcb symbol crosses.
 	if [ $rc = 0 ]; then
-		api='^(vfcb_pf_(register|unregister|put|vf_sent|vf_consumed|vf_reset)|vfcb_vf_(register|unregister|pf_sent|pf_consumed|pf_reset|pf_refused))$'
+		api='^(vfcb_pf_(register|unregister|put|vf_sent|vf_consumed|vf_reset)|vfcb_vf_(register|unregister|pf_sent|pf_consumed|pf_reset|pf_refused|surprise_removed))$'
 		extra=$(nm -u "$out"/e82576/*.ko | awk '{ print $2 }' | grep '^vfcb_' |
 			grep -Ev "$api" | sort -u | tr '\n' ' ')
 		n_used=$(nm -u "$out"/e82576/*.ko | awk '{ print $2 }' | grep -c '^vfcb_')

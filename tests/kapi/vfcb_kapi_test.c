@@ -933,11 +933,11 @@ static void kt_cmd_rebound(void)
 	      "vf: a fresh probe tells the first listener to re-read everything");
 	kt_listener_unregister(vf, x);
 	/* The PF's INVALIDATE follows the handshake's answer: wait for its ack. */
-	for (i = 0; i < 500; i++) {
+	for (i = 0; i < 250; i++) {
 		ret = vfcb_pf_get_vf_info(kt.pf, vf_index, &pinfo);
 		if (ret || !pinfo.pending_mask)
 			break;
-		msleep(10);
+		msleep(20);
 	}
 	kt_ok(!ret && !pinfo.pending_mask,
 	      "pf: the mask raised while the VF had no driver was delivered");

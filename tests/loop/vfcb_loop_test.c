@@ -513,8 +513,8 @@ static void lt_test_reset(struct lt_vf *v)
 	lt_line(READ_ONCE(x.seen) == VFCB_INVALIDATE_EVERYTHING,
 		"VF%u: after the reset's handshake, re-read everything (mask %#llx)",
 		v->index, READ_ONCE(x.seen));
-	for (i = 0; i < 500 && !lt_nothing_pending(v); i++)
-		msleep(10);
+	for (i = 0; i < 250 && !lt_nothing_pending(v); i++)
+		msleep(20);
 	lt_line(lt_nothing_pending(v),
 		"VF%u: the bit raised across the reset delivered and acknowledged",
 		v->index);
