@@ -216,10 +216,11 @@ while read -r kind fs fe irq_s delivered; do
 		diag "reads inside the storm: $nduring, failed reads overlapping it: $nfaildur"
 	fi
 	set -- $(awk -v b=$nbefore -v a=$nafter -v q=$QUIET_S -v d=$nduring -v dms=$fdur_ms 'BEGIN {
-		rb = b / q; ra = a / q; rd = d * 1000 / dms
-		printf "%.1f %.1f %.1f %s %s\n", rb, ra, rd,
-			rb > 0 ? sprintf("%.0f", 100 * rd / rb) : "n/a",
-			rb + ra > 0 ? sprintf("%.0f", 200 * rd / (rb + ra)) : "n/a" }')
+		rb = b / q; ra = a / q; rd = (dms > 0) ? d * 1000 / dms : 0
+		k1 = "n/a"; k2 = "n/a"
+		if (rb > 0) k1 = sprintf("%.0f", 100 * rd / rb)
+		if (rb + ra > 0) k2 = sprintf("%.0f", 200 * rd / (rb + ra))
+		printf "%.1f %.1f %.1f %s %s\n", rb, ra, rd, k1, k2 }')
 	diag "contain: $kind: VF0 reads/s: before $1 ($nbefore in $QUIET_S s), during $3 ($nduring in $fdur_ms ms), after $2 ($nafter in $QUIET_S s); kept $4 % of before, $5 % of the mean of before and after; slowest read overlapping it $maxlat ms"
 	table="$table
 contain-table: $kind ${fdur_ms}ms irq/s=$irq_s before=$1 during=$3 after=$2 kept=$5% (of before: $4%) delivered=$delivered"
