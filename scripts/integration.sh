@@ -3,11 +3,15 @@
 #
 # vfcb's integration runs in the QEMU rig:
 #   scripts/integration.sh [--host KVER]... [--nested KVER] [--baseline]
-#       [--selftest] [--igb KVER]... [--nested-igb KVER]
+#       [--selftest] [--igb KVER]... [--nested-igb KVER] [--contain KVER]
 # With no option: host topology on every set-up kernel, nested on 6.12,
 # the in-tree igb/igbvf baseline, the rig's own selftest, and the igb form
 # (igb and igbvf patched to carry vfcb, scripts/build-igb.sh): host-igb on
 # every set-up kernel, nested-igb on 6.12.
+# --contain KVER (never part of the default, it takes about 4 min): the
+# containment measurement, hostile VF in an L2 guest storming, victim VF in
+# L1 (tests/integration/contain-l1.sh, contain-l2.sh), run name
+# contain-SERIES (CONTAIN_NAME overrides); L1 gets CONTAIN_SMP vCPUs (default 3, L2 pinned to one).
 # Results go to build/results/*.tap (scripts/summary.sh counts them).
 set -uo pipefail
 
@@ -16,7 +20,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 2
 load_kernels
 
-hosts=() nested= baseline=0 selftest=0 any=0 igbs=() nested_igb=
+hosts=() nested= baseline=0 selftest=0 any=0 igbs=() nested_igb= contain=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--host) hosts+=("$2"); any=1; shift 2 ;;
@@ -25,6 +29,7 @@ while [ $# -gt 0 ]; do
 	--selftest) selftest=1; any=1; shift ;;
 	--igb) igbs+=("$2"); any=1; shift 2 ;;
 	--nested-igb) nested_igb=$2; any=1; shift 2 ;;
+	--contain) contain=$2; any=1; shift 2 ;;
 	*) die "unknown option $1" ;;
 	esac
 done
@@ -59,7 +64,8 @@ files_for() {
 
 rc=0
 build_tools
-for k in $(printf '%s\n' ${hosts[@]+"${hosts[@]}"} $nested ${igbs[@]+"${igbs[@]}"} $nested_igb | sort -u); do
+case "$contain" in 6.1|6.12) eval "contain=\${KVER_${contain//./_}}" ;; esac
+for k in $(printf '%s\n' ${hosts[@]+"${hosts[@]}"} $nested ${igbs[@]+"${igbs[@]}"} $nested_igb $contain | sort -u); do
 	scripts/build-modules.sh "$k" >/dev/null || die "modules do not build for $k"
 done
 # The igb form links against vfcb_pf/vfcb_vf of the same build.
@@ -119,5 +125,18 @@ if [ -n "$nested_igb" ]; then
 		--l2-file "$ko/vfcb_vf.ko" --l2-file "$ko/igbvf.ko" --l2-file tools/vfcbctl \
 		--l2-file build/itest/vfcb_itest --l2-file tests/integration/itest-lib.sh \
 		--timeout 300 || rc=1
+fi
+if [ -n "$contain" ]; then
+	case "$contain" in 6.1|6.12) eval "contain=\${KVER_${contain//./_}}" ;; esac
+	ko=build/kvers/$contain/ko
+	# shellcheck disable=SC2046
+	scripts/rig.sh nested --kver "$contain" --smp "${CONTAIN_SMP:-3}" \
+		--name "${CONTAIN_NAME:-contain-$(echo "$contain" | cut -d. -f1,2)}" \
+		--l1-test tests/integration/contain-l1.sh \
+		--l2-test tests/integration/contain-l2.sh \
+		$(files_for "$contain") \
+		--l2-file "$ko/hostile_vf.ko" --l2-file tests/integration/itest-lib.sh \
+		--append "${CONTAIN_APPEND:-}" --l2-append "${CONTAIN_L2_APPEND:-}" \
+		--timeout 600 || rc=1
 fi
 exit $rc

@@ -1131,6 +1131,137 @@ static int cmd_load(int argc, char **argv)
 	return 0;
 }
 
+/* ---------------------------------------------------- storm-watch --- */
+
+/* The counters of a PF per-VF stats file that a storm makes grow. */
+static const char *const sw_keys[] = {
+	"rx_msgs", "rx_errors", "bad_msgs", "bad_acks", "vf_resets",
+	"throttled_msgs", "throttle_events", "muted_msgs",
+};
+#define SW_NKEYS (sizeof(sw_keys) / sizeof(sw_keys[0]))
+
+static bool sw_read_stats(const char *path, unsigned long long *v)
+{
+	char line[256], key[64];
+	unsigned long long x;
+	unsigned int i, found = 0;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%63s %llu", key, &x) != 2)
+			continue;
+		for (i = 0; i < SW_NKEYS; i++)
+			if (!strcmp(key, sw_keys[i])) {
+				v[i] = x;
+				found++;
+			}
+	}
+	fclose(f);
+	return found == SW_NKEYS;
+}
+
+/* The interrupts of the /proc/interrupts line named @name, all CPUs. */
+static unsigned long long sw_irqs(const char *name)
+{
+	char line[1024], *tok, *save;
+	unsigned long long sum = 0, x;
+	size_t nl = strlen(name);
+	FILE *f = fopen("/proc/interrupts", "r");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		size_t l = strcspn(line, "\n");
+
+		line[l] = 0;
+		if (l < nl || strcmp(line + l - nl, name) ||
+		    (l > nl && line[l - nl - 1] != ' '))
+			continue;
+		tok = strtok_r(line, " ", &save);	/* "NN:" */
+		while ((tok = strtok_r(NULL, " ", &save))) {
+			char *end;
+
+			x = strtoull(tok, &end, 10);
+			if (*end)
+				break;
+			sum += x;
+		}
+	}
+	fclose(f);
+	return sum;
+}
+
+/*
+ * storm-watch STATS IRQNAME OUT NSTORMS [IDLE_MS]: tell when a VF storms,
+ * from the PF's side only.  Poll STATS (a PF per-VF debugfs stats file)
+ * every 20 ms; a storm starts at the first poll that sees one of its
+ * counters grow and ends IDLE_MS (default 2500, longer than a throttle)
+ * after the last poll that did.  Appends to OUT "on I START_NS" when storm
+ * I starts and, when it ends, "storm I START_NS END_NS IRQS" followed by
+ * each counter's growth as "name=N": END is the last poll that saw growth
+ * (so START..END lies inside the storm), IRQS the interrupts of the
+ * /proc/interrupts line named IRQNAME between the two, times
+ * CLOCK_MONOTONIC as in "load".  Exits after NSTORMS storms, or with
+ * status 2 if STATS cannot be read.
+ */
+static int cmd_storm_watch(int argc, char **argv)
+{
+	unsigned long long base[SW_NKEYS], last[SW_NKEYS], cur[SW_NKEYS];
+	unsigned long long irq0 = 0, irq_last = 0;
+	uint64_t start = 0, last_t = 0, idle_ns;
+	int nstorms = atoi(argv[3]), i = 0;
+	bool on = false;
+	unsigned int k;
+	FILE *out;
+
+	idle_ns = (argc > 4 ? strtoull(argv[4], NULL, 0) : 2500) * 1000000ull;
+	if (!sw_read_stats(argv[0], last)) {
+		fprintf(stderr, "storm-watch: cannot read %s\n", argv[0]);
+		return 2;
+	}
+	out = fopen(argv[2], "a");
+	if (!out)
+		return 2;
+	setvbuf(out, NULL, _IOLBF, 0);
+	while (i < nstorms || on) {
+		uint64_t t;
+		bool grew = false;
+
+		usleep(20 * 1000);
+		if (!sw_read_stats(argv[0], cur))
+			continue;
+		t = mono_ns();
+		for (k = 0; k < SW_NKEYS; k++)
+			if (cur[k] != last[k])
+				grew = true;
+		if (grew && !on) {
+			on = true;
+			start = t;
+			irq0 = sw_irqs(argv[1]);
+			memcpy(base, last, sizeof(base));
+			i++;
+			fprintf(out, "on %d %llu\n", i, (unsigned long long)t);
+		}
+		if (grew) {
+			last_t = t;
+			irq_last = sw_irqs(argv[1]);
+			memcpy(last, cur, sizeof(last));
+		} else if (on && t - last_t > idle_ns) {
+			on = false;
+			fprintf(out, "storm %d %llu %llu %llu", i,
+				(unsigned long long)start,
+				(unsigned long long)last_t, irq_last - irq0);
+			for (k = 0; k < SW_NKEYS; k++)
+				fprintf(out, " %s=%llu", sw_keys[k], last[k] - base[k]);
+			fprintf(out, "\n");
+		}
+	}
+	fclose(out);
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int nargs;
@@ -1146,6 +1277,7 @@ static const struct {
 	{ "timeout", 2, cmd_timeout, "VFDEV MAX_MS" },
 	{ "load", 4, cmd_load, "VFDEV BLOCK PROGRESS LOG" },
 	{ "ev-hold", 3, cmd_ev_hold, "PFDEV READY GO" },
+	{ "storm-watch", 4, cmd_storm_watch, "STATS IRQNAME OUT NSTORMS [IDLE_MS]" },
 	{ "ev-wake", 3, cmd_ev_wake, "PFDEV READY STOP" },
 };
 
