@@ -59,11 +59,7 @@ isnt "$VF0" "" "sriov_numvfs=1 created VF0"
 check "igb registered its VF with vfcb_pf ($PFDEV)" test -c "$PFDEV"
 say "host: the kernel's igb, patched, drives PF $pf as $pfnet ($A.1) and serves vfcb; VF0 is $VF0"
 
-g=$(iommu_group_of "$VF0")
-is "$(ls "/sys/kernel/iommu_groups/$g/devices" 2>/dev/null)" "$VF0" "VF0 is alone in its IOMMU group"
-check "vfio-pci loads" load_mod vfio_pci
-check "vfio_iommu_type1 loads" load_mod vfio_iommu_type1
-check "VF0 bound to vfio-pci" bind_driver "$VF0" vfio-pci
+vfio_pass "$VF0" "VF0"
 
 check "host sets VF0's block 7" $CTL block set "$pf" 0 7 --string "hello from the host"
 check "host defines VF0's writable block 8" $CTL block set "$pf" 0 8 --hex 00 --vf-writable

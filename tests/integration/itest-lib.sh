@@ -55,6 +55,16 @@ pf_pending() {
 # block_is PF VF ID TEXT: the host's block ID of VF holds TEXT.
 block_is() { [ "$($CTL block get "$1" "$2" "$3" --raw 2>/dev/null)" = "$4" ]; }
 
+# vfio_pass BDF NAME: hand a VF to vfio-pci for an L2 guest; it must be
+# alone in its IOMMU group.
+vfio_pass() {
+	_g=$(iommu_group_of "$1")
+	is "$(ls "/sys/kernel/iommu_groups/$_g/devices" 2>/dev/null)" "$1" "$2 is alone in its IOMMU group"
+	check "vfio-pci loads" load_mod vfio_pci
+	check "vfio_iommu_type1 loads" load_mod vfio_iommu_type1
+	check "$2 bound to vfio-pci" bind_driver "$1" vfio-pci
+}
+
 # vf_ready VFDEV: the VF device exists and its handshake is done.
 vf_ready() { $CTL vf info "$1" 2>/dev/null | grep -q 'ready'; }
 

@@ -47,11 +47,7 @@ is "$(cat "/sys/class/net/$pfnet/carrier" 2>/dev/null)" 1 "PF has carrier"
 vfs=$(create_vfs "$pf" 1)
 VF0=$(echo $vfs | cut -d' ' -f1)
 isnt "$VF0" "" "sriov_numvfs=1 created VF0"
-g=$(iommu_group_of "$VF0")
-is "$(ls "/sys/kernel/iommu_groups/$g/devices" 2>/dev/null)" "$VF0" "VF0 is alone in its IOMMU group"
-check "vfio-pci loads" load_mod vfio_pci
-check "vfio_iommu_type1 loads" load_mod vfio_iommu_type1
-check "VF0 bound to vfio-pci" bind_driver "$VF0" vfio-pci
+vfio_pass "$VF0" "VF0"
 
 check "vfcb: PF device node $PFDEV exists (igb registered its VF with vfcb_pf)" test -c "$PFDEV"
 check "vfcb: host sets VF0's block 7" $CTL block set "$pf" 0 7 --string "hello from the host"

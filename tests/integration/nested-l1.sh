@@ -21,11 +21,7 @@ VF0=$(echo $vfs | cut -d' ' -f1)
 VF1=$(echo $vfs | cut -d' ' -f2)
 say "host: vfcb_pf drives PF $pf; VF0 $VF0 goes to the L2 guest, VF1 $VF1 stays here"
 
-g=$(iommu_group_of "$VF0")
-is "$(ls "/sys/kernel/iommu_groups/$g/devices" 2>/dev/null)" "$VF0" "VF0 is alone in its IOMMU group"
-check "vfio-pci loads" load_mod vfio_pci
-check "vfio_iommu_type1 loads" load_mod vfio_iommu_type1
-check "VF0 bound to vfio-pci" bind_driver "$VF0" vfio-pci
+vfio_pass "$VF0" "VF0"
 check "vfcb_vf loads (for VF1 in the host)" insmod /vfcb/vfcb_vf.ko
 check "vfcb_82576_vf loads (for VF1 in the host)" insmod /vfcb/vfcb_82576_vf.ko
 wait_for 20 vf_ready "/dev/vfcb-vf-$VF1"
