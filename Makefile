@@ -33,7 +33,7 @@ FUZZ_TIME ?= 60
 
 export RIG_DIR
 
-.PHONY: all modules tools clean help setup unit fuzz fuzz-replay coverage \
+.PHONY: all modules tools clean help setup unit fuzz fuzz-replay fuzz-run coverage \
 	static static-all dkms-check install-check check-quick check demo bench install \
 	uninstall integration contain
 
@@ -43,8 +43,11 @@ help:
 	@sed -n 's/^#   make/  make/p' $(TOP)/Makefile
 	@echo "  make setup         install packages, QEMU, guest kernels (idempotent)"
 	@echo "  make unit          engine unit tests under ASan/UBSan, ioctl ABI layout"
-	@echo "  make fuzz          run both fuzzers for FUZZ_TIME seconds each"
-	@echo "  make coverage      engine line coverage from the unit tests"
+	@echo "  make fuzz          run every fuzzer for FUZZ_TIME seconds each"
+	@echo "  make fuzz-run FUZZER=pf_core RUNS=N   (or FUZZ_TIME=T) one fuzzer:"
+	@echo "                     execs, exec/s, coverage (scripts/fuzz-run.sh)"
+	@echo "  make coverage      engine line coverage from the unit tests, pf_core's"
+	@echo "                     from the fuzz_pf_core corpus"
 	@echo "  make static        checkpatch --strict, sparse, W=1"
 	@echo "  make integration   host topology on each kernel, nested on 6.12"
 	@echo "  make contain       hostile VF storming from an L2 guest, victim measured (~4 min)"
@@ -95,11 +98,14 @@ unit: $(UNIT_DIR)/test_engine $(UNIT_DIR)/test_abi_m64 $(UNIT_DIR)/test_abi_m32
 
 # ---------------------------------------------------------------- fuzz ---
 
-# Each fuzzer is built per mailbox shape: fuzz_pf/fuzz_vf on 16-dword
+# Each engine fuzzer is built per mailbox shape: fuzz_pf/fuzz_vf on 16-dword
 # messages (the 82576), fuzz_pf_4/fuzz_vf_4 on 4 (VFCB_MSG_MIN_DWORDS).
 # Both shapes of a fuzzer share its corpus (tests/fuzz/corpus/{pf,vf}).
+# fuzz_pf_core is the host core's serving (store, policy, quota, events,
+# mailbox policing, the block API): pf_core's files compiled unchanged over
+# the kernel-API shim tests/fuzz/kshim (corpus tests/fuzz/corpus/pf_core).
 FUZZ_DIR := $(TOP)/build/fuzz
-FUZZ_TARGETS := pf pf_4 vf vf_4
+FUZZ_TARGETS := pf pf_4 vf vf_4 pf_core
 FUZZ_DEPS := tests/fuzz/fuzz_input.h $(ENGINE_SRC) engine/*.h tests/unit/*.h uapi/linux/*.h
 $(FUZZ_DIR)/fuzz_%_4: tests/fuzz/fuzz_%.c $(FUZZ_DEPS)
 	@mkdir -p $(FUZZ_DIR)
@@ -109,6 +115,31 @@ $(FUZZ_DIR)/fuzz_%_4: tests/fuzz/fuzz_%.c $(FUZZ_DEPS)
 $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_DEPS)
 	@mkdir -p $(FUZZ_DIR)
 	$(CLANG) $(USER_CFLAGS) -fsanitize=fuzzer,address,undefined $(ENGINE_SRC) $< -o $@
+
+# The pf_core files fuzz_pf_core compiles; vfcb_pf_proto.c is the engine.
+# vfcb_pf_mbx.c's events go through the harness on their way (the one seam).
+PF_CORE_FUZZ := blocks events mbx api proto
+KSHIM_CFLAGS = -std=gnu11 -O1 -g -Wall -Wextra -Wno-unused-parameter \
+	       -Wno-sign-compare -Werror \
+	       -D__KERNEL__ -I$(TOP)/tests/fuzz/kshim -I$(TOP)/uapi -I$(TOP)/engine \
+	       -I$(TOP)/include -I$(TOP)/pf_core -I$(TOP)/tests/fuzz \
+	       $(if $(filter mbx,$*),-Dvfcb_pf_emit_event=fuzz_emit_event)
+PF_CORE_DEPS := pf_core/*.h engine/* include/*.h uapi/linux/*.h \
+		tests/fuzz/kshim/*.h tests/fuzz/kshim/*/*.h tests/fuzz/fuzz_input.h
+$(FUZZ_DIR)/pf_core/%.o: pf_core/vfcb_pf_%.c $(PF_CORE_DEPS)
+	@mkdir -p $(FUZZ_DIR)/pf_core
+	$(CLANG) $(KSHIM_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined \
+	  -fno-sanitize-recover=all -c $< -o $@
+$(FUZZ_DIR)/pf_core/%.o: tests/fuzz/kshim/%.c $(PF_CORE_DEPS)
+	@mkdir -p $(FUZZ_DIR)/pf_core
+	$(CLANG) $(KSHIM_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined \
+	  -fno-sanitize-recover=all -c $< -o $@
+$(FUZZ_DIR)/pf_core/%.o: tests/fuzz/fuzz_%.c $(PF_CORE_DEPS)
+	@mkdir -p $(FUZZ_DIR)/pf_core
+	$(CLANG) $(KSHIM_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined \
+	  -fno-sanitize-recover=all -c $< -o $@
+$(FUZZ_DIR)/fuzz_pf_core: $(addprefix $(FUZZ_DIR)/pf_core/,$(addsuffix .o,$(PF_CORE_FUZZ) kshim pf_core))
+	$(CLANG) -fsanitize=fuzzer,address,undefined $^ -o $@
 
 fuzz: $(addprefix $(FUZZ_DIR)/fuzz_,$(FUZZ_TARGETS))
 	@for t in $(FUZZ_TARGETS); do c=$${t%_4}; \
@@ -129,6 +160,13 @@ fuzz-replay: $(addprefix $(FUZZ_DIR)/fuzz_,$(FUZZ_TARGETS))
 	  done; echo "1..$$n"; exit $$rc ) > $(RESULTS)/fuzz-replay.tap; rc=$$?; \
 	  cat $(RESULTS)/fuzz-replay.tap; exit $$rc
 
+# One fuzzer for RUNS executions or FUZZ_TIME seconds, from a scratch copy
+# of its corpus; prints execs, exec/s and coverage (scripts/fuzz-run.sh).
+FUZZER ?= pf_core
+RUNS ?=
+fuzz-run: $(FUZZ_DIR)/fuzz_$(FUZZER)
+	@$(TOP)/scripts/fuzz-run.sh $(FUZZER) $(if $(RUNS),$(RUNS),$(FUZZ_TIME)s)
+
 # ------------------------------------------------------------ coverage ---
 
 COV_DIR := $(TOP)/build/cov
@@ -139,6 +177,18 @@ coverage:
 	@cd $(COV_DIR) && ./test_engine > /dev/null
 	@cd $(COV_DIR) && gcov -n $$(ls *vfcb_proto.gcda) 2>/dev/null | \
 	  awk '/^File .*vfcb_proto.c/ { f = 1 } f && /^Lines executed/ { print "engine line coverage (engine/vfcb_proto.c): " substr($$2, index($$2, ":") + 1) " of " $$4 " lines"; exit }'
+	@mkdir -p $(COV_DIR)/pf_core && cd $(COV_DIR)/pf_core && \
+	  for f in $(PF_CORE_FUZZ); do \
+	    $(CC) $(subst -Werror,,$(KSHIM_CFLAGS)) -O0 --coverage \
+	      $$( [ $$f = mbx ] && echo -Dvfcb_pf_emit_event=fuzz_emit_event ) \
+	      -c $(TOP)/pf_core/vfcb_pf_$$f.c -o vfcb_pf_$$f.o || exit 1; done; \
+	  $(CC) $(subst -Werror,,$(KSHIM_CFLAGS)) -O0 $(TOP)/tests/fuzz/kshim/kshim.c \
+	    $(TOP)/tests/fuzz/fuzz_pf_core.c $(TOP)/tests/fuzz/replay.c *.o --coverage -o replay && \
+	  ./replay $(TOP)/tests/fuzz/corpus/pf_core > /dev/null && \
+	  for f in blocks events mbx api; do \
+	    gcov -n vfcb_pf_$$f.gcda 2>/dev/null | awk -v f=pf_core/vfcb_pf_$$f.c \
+	      '/^File / && index($$0, f) { g = 1 } g && /^Lines executed/ { print "pf_core line coverage (" f ", fuzz_pf_core corpus): " substr($$2, index($$2, ":") + 1) " of " $$4 " lines"; exit }'; \
+	  done
 
 # -------------------------------------------------------------- static ---
 

@@ -84,6 +84,7 @@ struct vfcb_pf_vf_stats {
  * @stopped: the PF is unregistered; events are ignored
  * @epoch: bumped by each VF reset; an answer served across one is dropped
  * @req: the request being served (@serving) or just received
+ * @req_epoch: @epoch when @req was received
  * @mute: debugfs test knob: read and ack, never answer
  * @wait_idle: unregister waits for this VF's ack (it was handshaken)
  * @throttle_until: jiffies until which the VF is throttled
@@ -111,6 +112,7 @@ struct vfcb_pf_vf {
 	bool stopped;
 	u32 epoch;
 	struct vfcb_pf_req req;
+	u32 req_epoch;
 	bool mute;
 	bool wait_idle;
 	unsigned long throttle_until;

@@ -202,6 +202,7 @@ static void vfcb_pf_vf_rx(struct vfcb_pf_vf *vf)
 			break;
 		}
 		vf->serving = true;
+		vf->req_epoch = vf->epoch;
 		queue_work(system_wq, &vf->serve_work);
 		break;
 	case VFCB_PF_RX_READY:
@@ -260,15 +261,11 @@ static void vfcb_pf_serve_work(struct work_struct *work)
 	struct vfcb_pf_req *req = &vf->req;
 	u8 buf[VFCB_MAX_BLOCK_SIZE];
 	unsigned long flags;
-	u32 len = 0, epoch;
+	u32 len = 0;
 	bool more;
 	u8 st;
 
-	/* @req is stable while @serving: nothing else writes it. */
-	spin_lock_irqsave(&vf->lock, flags);
-	epoch = vf->epoch;
-	spin_unlock_irqrestore(&vf->lock, flags);
-
+	/* @req and @req_epoch are stable while @serving: nothing else writes them. */
 	switch (req->opcode) {
 	case VFCB_OP_READ:
 		st = vfcb_pf_blocks_vf_read(&vf->blocks, req->block_id, buf,
@@ -292,8 +289,11 @@ static void vfcb_pf_serve_work(struct work_struct *work)
 		vf->stats.reads_served++;
 	else if (req->opcode == VFCB_OP_WRITE)
 		vf->stats.writes_served++;
-	/* A VF reset since voids the request: its answer would be stale. */
-	if (vf->epoch == epoch && !vf->stopped)
+	/*
+	 * A VF reset since the request was received voids it, even one
+	 * before this work started: its answer would be stale.
+	 */
+	if (vf->epoch == vf->req_epoch && !vf->stopped)
 		vfcb_pfep_complete(&vf->ep, req, st, buf, len);
 	vf->serving = false;
 	more = vfcb_pf_vf_run(vf);

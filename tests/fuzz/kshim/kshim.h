@@ -1,0 +1,319 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kshim: the few kernel APIs the host core's request-serving files use,
+ * for compiling them unchanged in userspace (tests/fuzz/fuzz_pf_core.c).
+ * Every header under linux/ here includes this file and nothing else.
+ *
+ * The harness is single-threaded, so locks are flags: taking one that is
+ * held is a self-deadlock, releasing one that is free is a bug, and a
+ * sleeping call (mutex, rwsem, GFP_KERNEL allocation, cancel/flush of work,
+ * waiting) with a spinlock held is "sleeping in atomic context": each traps.
+ * Work items run when the harness says (kshim_run_work()), jiffies moves
+ * when it says.  None of this is kernel code; it is written for the harness.
+ */
+#ifndef _KSHIM_H
+#define _KSHIM_H
+
+#include <assert.h>
+#include <asm/errno.h>		/* the kernel's numbers; linux/errno.h is ours */
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <asm/types.h>		/* __u8 .. __u64 for the uapi headers */
+
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+typedef int32_t s32;
+typedef int64_t s64;
+
+#define __init
+#define __exit
+#define __user
+#define __must_check
+#define __always_unused		__attribute__((unused))
+#define likely(x)		__builtin_expect(!!(x), 1)
+#define unlikely(x)		__builtin_expect(!!(x), 0)
+
+#define BIT(n)			(1UL << (n))
+#define BIT_ULL(n)		(1ULL << (n))
+#define U8_MAX			((u8)~0U)
+#define U32_MAX			((u32)~0U)
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+#define DIV_ROUND_UP(n, d)	(((n) + (d) - 1) / (d))
+#define min(a, b)		((a) < (b) ? (a) : (b))
+#define max(a, b)		((a) > (b) ? (a) : (b))
+#define min_t(t, a, b)		({ t __a = (a); t __b = (b); __a < __b ? __a : __b; })
+#define max_t(t, a, b)		({ t __a = (a); t __b = (b); __a > __b ? __a : __b; })
+#define container_of(p, type, member) \
+	((type *)((char *)(p) - offsetof(type, member)))
+#define READ_ONCE(x)		(*(volatile __typeof__(x) *)&(x))
+#define WRITE_ONCE(x, v)	(*(volatile __typeof__(x) *)&(x) = (v))
+#define struct_size(p, member, n) \
+	(sizeof(*(p)) + sizeof((p)->member[0]) * (n))
+
+/* ---------------------------------------------------- errors as pointers */
+#define MAX_ERRNO		4095
+static inline void *ERR_PTR(long err) { return (void *)err; }
+static inline long PTR_ERR(const void *p) { return (long)p; }
+static inline bool IS_ERR(const void *p)
+{
+	return (unsigned long)p >= (unsigned long)-MAX_ERRNO;
+}
+
+/* ------------------------------------------------------- module glue --- */
+#define EXPORT_SYMBOL_GPL(sym)	_Static_assert(1, #sym)
+#define EXPORT_SYMBOL(sym)	_Static_assert(1, #sym)
+#define MODULE_PARM_DESC(n, d)	_Static_assert(1, d)
+#define MODULE_DESCRIPTION(d)	_Static_assert(1, d)
+#define MODULE_AUTHOR(d)	_Static_assert(1, d)
+#define MODULE_LICENSE(d)	_Static_assert(1, d)
+#define MODULE_VERSION(d)	_Static_assert(1, d)
+/* module_param(): the harness can set the parameter by name. */
+void kshim_param_register(const char *name, unsigned int *p);
+unsigned int *kshim_param(const char *name);	/* for the harness */
+#define module_param(name, type, perm)					\
+	static void __attribute__((constructor)) kshim_param_##name(void) \
+	{ kshim_param_register(#name, &name); }				\
+	_Static_assert(1, #type)
+
+/* ---------------------------------------------------------- logging --- */
+struct device { int kshim_unused; };
+static inline __attribute__((format(printf, 2, 3)))
+void kshim_log(const void *dev, const char *fmt, ...)
+{
+	(void)dev;
+	(void)fmt;
+}
+#define dev_warn_ratelimited(dev, ...)	kshim_log(dev, __VA_ARGS__)
+#define dev_warn(dev, ...)		kshim_log(dev, __VA_ARGS__)
+#define dev_info(dev, ...)		kshim_log(dev, __VA_ARGS__)
+#define pci_warn(pdev, ...)		kshim_log(pdev, __VA_ARGS__)
+#define pci_info(pdev, ...)		kshim_log(pdev, __VA_ARGS__)
+#define pr_warn(...)			kshim_log(NULL, __VA_ARGS__)
+
+/* -------------------------------------------------------------- pci --- */
+struct pci_bus { unsigned char number; };
+struct pci_dev {
+	struct device dev;
+	struct pci_bus *bus;
+	unsigned int devfn;
+};
+static inline int pci_domain_nr(const struct pci_bus *bus)
+{
+	(void)bus;
+	return 0;
+}
+
+struct dentry;
+struct kref { int refcount; };
+struct miscdevice { int minor; const char *name; };
+
+/* ------------------------------------------------------------- locks --- */
+extern int kshim_atomic;	/* spinlocks held now */
+void kshim_might_sleep(void);
+void kshim_take(int *held);
+void kshim_drop(int *held);
+
+typedef struct { int held; } spinlock_t;
+#define spin_lock_init(l)		((l)->held = 0)
+#define spin_lock(l)			(kshim_take(&(l)->held), kshim_atomic++)
+#define spin_unlock(l)			(kshim_drop(&(l)->held), kshim_atomic--)
+#define spin_lock_irq(l)		spin_lock(l)
+#define spin_unlock_irq(l)		spin_unlock(l)
+#define spin_lock_irqsave(l, f)		((f) = 0, spin_lock(l))
+#define spin_unlock_irqrestore(l, f)	((void)(f), spin_unlock(l))
+
+struct mutex { int held; };
+#define mutex_init(m)		((m)->held = 0)
+#define mutex_lock(m)		(kshim_might_sleep(), kshim_take(&(m)->held))
+#define mutex_unlock(m)		kshim_drop(&(m)->held)
+#define mutex_destroy(m)	do { if ((m)->held) __builtin_trap(); } while (0)
+
+/* held: readers, or -1 for the writer */
+struct rw_semaphore { int held; };
+#define init_rwsem(s)		((s)->held = 0)
+void down_read(struct rw_semaphore *s);
+void up_read(struct rw_semaphore *s);
+void down_write(struct rw_semaphore *s);
+void up_write(struct rw_semaphore *s);
+
+#define lockdep_assert_held(l)	do { if (!(l)->held) __builtin_trap(); } while (0)
+
+/* -------------------------------------------------------------- time --- */
+#define HZ			250
+extern unsigned long jiffies;
+#define time_after(a, b)	((long)((b) - (a)) < 0)
+#define time_before(a, b)	time_after(b, a)
+#define time_after_eq(a, b)	((long)((a) - (b)) >= 0)
+static inline unsigned long msecs_to_jiffies(unsigned int m)
+{
+	return DIV_ROUND_UP((unsigned long)m * HZ, 1000);
+}
+
+/* ------------------------------------------------------------ memory --- */
+typedef unsigned int gfp_t;
+#define GFP_KERNEL		1u
+#define GFP_ATOMIC		2u
+void *kshim_alloc(size_t n, gfp_t gfp);
+extern unsigned int kshim_alloc_fail;	/* harness: fail the next N */
+extern unsigned int kshim_alloc_failed;	/* allocations failed so far */
+#define kzalloc(n, gfp)		kshim_alloc(n, gfp)
+#define kmalloc(n, gfp)		kshim_alloc(n, gfp)
+#define kfree(p)		free(p)
+
+/* -------------------------------------------------------------- list --- */
+struct list_head { struct list_head *next, *prev; };
+#define LIST_HEAD_INIT(n)	{ &(n), &(n) }
+static inline void INIT_LIST_HEAD(struct list_head *h) { h->next = h->prev = h; }
+static inline bool list_empty(const struct list_head *h) { return h->next == h; }
+static inline void list_add_tail(struct list_head *n, struct list_head *h)
+{
+	n->prev = h->prev;
+	n->next = h;
+	h->prev->next = n;
+	h->prev = n;
+}
+static inline void list_del(struct list_head *n)
+{
+	n->prev->next = n->next;
+	n->next->prev = n->prev;
+	n->next = n->prev = NULL;	/* a second del faults */
+}
+static inline void list_del_init(struct list_head *n)
+{
+	n->prev->next = n->next;
+	n->next->prev = n->prev;
+	INIT_LIST_HEAD(n);
+}
+#define list_entry(p, type, member)	container_of(p, type, member)
+#define list_for_each_entry(pos, head, member)				\
+	for (pos = list_entry((head)->next, __typeof__(*pos), member);	\
+	     &pos->member != (head);					\
+	     pos = list_entry(pos->member.next, __typeof__(*pos), member))
+
+/* ------------------------------------------------------------ rbtree --- */
+/*
+ * An unbalanced binary search tree with parent links: rb_insert_color()
+ * balances nothing, rb_erase() is a plain BST deletion.  The API is the
+ * kernel's, so the store's code is what runs; only the shape differs.
+ */
+struct rb_node {
+	struct rb_node *rb_left, *rb_right, *kshim_parent;
+};
+struct rb_root { struct rb_node *rb_node; };
+#define RB_ROOT			((struct rb_root){ NULL })
+#define rb_entry(p, type, member)	container_of(p, type, member)
+#define rb_entry_safe(p, type, member) \
+	({ struct rb_node *__n = (p); __n ? rb_entry(__n, type, member) : NULL; })
+static inline void rb_link_node(struct rb_node *n, struct rb_node *parent,
+				struct rb_node **link)
+{
+	n->kshim_parent = parent;
+	n->rb_left = n->rb_right = NULL;
+	*link = n;
+}
+static inline void rb_insert_color(struct rb_node *n, struct rb_root *root)
+{
+	(void)n;
+	(void)root;
+}
+void rb_erase(struct rb_node *n, struct rb_root *root);
+struct rb_node *rb_first(const struct rb_root *root);
+struct rb_node *rb_next(const struct rb_node *n);
+struct rb_node *rb_first_postorder(const struct rb_root *root);
+struct rb_node *rb_next_postorder(const struct rb_node *n);
+#define rbtree_postorder_for_each_entry_safe(pos, n, root, field)	\
+	for (pos = rb_entry_safe(rb_first_postorder(root), __typeof__(*pos), field); \
+	     pos && ({ n = rb_entry_safe(rb_next_postorder(&pos->field),	\
+					 __typeof__(*pos), field); 1; });	\
+	     pos = n)
+
+/* -------------------------------------------------------- wait queues --- */
+typedef struct { int kshim_unused; } wait_queue_head_t;
+#define init_waitqueue_head(w)		((w)->kshim_unused = 0)
+#define wake_up(w)			((void)(w))
+#define wake_up_interruptible(w)	((void)(w))
+#define wake_up_interruptible_all(w)	((void)(w))
+/* Nothing else runs while the caller waits, but the harness's hook. */
+void kshim_wait_hook(void);
+#define wait_event_timeout(wq, cond, t)					\
+	({ long __r; (void)(wq); (void)(t); kshim_might_sleep();		\
+	   __r = (cond) ? 1 : (kshim_wait_hook(), (cond) ? 1 : 0); __r; })
+
+/* --------------------------------------------------------- workqueues --- */
+struct work_struct;
+typedef void (*work_func_t)(struct work_struct *);
+struct work_struct {
+	work_func_t func;
+	bool pending;
+	bool delayed;		/* the work of a struct delayed_work */
+};
+struct delayed_work {
+	struct work_struct work;
+	unsigned long expires;
+};
+struct workqueue_struct;
+extern struct workqueue_struct *system_wq;
+#define INIT_WORK(w, f)	\
+	((w)->func = (f), (w)->pending = false, (w)->delayed = false)
+#define INIT_DELAYED_WORK(d, f)	(INIT_WORK(&(d)->work, f), (d)->work.delayed = true)
+#define to_delayed_work(w)	container_of(w, struct delayed_work, work)
+bool queue_work(struct workqueue_struct *wq, struct work_struct *w);
+bool schedule_work(struct work_struct *w);
+bool queue_delayed_work(struct workqueue_struct *wq, struct delayed_work *d,
+			unsigned long delay);
+bool cancel_work_sync(struct work_struct *w);
+bool cancel_delayed_work_sync(struct delayed_work *d);
+bool flush_work(struct work_struct *w);
+
+/* For the harness: queued work, in order; run one; is it due. */
+#define KSHIM_MAX_WORKS		64
+extern struct work_struct *kshim_works[KSHIM_MAX_WORKS];
+extern unsigned int kshim_nworks;
+bool kshim_work_runnable(const struct work_struct *w);
+void kshim_run_work(unsigned int i);
+
+/* ---------------------------------------------------- notifier, rcu --- */
+#define NOTIFY_DONE		0
+#define NOTIFY_OK		1
+#define rcu_access_pointer(p)	READ_ONCE(p)
+struct notifier_block;
+typedef int (*notifier_fn_t)(struct notifier_block *nb, unsigned long action,
+			     void *data);
+struct notifier_block {
+	notifier_fn_t notifier_call;
+	struct notifier_block *next;
+	int priority;
+};
+struct blocking_notifier_head {
+	struct rw_semaphore rwsem;
+	struct notifier_block *head;
+};
+#define BLOCKING_INIT_NOTIFIER_HEAD(h)	((h)->rwsem.held = 0, (h)->head = NULL)
+int blocking_notifier_chain_register(struct blocking_notifier_head *h,
+				     struct notifier_block *nb);
+int blocking_notifier_chain_unregister(struct blocking_notifier_head *h,
+				       struct notifier_block *nb);
+int blocking_notifier_call_chain(struct blocking_notifier_head *h,
+				 unsigned long action, void *data);
+
+/* ------------------------------------------------------- tracepoints --- */
+#define TP_PROTO(...)		__VA_ARGS__
+#define TP_ARGS(...)		__VA_ARGS__
+#define DECLARE_EVENT_CLASS(name, proto, args, tstruct, assign, print)
+#define DEFINE_EVENT(tmpl, name, proto, args)				\
+	static inline void trace_##name(proto) {}
+#define TRACE_EVENT(name, proto, args, tstruct, assign, print)		\
+	static inline void trace_##name(proto) {}
+
+/* Between two harness runs: no work queued, no lock held. */
+void kshim_reset(void);
+
+#endif /* _KSHIM_H */
