@@ -51,20 +51,45 @@ SOAK_FIG=
 soak_run() {
 	_todo=; [ "$2" = todo ] && { _todo=" # TODO $TODO_WHY"; }
 	shift 2
-	_o=/tmp/soak.out
-	"$@" > "$_o" 2>&1
-	_rc=$?
+	_o=/tmp/soak.out _rc=2
+	# Streamed, so a hang still shows how far the loop got.
+	{ "$@" 2>&1; echo "soak-rc: $?"; } | tee "$_o" | while IFS= read -r _l; do
+		case "$_l" in
+		"ok - "*|"not ok - "*|"soak-figures: "*|"soak-rc: "*) ;;
+		*) diag "$_l" ;;
+		esac
+	done
 	while IFS= read -r _l; do
 		case "$_l" in
 		"ok - "*) ok "${_l#ok - }$_todo" ;;
 		"not ok - "*) not_ok "${_l#not ok - }$_todo" ;;
 		"soak-figures: "*) SOAK_FIG=${_l#soak-figures: } ;;
-		*) diag "$_l" ;;
+		"soak-rc: "*) _rc=${_l#soak-rc: } ;;
 		esac
 	done < "$_o"
-	[ $_rc -le 1 ] || not_ok "$(basename "$1") $2: exited with status $_rc$_todo"
-	return $_rc
+	[ "$_rc" -le 1 ] || not_ok "$(basename "$1") $2: exited with status $_rc$_todo"
+	return "$_rc"
 }
+
+# A loop that stops making progress for 120 s: dump what the cores and
+# the kernel know (blocked tasks, every CPU's backtrace), once.
+watchdog() {
+	_last= _same=0
+	while sleep 30; do
+		_p="$(cat /tmp/soak.progress 2>/dev/null) $(wc -c < /tmp/soak.out 2>/dev/null)"
+		if [ "$_p" = "$_last" ]; then _same=$((_same + 1)); else _same=0; _last=$_p; fi
+		if [ $_same = 4 ]; then
+			echo "# soak watchdog: no progress for 120 s ($_p)"
+			for _f in /sys/kernel/debug/vfcb_vf/*/stats /sys/kernel/debug/vfcb_pf/*/vf*/stats; do
+				echo "# $_f: $(tr '\n' ' ' < "$_f")"
+			done
+			echo w > /proc/sysrq-trigger
+			echo l > /proc/sysrq-trigger
+		fi
+	done
+}
+watchdog &
+WDPID=$!
 
 # fig KEY: a value from the last figures line.
 fig() { echo "$SOAK_FIG" | tr ' ' '\n' | awk -F= -v k="$1" '$1 == k { print $2 }'; }
@@ -209,6 +234,7 @@ fi
 
 # ---- teardown -----------------------------------------------------------------
 
+kill $WDPID 2>/dev/null
 check "sriov_numvfs back to 0" sh -c "echo 0 > /sys/bus/pci/devices/$pf/sriov_numvfs"
 check "rmmod vfcb_82576_vf" rmmod vfcb_82576_vf
 check "rmmod vfcb_vf" rmmod vfcb_vf

@@ -555,6 +555,14 @@ static int cmd_flr(int argc, char **argv)
 			check(false, "flr %s: reset %u (%s): %s", argv[0], it, path, strerror(-r));
 			break;
 		}
+		if (it % 10 == 0) {
+			FILE *f = fopen("/tmp/soak.progress", "w");
+
+			if (f) {
+				fprintf(f, "reset %u\n", it);
+				fclose(f);
+			}
+		}
 		/* Every VF reset answers again: a transfer completes after it. */
 		if (!wait_ops(since, which, 30000)) {
 			stuck++;
