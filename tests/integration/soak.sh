@@ -71,15 +71,16 @@ soak_run() {
 	return "$_rc"
 }
 
-# A loop that stops making progress for 120 s: dump what the cores and
-# the kernel know (blocked tasks, every CPU's backtrace), once.
+# A loop that stops making progress for 180 s (/tmp/soak.progress, which
+# vfcb_soak and the shell loops rewrite as they go): dump what the cores
+# and the kernel know (blocked tasks, every CPU's backtrace), once.
 watchdog() {
 	_last= _same=0
 	while sleep 30; do
-		_p="$(cat /tmp/soak.progress 2>/dev/null) $(wc -c < /tmp/soak.out 2>/dev/null)"
+		_p=$(cat /tmp/soak.progress 2>/dev/null)
 		if [ "$_p" = "$_last" ]; then _same=$((_same + 1)); else _same=0; _last=$_p; fi
-		if [ $_same = 4 ]; then
-			echo "# soak watchdog: no progress for 120 s ($_p)"
+		if [ $_same = 6 ]; then
+			echo "# soak watchdog: no progress for 180 s ($_p)"
 			for _f in /sys/kernel/debug/vfcb_vf/*/stats /sys/kernel/debug/vfcb_pf/*/vf*/stats; do
 				echo "# $_f: $(tr '\n' ' ' < "$_f")"
 			done
@@ -106,7 +107,7 @@ report() {
 }
 
 # Loop bookkeeping: begin LOOP sets T0 S0 H0 F0.
-begin() { T0=$(now_s) S0=$(splats) H0=$(hungs) F0=$_tap_failed; diag "---- $1"; }
+begin() { T0=$(now_s) S0=$(splats) H0=$(hungs) F0=$_tap_failed; echo "$1" > /tmp/soak.progress; diag "---- $1"; }
 
 vfs_ready() { for _v in $vfs; do vf_ready "/dev/vfcb-vf-$_v" || return 1; done; }
 
@@ -167,6 +168,7 @@ if [ "$UNBIND" -gt 0 ]; then
 	to0=$(cat $TO_P)
 	i=0 lost=0 bad=0 hung=0 resyncs=0 flt=$_tap_failed
 	while [ $i -lt "$UNBIND" ]; do
+		echo "unbind $i" > /tmp/soak.progress
 		# A request to the muted PF waits, not times out, meanwhile.
 		echo 30000 > $TO_P
 		case $((i % 3)) in

@@ -106,6 +106,17 @@ static void sleep_ms(unsigned int ms)
 	nanosleep(&ts, NULL);
 }
 
+/* For soak.sh's watchdog: the loop is still moving. */
+static void progress(const char *what, unsigned long n)
+{
+	FILE *f = fopen("/tmp/soak.progress", "w");
+
+	if (f) {
+		fprintf(f, "%s %lu\n", what, n);
+		fclose(f);
+	}
+}
+
 static void pattern(uint8_t *p, size_t n, unsigned int seed)
 {
 	size_t i;
@@ -555,14 +566,7 @@ static int cmd_flr(int argc, char **argv)
 			check(false, "flr %s: reset %u (%s): %s", argv[0], it, path, strerror(-r));
 			break;
 		}
-		if (it % 10 == 0) {
-			FILE *f = fopen("/tmp/soak.progress", "w");
-
-			if (f) {
-				fprintf(f, "reset %u\n", it);
-				fclose(f);
-			}
-		}
+		progress("reset", it);
 		/* Every VF reset answers again: a transfer completes after it. */
 		if (!wait_ops(since, which, 30000)) {
 			stuck++;
@@ -793,6 +797,7 @@ static int cmd_numvfs(int argc, char **argv)
 		uint64_t t;
 		int r;
 
+		progress("numvfs", it);
 		if (pfd < 0) {
 			check(false, "numvfs: iteration %u: open %s: %s", it, pfdev, strerror(-pfd));
 			errors++;
@@ -1152,7 +1157,8 @@ static int cmd_fuzz(int argc, char **argv)
 			break;
 		}
 		}
-		calls++;
+		if (++calls % 4096 == 0)
+			progress("fuzz", calls);
 		if (r >= 0)
 			ok_calls++;
 		else if (-r < 140)
