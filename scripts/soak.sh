@@ -127,7 +127,7 @@ if want fuzz; then
 			> "$results/soak-libfuzzer-$t.log" 2>&1
 		frc=$?
 		secs=$(($(date +%s) - t0))
-		execs=$(awk -F: '/stat::number_of_executed_units/ { gsub(/ /, "", $2); print $2 }' "$results/soak-libfuzzer-$t.log")
+		execs=$(awk '/^stat::number_of_executed_units:/ { print $2 }' "$results/soak-libfuzzer-$t.log")
 		cov=$(grep -Eo 'DONE +cov: [0-9]+ ft: [0-9]+' "$results/soak-libfuzzer-$t.log" | tail -n 1 | awk '{ print $3 "/" $5 }')
 		st=ok; [ $frc = 0 ] || { st=FAIL; rc=1; }
 		row "libfuzzer:fuzz_$t(cov/ft=${cov:-?})" "${execs:-?}" - - "-/$([ $frc = 0 ] && echo 0 || echo crash)" - "$secs" "$st"
