@@ -707,7 +707,12 @@ static int cmd_blocked(int argc, char **argv)
 	uint64_t t0;
 	int r;
 
+	int ready[2];
+	char c;
+
 	(void)argc;
+	if (pipe(ready))
+		return 2;
 	vf_path(dev, sizeof(dev), vf_bdf);
 	snprintf(mute, sizeof(mute), "/sys/kernel/debug/vfcb_pf/%s/vf%u/mute", pf_bdf, vf);
 	for (i = 0; i < 3; i++) {
@@ -724,6 +729,10 @@ static int cmd_blocked(int argc, char **argv)
 			if (fd < 0)
 				_exit(3);
 			subscribe(fd);
+			/* About to block: the parent acts 300 ms after all three say so. */
+			t0 = now_ns();
+			if (write(ready[1], "x", 1) != 1)
+				_exit(3);
 			switch (i) {
 			case 0:		/* nothing is raised: read() blocks */
 				while (read(fd, &m, 8) == 8)
@@ -734,10 +743,14 @@ static int cmd_blocked(int argc, char **argv)
 				_exit(r == 1 && (p.revents & (POLLERR | POLLHUP)) ? 0 : 1);
 			default:	/* the PF does not answer: it waits */
 				r = vf_read(fd, 1, buf, &len);
-				_exit(r < 0 && r != -ETIMEDOUT ? 0 : 1);
+				/* An error, not the timeout, and only after the wait. */
+				_exit(r < 0 && r != -ETIMEDOUT && now_ns() - t0 > 250000000ull ? 0 : 1);
 			}
 		}
 	}
+	for (i = 0; i < 3; i++)
+		if (read(ready[0], &c, 1) != 1)
+			return 2;
 	sleep_ms(300);		/* all three block */
 	t0 = now_ns();
 	r = system(action);
