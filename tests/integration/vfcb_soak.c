@@ -333,6 +333,34 @@ static int pf_fd = -1;
 static struct errs raise_errs;
 static unsigned long raise_fail;
 
+/* What a corrupt read returned: where it differs, and what it looks like. */
+static void corrupt_diag(struct vfst *v, const char *what, const uint8_t *got,
+			 uint32_t len, const uint8_t *want)
+{
+	uint8_t p1[BLK];
+	unsigned int i, first = BLK, ndiff = 0;
+	char hex[3 * 16 + 1], whex[3 * 16 + 1];
+
+	for (i = 0; i < BLK && i < len; i++)
+		if (got[i] != want[i]) {
+			ndiff++;
+			if (first == BLK)
+				first = i;
+		}
+	for (i = 0; i < 16; i++) {
+		snprintf(hex + 3 * i, 4, "%02x ", i < len ? got[i] : 0);
+		snprintf(whex + 3 * i, 4, "%02x ", want[i]);
+	}
+	pattern(p1, BLK, v->idx);
+	diag("VF %u: CORRUPT %s: len %u, %u bytes differ from byte %u; got %s; want %s; %s%s",
+	     v->idx, what, len, ndiff, first, hex, whex,
+	     len == BLK && !memcmp(got, p1, BLK) ? "it is block 1's content" :
+	     len == BLK && !memcmp(got, v->last, BLK) ? "it is block 2's last write" :
+	     "neither block's current content",
+	     len == BLK && !memcmp(got + 64, want + 64, 64) ? " (second half right)" :
+	     len == BLK && !memcmp(got, want, 64) ? " (first half right)" : "");
+}
+
 static void *xfer_fn(void *arg)
 {
 	struct vfst *v = arg;
@@ -347,7 +375,7 @@ static void *xfer_fn(void *arg)
 		r = vf_read(v->fd, 1, got, &len);
 		if (r == 0 && (len != BLK || memcmp(got, want, BLK))) {
 			v->corrupt++;
-			diag("VF %u: block 1 read back %u bytes, not the host's 128", v->idx, len);
+			corrupt_diag(v, "block 1 (host's, read-only)", got, len, want);
 		} else if (r < 0) {
 			v->errors++;
 			err_count(&v->errs, r);
@@ -371,7 +399,7 @@ static void *xfer_fn(void *arg)
 		r = vf_read(v->fd, 2, got, &len);
 		if (r == 0 && (len != BLK || memcmp(got, w, BLK))) {
 			v->corrupt++;
-			diag("VF %u: block 2 read back differs from what was just written", v->idx);
+			corrupt_diag(v, "block 2 (just written)", got, len, w);
 		} else if (r < 0) {
 			v->errors++;
 			err_count(&v->errs, r);
