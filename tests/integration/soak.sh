@@ -38,7 +38,6 @@ TODO_WHY="PF reset_prepare/reset_done not in vfcb_82576_pf yet"
 
 NVFS=4
 pf=$(find_pf)
-PFDEV=/dev/vfcb-pf-$pf
 
 # Kernel trouble so far: splats and hung-task reports.
 splats() { dmesg | grep -cE 'WARNING:|BUG:|Oops|Call Trace|general protection|UBSAN|list_(add|del) corruption'; }
@@ -75,7 +74,7 @@ soak_run() {
 # vfcb_soak and the shell loops rewrite as they go): dump what the cores
 # and the kernel know (blocked tasks, every CPU's backtrace), once.
 watchdog() {
-	_last= _same=0
+	_last="" _same=0
 	while sleep 30; do
 		_p=$(cat /tmp/soak.progress 2>/dev/null)
 		if [ "$_p" = "$_last" ]; then _same=$((_same + 1)); else _same=0; _last=$_p; fi
@@ -166,7 +165,7 @@ if [ "$UNBIND" -gt 0 ]; then
 	begin unbind
 	TO_P=/sys/module/vfcb_vf/parameters/timeout_ms
 	to0=$(cat $TO_P)
-	i=0 lost=0 bad=0 hung=0 resyncs=0 flt=$_tap_failed
+	i=0 lost=0 bad=0 hung=0 resyncs=0
 	while [ $i -lt "$UNBIND" ]; do
 		echo "unbind $i" > /tmp/soak.progress
 		# A request to the muted PF waits, not times out, meanwhile.
