@@ -6,6 +6,7 @@
 #   make demo          set up if needed, boot the nested rig, show vfcb at work
 #   make check         everything CI runs; ends with "N passed, N failed"
 #   make check-quick   unit tests, fuzz corpus replay, static checks (< 1 min)
+#   make soak          fault loops and fuzzers at full count, one table (hours)
 #   make help          every target
 #
 # KDIR defaults to the headers of the rig's guest kernel (build/rig/
@@ -35,7 +36,7 @@ export RIG_DIR
 
 .PHONY: all modules tools clean help setup unit fuzz fuzz-replay fuzz-run coverage \
 	static static-all dkms-check install-check check-quick check demo bench install \
-	uninstall integration contain
+	uninstall integration contain soak
 
 all: modules tools
 
@@ -230,6 +231,11 @@ integration:
 # "Interrupt flood").
 contain: setup
 	$(TOP)/scripts/integration.sh --contain $(KVER_NESTED)
+
+# Fault loops at full count and the fuzzers, one table (scripts/soak.sh
+# lists the counts and SOAK_SCALE; Documentation/testing.rst).
+soak: setup
+	$(TOP)/scripts/soak.sh
 
 # ------------------------------------------------------------- entries ---
 

@@ -93,6 +93,7 @@ static unsigned int vfcb_vf_collect(struct vfcb_82576_vf_hw *hw, bool *ready)
 	}
 	if (mbx & VFCB_MBX_RSTI) {
 		vfcb_vf_mbx_take(hw, VFCB_MBX_PFSTS | VFCB_MBX_PFACK);
+		hw->pf_unread = false;	/* the buffer means nothing now */
 		*ready = false;
 		return VFCB_82576_EV_RESET;
 	}
@@ -101,8 +102,11 @@ static unsigned int vfcb_vf_collect(struct vfcb_82576_vf_hw *hw, bool *ready)
 		return 0;	/* keep the COR bits for when we may report */
 	if (vfcb_vf_mbx_take(hw, VFCB_MBX_PFACK))
 		ev |= VFCB_82576_EV_CONSUMED;
-	if (vfcb_vf_mbx_take(hw, VFCB_MBX_PFSTS))
+	if (vfcb_vf_mbx_take(hw, VFCB_MBX_PFSTS)) {
+		/* Unread until the core acks it: see vfcb_82576_post(). */
+		hw->pf_unread = true;
 		ev |= VFCB_82576_EV_SENT;
+	}
 	if (vfcb_vf_mbx_take(hw, VFCB_MBX_RSTD))
 		ev |= VFCB_82576_EV_RESET_DONE;
 	return ev;
@@ -182,6 +186,7 @@ void vfcb_82576_vf_hw_init(struct vfcb_82576_vf_hw *hw, struct pci_dev *pdev,
 	hw->report_again = false;
 	hw->mbx_vector = mbx_vector;
 	hw->mbx_cor = 0;
+	hw->pf_unread = false;
 	hw->mbx_last = 0;
 }
 
@@ -191,6 +196,7 @@ void vfcb_82576_vf_hw_attach(struct vfcb_82576_vf_hw *hw, struct vfcb_vf *vf)
 
 	spin_lock_irqsave(&hw->lock, flags);
 	hw->vf = vf;
+	hw->pf_unread = false;	/* no core has a message to ack */
 	spin_unlock_irqrestore(&hw->lock, flags);
 }
 
@@ -311,6 +317,7 @@ static void vfcb_82576_ack(void *priv)
 
 	spin_lock_irqsave(&hw->lock, flags);
 	vfcb_vf_wr(hw, VFCB_VF_V2PMAILBOX, VFCB_MBX_ACK);
+	hw->pf_unread = false;
 	spin_unlock_irqrestore(&hw->lock, flags);
 }
 
@@ -318,6 +325,14 @@ static void vfcb_82576_ack(void *priv)
  * Take the buffer (VFU, granted only if the PF does not hold it), refuse
  * while a PF message is unread (the buffer is shared by both directions),
  * write the message, then REQ: it releases VFU and interrupts the PF.
+ *
+ * "Unread" is PFSTS not yet reported, and also a message reported and not
+ * yet acked (@pf_unread): between vfcb_vf_report() taking PFSTS and the
+ * core reading the buffer under its own lock, a request being submitted
+ * on another CPU would otherwise find PFSTS clear and overwrite the PF's
+ * message; the core then reads its own request back, drops it ("bad
+ * header flags") and acks it, and the PF takes the ack for its message.
+ * An invalidation was lost that way (soak.sh's control loop).
  */
 static int vfcb_82576_post(void *priv, const u32 *msg, unsigned int ndw)
 {
@@ -328,7 +343,7 @@ static int vfcb_82576_post(void *priv, const u32 *msg, unsigned int ndw)
 	u32 mbx;
 
 	spin_lock_irqsave(&hw->lock, flags);
-	if (!hw->regs)
+	if (!hw->regs || hw->pf_unread)
 		goto out;
 	vfcb_vf_wr(hw, VFCB_VF_V2PMAILBOX, VFCB_MBX_VFU);
 	mbx = vfcb_vf_mbx_read(hw);

@@ -61,6 +61,8 @@
  * @report_again: another caller saw the register meanwhile: collect again
  * @mbx_vector: MSI-X vector the mailbox cause is programmed on
  * @mbx_cor: clear-on-read V2PMAILBOX bits seen and not yet reported
+ * @pf_unread: a PF message was reported (PFSTS taken) and the core has not
+ *	acked it yet: the buffer still holds it, ->post must not overwrite it
  * @mbx_last: the last value read from V2PMAILBOX
  * @irqs: interrupts handled
  * @mmio_reads: register reads done
@@ -75,6 +77,7 @@ struct vfcb_82576_vf_hw {
 	bool report_again;
 	unsigned int mbx_vector;
 	u32 mbx_cor;
+	bool pf_unread;
 	u32 mbx_last;
 	u64 irqs;
 	u64 mmio_reads;
