@@ -183,6 +183,7 @@ void vfcb_82576_pf_hw_service(struct vfcb_82576_pf_hw *hw,
 	u32 vflre, mbv;
 
 	spin_lock(&hw->lock);
+	hw->services++;
 	n = hw->num_vfs;
 	rd(hw, VFCB_82576_ICR);
 	/* VF resets first: a stale lock goes before the VF's new message. */
@@ -213,6 +214,45 @@ void vfcb_82576_pf_hw_service(struct vfcb_82576_pf_hw *hw,
 			vfcb_pf_vf_consumed(vfcb, i);
 	}
 	wr(hw, VFCB_82576_EIMS, BIT(vector));
+}
+
+/**
+ * vfcb_82576_pf_hw_watchdog() - serve causes whose interrupt was lost
+ * @hw: the PF
+ * @vfcb: as for vfcb_82576_pf_hw_service()
+ * @vector: as for vfcb_82576_pf_hw_service()
+ *
+ * A mailbox or reset cause still latched at two checks in a row, with no
+ * service pass between them, lost its interrupt (or the vector stayed
+ * masked): serve it, which unmasks the vector again.  Without this one
+ * lost interrupt silences every VF for good; the soak's VF FLR loop met
+ * it every few hundred FLRs under QEMU.
+ *
+ * Context: process or softirq; takes hw->lock, runs the service with
+ * local interrupts off as the interrupt handler would.
+ *
+ * Return: true if it served lost causes.
+ */
+bool vfcb_82576_pf_hw_watchdog(struct vfcb_82576_pf_hw *hw,
+			       struct vfcb_pf *vfcb, unsigned int vector)
+{
+	unsigned long flags;
+	bool latched, lost;
+
+	spin_lock_irqsave(&hw->lock, flags);
+	latched = rd(hw, VFCB_82576_MBVFICR) || rd(hw, VFCB_82576_VFLRE);
+	lost = latched && hw->wd_latched && hw->services == hw->wd_services;
+	hw->wd_latched = latched && !lost;
+	hw->wd_services = hw->services;
+	if (lost)
+		hw->lost_irqs++;
+	spin_unlock_irqrestore(&hw->lock, flags);
+	if (lost) {
+		local_irq_save(flags);
+		vfcb_82576_pf_hw_service(hw, vfcb, vector);
+		local_irq_restore(flags);
+	}
+	return lost;
 }
 
 /* ------------------------------------------------------- transport --- */

@@ -34,6 +34,10 @@ struct vfcb_82576_pf_hw {
 	spinlock_t lock;		/* mailbox registers, see above */
 	unsigned int num_vfs;
 	DECLARE_BITMAP(unread, VFCB_82576_MAX_VFS);
+	u64 services;		/* service passes: interrupt or watchdog */
+	u64 wd_services;	/* @services at the watchdog's last check */
+	bool wd_latched;	/* a cause was latched at that check */
+	u64 lost_irqs;		/* causes the watchdog served */
 };
 
 void vfcb_82576_pf_hw_init(struct vfcb_82576_pf_hw *hw, void __iomem *bar0);
@@ -47,6 +51,8 @@ void vfcb_82576_pf_hw_reset_done(struct vfcb_82576_pf_hw *hw);
 void vfcb_82576_pf_hw_vfs_off(struct vfcb_82576_pf_hw *hw);
 void vfcb_82576_pf_hw_service(struct vfcb_82576_pf_hw *hw,
 			      struct vfcb_pf *vfcb, unsigned int vector);
+bool vfcb_82576_pf_hw_watchdog(struct vfcb_82576_pf_hw *hw,
+			       struct vfcb_pf *vfcb, unsigned int vector);
 
 extern const struct vfcb_pf_transport_ops vfcb_82576_pf_tr_ops;
 

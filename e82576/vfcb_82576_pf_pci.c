@@ -23,6 +23,11 @@
 #include "vfcb_82576_pf_hw.h"
 #include "vfcb_version.h"
 
+static unsigned int watchdog_ms = 1000;
+module_param(watchdog_ms, uint, 0644);
+MODULE_PARM_DESC(watchdog_ms,
+		 "Look for mailbox causes whose interrupt was lost every this many ms (0: never; else at least 100; default 1000)");
+
 static unsigned int mbx_itr_us = 50;
 module_param(mbx_itr_us, uint, 0444);
 MODULE_PARM_DESC(mbx_itr_us,
@@ -36,6 +41,9 @@ MODULE_PARM_DESC(mbx_itr_us,
  * @vfcb: the core's handle while VFs are registered, else NULL.  Written
  *	by sriov_configure and remove (under the PF's device lock), read by
  *	the interrupt handler.
+ * @watchdog: serves causes whose interrupt was lost (see
+ *	vfcb_82576_pf_hw_watchdog()); runs from probe to remove, stopped
+ *	across a reset
  * @name: IRQ name
  */
 struct vfcb_82576_pf {
@@ -43,8 +51,30 @@ struct vfcb_82576_pf {
 	struct vfcb_82576_pf_hw hw;
 	int irq;
 	struct vfcb_pf *vfcb;
+	struct timer_list watchdog;
 	char name[32];
 };
+
+static void vfcb_82576_pf_watchdog_arm(struct vfcb_82576_pf *pf)
+{
+	unsigned int ms = READ_ONCE(watchdog_ms);
+
+	/* Re-read each time: writing 0 to the parameter stops it. */
+	if (ms)
+		mod_timer(&pf->watchdog,
+			  jiffies + msecs_to_jiffies(max(ms, 100u)));
+}
+
+static void vfcb_82576_pf_watchdog(struct timer_list *t)
+{
+	struct vfcb_82576_pf *pf = from_timer(pf, t, watchdog);
+
+	if (vfcb_82576_pf_hw_watchdog(&pf->hw, READ_ONCE(pf->vfcb), 0))
+		dev_warn_ratelimited(&pf->pdev->dev,
+				     "mailbox interrupt lost: causes served by the watchdog (%llu so far)\n",
+				     pf->hw.lost_irqs);
+	vfcb_82576_pf_watchdog_arm(pf);
+}
 
 static irqreturn_t vfcb_82576_pf_irq(int irq, void *data)
 {
@@ -208,6 +238,8 @@ static int vfcb_82576_pf_probe(struct pci_dev *pdev,
 	}
 	vfcb_82576_pf_hw_setup_irq(&pf->hw, 0, mbx_itr_us);
 	vfcb_82576_pf_hw_reset_done(&pf->hw);
+	timer_setup(&pf->watchdog, vfcb_82576_pf_watchdog, 0);
+	vfcb_82576_pf_watchdog_arm(pf);
 
 	ret = pci_sriov_set_totalvfs(pdev, VFCB_82576_MAX_VFS);
 	if (ret) {
@@ -219,6 +251,7 @@ static int vfcb_82576_pf_probe(struct pci_dev *pdev,
 	return 0;
 
 err_irq:
+	del_timer_sync(&pf->watchdog);
 	vfcb_82576_pf_hw_mask_all(&pf->hw);
 	free_irq(pf->irq, pf);
 err_vectors:
@@ -239,6 +272,7 @@ static void vfcb_82576_pf_remove(struct pci_dev *pdev)
 	struct vfcb_82576_pf *pf = pci_get_drvdata(pdev);
 
 	vfcb_82576_pf_sriov_disable(pf);
+	del_timer_sync(&pf->watchdog);
 	vfcb_82576_pf_hw_mask_all(&pf->hw);
 	free_irq(pf->irq, pf);
 	/* The last handler run may have unmasked its vector again. */
@@ -256,7 +290,6 @@ static void vfcb_82576_pf_remove(struct pci_dev *pdev)
 static void vfcb_82576_pf_shutdown(struct pci_dev *pdev)
 {
 	struct vfcb_82576_pf *pf = pci_get_drvdata(pdev);
-
 	struct vfcb_pf *vfcb = pf->vfcb;
 
 	/* Tell the VFs and stop raising interrupts; SR-IOV stays as it is. */
@@ -264,6 +297,7 @@ static void vfcb_82576_pf_shutdown(struct pci_dev *pdev)
 		vfcb_pf_unregister(vfcb);
 		WRITE_ONCE(pf->vfcb, NULL);
 	}
+	del_timer_sync(&pf->watchdog);
 	vfcb_82576_pf_hw_mask_all(&pf->hw);
 	if (vfcb) {
 		synchronize_irq(pf->irq);
@@ -281,6 +315,7 @@ static void vfcb_82576_pf_shutdown(struct pci_dev *pdev)
  */
 static void vfcb_82576_pf_quiesce(struct vfcb_82576_pf *pf)
 {
+	del_timer_sync(&pf->watchdog);
 	vfcb_82576_pf_hw_mask_all(&pf->hw);
 	synchronize_irq(pf->irq);
 }
@@ -318,6 +353,7 @@ static void vfcb_82576_pf_restart(struct vfcb_82576_pf *pf)
 	for (i = 0; i < n; i++)
 		vfcb_pf_vf_reset(pf->vfcb, i);
 	vfcb_82576_pf_hw_reset_done(&pf->hw);
+	vfcb_82576_pf_watchdog_arm(pf);
 	pci_info(pf->pdev, "PF reset: mailbox restarted, %u VFs to handshake again\n",
 		 n);
 }
