@@ -243,6 +243,7 @@ void vfcb_82576_vf_hw_reset_prepare(struct vfcb_82576_vf_hw *hw)
 	spin_lock_irqsave(&hw->lock, flags);
 	vfcb_vf_wr(hw, VFCB_VF_EIMC, VFCB_VF_VEC_MASK);
 	hw->mbx_cor = 0;
+	hw->pf_unread = false;	/* the core will not ack a message now */
 	vf = hw->vf;
 	spin_unlock_irqrestore(&hw->lock, flags);
 	if (vf)
