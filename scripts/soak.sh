@@ -9,7 +9,7 @@
 #   SOAK_NUMVFS=100 SOAK_FUZZ_S=600 SOAK_SEED=1 SOAK_CONTROL_S=30
 #   SOAK_LIBFUZZER_RUNS=50000000 (per libFuzzer target; or
 #   SOAK_LIBFUZZER_S=N for -max_total_time=N instead)
-#   SOAK_PFFLR_TODO=1 (the PF FLR loop's failures are TODO, see soak.sh)
+#   SOAK_PFFLR_TODO=0 (1: the PF FLR loop's failures are TODO)
 # Wrap it as any rig user: /work/qslot-style slot holders may wrap each
 # QEMU run with SOAK_QEMU_WRAP (e.g. SOAK_QEMU_WRAP=/work/qslot).
 # The table goes to stdout and build/results/soak-table.txt; the runs' TAP
@@ -37,7 +37,7 @@ FLR=$(scale "${SOAK_FLR:-1000}") PFFLR=$(scale "${SOAK_PFFLR:-100}")
 L2KILL=$(scale "${SOAK_L2KILL:-20}") UNBIND=$(scale "${SOAK_UNBIND:-100}")
 NUMVFS=$(scale "${SOAK_NUMVFS:-100}") FUZZ_S=$(scale "${SOAK_FUZZ_S:-600}")
 CONTROL_S=$(scale "${SOAK_CONTROL_S:-30}")
-SEED=${SOAK_SEED:-1} PFFLR_TODO=${SOAK_PFFLR_TODO:-1}
+SEED=${SOAK_SEED:-1} PFFLR_TODO=${SOAK_PFFLR_TODO:-0}
 LF_RUNS=${SOAK_LIBFUZZER_RUNS:-50000000} LF_S=${SOAK_LIBFUZZER_S:-}
 wrap=${SOAK_QEMU_WRAP:-}
 results=$top/build/results
@@ -102,24 +102,16 @@ if want nested && [ "$L2KILL" -gt 0 ]; then
 	rows_from "build/rig/logs/$name/l1-tap.log"
 fi
 
-# libFuzzer on the engine (PF and VF ends), from a scratch copy of the
-# corpus: a soak does not grow the committed one.
+# libFuzzer on the engine (PF and VF ends) and on the host core's request
+# serving (fuzz_pf_core), from a scratch copy of the corpus: a soak does
+# not grow the committed one.
 if want fuzz; then
 	fdir=$top/build/fuzz
 	for t in pf vf pf_core; do
 		bin=$fdir/fuzz_$t
-		if [ $t = pf_core ]; then
-			# HOOK: the host core's request serving (fuzz_pf_core,
-			# branch wt-fuzz).  Until that target exists, a TODO row.
-			make -s "$bin" >/dev/null 2>&1 || {
-				row "libfuzzer:fuzz_pf_core" - - - - - 0 "TODO(target-not-merged)"
-				continue
-			}
-		else
-			make -s "$bin" >/dev/null || { row "libfuzzer:fuzz_$t" - - - - - 0 FAIL; rc=1; continue; }
-		fi
+		make -s "$bin" >/dev/null || { row "libfuzzer:fuzz_$t" - - - - - 0 FAIL; rc=1; continue; }
 		scratch=$(mktemp -d)
-		corpus=tests/fuzz/corpus/${t%_core}
+		corpus=tests/fuzz/corpus/$t
 		[ -d "$corpus" ] && cp -r "$corpus/." "$scratch/"
 		if [ -n "$LF_S" ]; then lim=(-max_total_time="$LF_S"); else lim=(-runs="$LF_RUNS"); fi
 		t0=$(date +%s)
