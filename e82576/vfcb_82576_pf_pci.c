@@ -23,10 +23,10 @@
 #include "vfcb_82576_pf_hw.h"
 #include "vfcb_version.h"
 
-static unsigned int watchdog_ms = 1000;
+static unsigned int watchdog_ms = 250;
 module_param(watchdog_ms, uint, 0644);
 MODULE_PARM_DESC(watchdog_ms,
-		 "Look for mailbox causes whose interrupt was lost every this many ms (0: never; else at least 100; default 1000)");
+		 "Look for mailbox causes whose interrupt was lost every this many ms (0: never; else at least 100; default 250)");
 
 static unsigned int mbx_itr_us = 50;
 module_param(mbx_itr_us, uint, 0444);
@@ -69,10 +69,13 @@ static void vfcb_82576_pf_watchdog(struct timer_list *t)
 {
 	struct vfcb_82576_pf *pf = from_timer(pf, t, watchdog);
 
-	if (vfcb_82576_pf_hw_watchdog(&pf->hw, READ_ONCE(pf->vfcb), 0))
+	if (vfcb_82576_pf_hw_watchdog(&pf->hw, READ_ONCE(pf->vfcb), 0)) {
+		/* Whatever stopped it, program the interrupt set-up again. */
+		vfcb_82576_pf_hw_setup_irq(&pf->hw, 0, mbx_itr_us);
 		dev_warn_ratelimited(&pf->pdev->dev,
-				     "mailbox interrupt lost: causes served by the watchdog (%llu so far)\n",
+				     "mailbox interrupt lost: causes served by the watchdog, interrupts set up again (%llu so far)\n",
 				     pf->hw.lost_irqs);
+	}
 	vfcb_82576_pf_watchdog_arm(pf);
 }
 

@@ -85,7 +85,7 @@ if want host; then
 	name=soak-host
 	$wrap scripts/rig.sh host --kver "$kver" --name $name --test tests/integration/soak.sh \
 		"${files[@]}" --timeout $to --results-dir "$results" \
-		--append "vfcb_soak.flr=$FLR vfcb_soak.unbind=$UNBIND vfcb_soak.numvfs=$NUMVFS vfcb_soak.fuzz_s=$FUZZ_S vfcb_soak.seed=$SEED vfcb_soak.pfflr=$PFFLR vfcb_soak.pfflr_todo=$PFFLR_TODO vfcb_soak.control_s=$CONTROL_S" ||
+		--append "vfcb_soak.flr=$FLR vfcb_soak.unbind=$UNBIND vfcb_soak.numvfs=$NUMVFS vfcb_soak.fuzz_s=$FUZZ_S vfcb_soak.seed=$SEED vfcb_soak.pfflr=$PFFLR vfcb_soak.pfflr_todo=$PFFLR_TODO vfcb_soak.control_s=$CONTROL_S vfcb_soak.corrupt_todo=0" ||
 		rc=1
 	rows_from "build/rig/logs/$name/l1-tap.log"
 fi

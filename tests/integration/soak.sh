@@ -21,6 +21,10 @@ FLR=20 UNBIND=5 NUMVFS=5 FUZZ_S=20 SEED=1 PFFLR=5 CONTROL_S=5
 # vfcb_soak.pfflr_todo=1 marks the PF FLR loop's failures TODO, for a PF
 # driver without reset_prepare/reset_done.
 PFFLR_TODO=0
+# vfcb_soak.corrupt_todo=1 (the default; make soak sets 0): a corrupt
+# block in the FLR loops is an expected failure, printed, not a red run:
+# a known open defect (Documentation/reliability.rst, "Fault loops").
+CORRUPT_TODO=1
 for a in $(cat /proc/cmdline); do
 	case "$a" in
 	vfcb_soak.flr=*) FLR=${a#*=} ;;
@@ -31,8 +35,11 @@ for a in $(cat /proc/cmdline); do
 	vfcb_soak.pfflr=*) PFFLR=${a#*=} ;;
 	vfcb_soak.pfflr_todo=*) PFFLR_TODO=${a#*=} ;;
 	vfcb_soak.control_s=*) CONTROL_S=${a#*=} ;;
+	vfcb_soak.corrupt_todo=*) CORRUPT_TODO=${a#*=} ;;
 	esac
 done
+[ "$CORRUPT_TODO" = 1 ] &&
+	export VFCB_SOAK_CORRUPT_TODO="known open defect: under VF FLRs a dword of a 128-byte transfer now and then reads stale"
 TODO_WHY="marked TODO by vfcb_soak.pfflr_todo=1"
 
 NVFS=4
