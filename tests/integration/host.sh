@@ -558,8 +558,11 @@ vfs=$(create_vfs "$pf" 3)
 is "$(echo $vfs | wc -w)" 3 "3 VFs again, bound on the host"
 for v in $vfs; do wait_for 20 vf_ready "/dev/vfcb-vf-$v"; done
 touch /tmp/opener.run
+# The count is renamed into place: "echo > file" truncates first, and a
+# check landing in between saw an empty file now and then (the flake).
 ( n=0; while [ -e /tmp/opener.run ]; do
-	$CTL vf show "$pf" 0 >/dev/null 2>&1; n=$((n + 1)); echo $n > /tmp/opener.n
+	$CTL vf show "$pf" 0 >/dev/null 2>&1; n=$((n + 1))
+	echo $n > /tmp/opener.tmp && mv /tmp/opener.tmp /tmp/opener.n
   done ) &
 opener=$!
 wait_for 30 test -s /tmp/opener.n
