@@ -27,6 +27,8 @@
 #include <linux/capability.h>
 #include <linux/vfcb.h>
 
+#include "vfcb_test_ioctl.h"
+
 #define PCI_INTERRUPT_LINE_OFF 0x3c
 
 static int failures;
@@ -46,12 +48,6 @@ static void check(bool cond, const char *fmt, ...)
 }
 
 /* ioctl that returns -errno, 0 or a positive count. */
-static int xioctl(int fd, unsigned long nr, void *arg)
-{
-	int r = ioctl(fd, nr, arg);
-
-	return r < 0 ? -errno : r;
-}
 
 static void expect_err(int got, int want, const char *what)
 {
@@ -76,14 +72,6 @@ static double now_us(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
-
-static void pattern(uint8_t *p, size_t n, unsigned int seed)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		p[i] = (uint8_t)(seed * 131 + i * 17 + 3);
 }
 
 /* ------------------------------------------------------- argsz --- */
@@ -177,16 +165,6 @@ static void argsz_matrix(int fd, unsigned long nr, void *arg, size_t size,
 }
 
 /* ------------------------------------------------------------ PF --- */
-
-static int pf_set(int fd, uint32_t vf, uint32_t id, const void *d, uint32_t len,
-		  uint32_t block_flags)
-{
-	struct vfcb_pf_block b = { .argsz = sizeof(b), .block_flags = block_flags,
-				   .vf = vf, .block_id = id, .len = len };
-
-	memcpy(b.data, d, len);
-	return xioctl(fd, VFCB_PF_SET_BLOCK, &b);
-}
 
 static int pf_get(int fd, uint32_t vf, uint32_t id, struct vfcb_pf_block *b)
 {
@@ -509,25 +487,6 @@ static int cmd_pf_ioctl(int argc, char **argv)
 
 /* ------------------------------------------------------------ VF --- */
 
-static int vf_read(int fd, uint32_t id, void *buf, uint32_t *len)
-{
-	struct vfcb_vf_block b = { .argsz = sizeof(b), .block_id = id, .len = *len };
-	int r = xioctl(fd, VFCB_VF_READ, &b);
-
-	*len = b.len;
-	if (r >= 0)
-		memcpy(buf, b.data, b.len);
-	return r;
-}
-
-static int vf_write(int fd, uint32_t id, const void *buf, uint32_t len)
-{
-	struct vfcb_vf_block b = { .argsz = sizeof(b), .block_id = id, .len = len };
-
-	memcpy(b.data, buf, len);
-	return xioctl(fd, VFCB_VF_WRITE, &b);
-}
-
 /* Subscribe @fd and throw away what earlier tests left for it. */
 static void drain(int fd)
 {
@@ -732,7 +691,6 @@ static uint64_t collect(int fd, uint64_t want, int ms)
 		got |= wait_mask(fd, 200);
 	return got;
 }
-
 
 /* readers PFDEV VF VFDEV: two readers of one VF each see every bit. */
 static int cmd_readers(int argc, char **argv)

@@ -51,6 +51,8 @@
 
 #include <linux/vfcb.h>
 
+#include "vfcb_test_ioctl.h"
+
 #define MAX_VFS		8
 #define BLK		VFCB_MAX_BLOCK_SIZE
 #define RESYNC		(~0ull)		/* "re-read everything" */
@@ -84,13 +86,6 @@ static void diag(const char *fmt, ...)
 	fflush(stdout);
 }
 
-static int xioctl(int fd, unsigned long nr, void *arg)
-{
-	int r = ioctl(fd, nr, arg);
-
-	return r < 0 ? -errno : r;
-}
-
 static uint64_t now_ns(void)
 {
 	struct timespec ts;
@@ -115,14 +110,6 @@ static void progress(const char *what, unsigned long n)
 		fprintf(f, "%s %lu\n", what, n);
 		fclose(f);
 	}
-}
-
-static void pattern(uint8_t *p, size_t n, unsigned int seed)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		p[i] = (uint8_t)(seed * 131 + i * 17 + 3);
 }
 
 static int write_file(const char *path, const char *s)
@@ -154,16 +141,6 @@ static int open_path(const char *path, int flags)
 	return fd < 0 ? -errno : fd;
 }
 
-static int pf_set(int fd, uint32_t vf, uint32_t id, const void *d, uint32_t len,
-		  uint32_t block_flags)
-{
-	struct vfcb_pf_block b = { .argsz = sizeof(b), .block_flags = block_flags,
-				   .vf = vf, .block_id = id, .len = len };
-
-	memcpy(b.data, d, len);
-	return xioctl(fd, VFCB_PF_SET_BLOCK, &b);
-}
-
 static int pf_get(int fd, uint32_t vf, uint32_t id, struct vfcb_pf_block *b)
 {
 	memset(b, 0, sizeof(*b));
@@ -187,25 +164,6 @@ static int pf_vf_info(int fd, uint32_t vf, struct vfcb_pf_vf_info *i)
 	i->argsz = sizeof(*i);
 	i->vf = vf;
 	return xioctl(fd, VFCB_PF_VF_INFO, i);
-}
-
-static int vf_read(int fd, uint32_t id, void *buf, uint32_t *len)
-{
-	struct vfcb_vf_block b = { .argsz = sizeof(b), .block_id = id, .len = *len };
-	int r = xioctl(fd, VFCB_VF_READ, &b);
-
-	*len = b.len;
-	if (r >= 0)
-		memcpy(buf, b.data, b.len);
-	return r;
-}
-
-static int vf_write(int fd, uint32_t id, const void *buf, uint32_t len)
-{
-	struct vfcb_vf_block b = { .argsz = sizeof(b), .block_id = id, .len = len };
-
-	memcpy(b.data, buf, len);
-	return xioctl(fd, VFCB_VF_WRITE, &b);
 }
 
 static bool vf_is_ready(int fd)
