@@ -69,6 +69,7 @@ static void wr(struct vfcb_82576_pf_hw *hw, u32 reg, u32 val)
 void vfcb_82576_pf_hw_init(struct vfcb_82576_pf_hw *hw, void __iomem *bar0)
 {
 	hw->bar0 = bar0;
+	spin_lock_init(&hw->service_lock);
 	spin_lock_init(&hw->lock);
 	hw->num_vfs = 0;
 	bitmap_zero(hw->unread, VFCB_82576_MAX_VFS);
@@ -174,7 +175,8 @@ static void vfcb_82576_pf_release_vf_lock(struct vfcb_82576_pf_hw *hw,
  *	causes are then only cleared)
  * @vector: the MSI-X vector to unmask when done
  *
- * Context: the hard interrupt handler.
+ * Context: the hard interrupt handler, or the watchdog with local
+ * interrupts off.
  */
 void vfcb_82576_pf_hw_service(struct vfcb_82576_pf_hw *hw,
 			      struct vfcb_pf *vfcb, unsigned int vector)
@@ -182,6 +184,7 @@ void vfcb_82576_pf_hw_service(struct vfcb_82576_pf_hw *hw,
 	unsigned int i, n;
 	u32 vflre, mbv;
 
+	spin_lock(&hw->service_lock);
 	spin_lock(&hw->lock);
 	hw->services++;
 	n = hw->num_vfs;
@@ -205,15 +208,23 @@ void vfcb_82576_pf_hw_service(struct vfcb_82576_pf_hw *hw,
 		wr(hw, VFCB_82576_MBVFICR, mbv);
 	spin_unlock(&hw->lock);
 
+	/*
+	 * An ack latched with a message acks what was posted before this
+	 * pass: report it first.  Reported after the message, it acked the
+	 * answer the core posts while taking the message, and the core posted
+	 * again over an answer the VF had not read (a dword of a transfer
+	 * read stale under the soak's VF FLR loop).
+	 */
 	for (i = 0; vfcb && i < n; i++) {
 		if (vflre & BIT(i))
 			vfcb_pf_vf_reset(vfcb, i);
-		if (mbv & VFCB_82576_MBVFICR_VFREQ(i))
-			vfcb_pf_vf_sent(vfcb, i);
 		if (mbv & VFCB_82576_MBVFICR_VFACK(i))
 			vfcb_pf_vf_consumed(vfcb, i);
+		if (mbv & VFCB_82576_MBVFICR_VFREQ(i))
+			vfcb_pf_vf_sent(vfcb, i);
 	}
 	wr(hw, VFCB_82576_EIMS, BIT(vector));
+	spin_unlock(&hw->service_lock);
 }
 
 /**

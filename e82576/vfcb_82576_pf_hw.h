@@ -19,6 +19,11 @@
 /**
  * struct vfcb_82576_pf_hw - the PF's registers and VF mailboxes
  * @bar0: MMIO
+ * @service_lock: one service pass at a time (the interrupt handler, the
+ *	watchdog): a pass reports what it took from the registers before
+ *	the next pass takes more, so one VF's ack is never reported after
+ *	a message that came later.  Outermost: held while calling the core
+ *	(which takes its per-VF lock, then @lock through the ops).
  * @lock: serialises the VF mailbox registers (P2VMAILBOX, VMBMEM) between
  *	the interrupt handler and the ops the vfcb core calls.  Innermost:
  *	taken inside the core's per-VF lock, never held while calling the
@@ -31,6 +36,7 @@
  */
 struct vfcb_82576_pf_hw {
 	void __iomem *bar0;
+	spinlock_t service_lock;	/* one service pass, see above */
 	spinlock_t lock;		/* mailbox registers, see above */
 	unsigned int num_vfs;
 	DECLARE_BITMAP(unread, VFCB_82576_MAX_VFS);

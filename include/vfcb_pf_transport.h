@@ -49,7 +49,11 @@ struct vfcb_pf;
  *
  * Ordering the core relies on: one VF's messages are reported in the order
  * the VF sent them, each once; the core posts one message to a VF and
- * waits for vfcb_pf_vf_consumed() before it posts the next.
+ * waits for vfcb_pf_vf_consumed() before it posts the next.  An ack and a
+ * message seen together are reported ack first: the ack is for what the
+ * core posted before, and the core may post again while it takes the
+ * message, so an ack reported after it would free the buffer over a
+ * message the VF has not read.
  */
 struct vfcb_pf_transport_ops {
 	u32 (*read)(void *priv, unsigned int vf, unsigned int i);
