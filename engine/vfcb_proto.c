@@ -375,11 +375,21 @@ static enum vfcb_pf_rx_result pf_hello(struct vfcb_pf_ep *ep,
 	ep->tx.nhead = 3;
 	ep->tx.head[1] = ep->serial;
 	ep->tx.head[2] = ep->versions;
-	if (!common) {
-		ep->tx.status = VFCB_ST_BAD_VERSION;
+	/*
+	 * A PF going away must not become ready again: a HELLO that crossed
+	 * its PF_RESET notice in the mailbox would undo the notice, and the
+	 * VF would be served after it.  NOT_READY, as any request before a
+	 * handshake gets, in the HELLO answer's frozen shape with version 0
+	 * so that the VF reads it (-EAGAIN); a VF that has taken the notice
+	 * drops it as stale.
+	 */
+	if (ep->going_away || !common) {
+		ep->tx.status = ep->going_away ? VFCB_ST_NOT_READY :
+						 VFCB_ST_BAD_VERSION;
 		ep->tx.head[0] = 0;
 		ep->stats.rx_errors++;
-		ep->stats.last_error = VFCB_ERR_VERSION;
+		ep->stats.last_error = ep->going_away ? VFCB_ERR_STATE :
+							VFCB_ERR_VERSION;
 		vfcb_pfep_kick(ep);
 		return VFCB_PF_RX_ERROR;
 	}
@@ -509,6 +519,14 @@ void vfcb_pfep_complete(struct vfcb_pf_ep *ep, const struct vfcb_pf_req *req,
 {
 	struct vfcb_xfer *x = &ep->tx;
 
+	/*
+	 * The PF_RESET notice failed the request at the VF (NOT_READY): an
+	 * answer now would be dropped there as stale, an OK would tell of a
+	 * PF still serving, and posting it delays the idle the PF's teardown
+	 * waits for.
+	 */
+	if (ep->going_away)
+		return;
 	/* A status the version cannot say would be misread: say "bad". */
 	pf_answer(ep, req->opcode, req->tag,
 		  status > vfcb_hdr_status_max(ep->version) ?
@@ -606,6 +624,7 @@ void vfcb_pfep_vf_reset(struct vfcb_pf_ep *ep)
 	ep->rx.active = false;
 	ep->tx.active = false;
 	ep->reset_pending = false;
+	/* going_away is the PF's state, not the VF's: it stays. */
 	ep->ready = false;
 	ep->version = 0;
 	ep->stats.resets++;
@@ -615,6 +634,9 @@ void vfcb_pfep_notify_reset(struct vfcb_pf_ep *ep, u8 reason)
 {
 	ep->reset_pending = true;
 	ep->reset_reason = reason;
+	/* A restarting PF answers the VF's next HELLO; a leaving one never. */
+	if (reason == VFCB_RESET_GOING_AWAY)
+		ep->going_away = true;
 	ep->ready = false;
 	ep->tx.active = false;
 	ep->rx.active = false;

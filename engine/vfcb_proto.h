@@ -282,6 +282,9 @@ enum vfcb_pf_rx_result {
  * @inflight_mask: invalidations posted and not yet acked by the VF
  * @reset_pending: a PF_RESET notification waits to be posted
  * @reset_reason: its VFCB_RESET_* reason
+ * @going_away: the PF said it is going away (VFCB_RESET_GOING_AWAY):
+ *	requests, HELLO included, are refused NOT_READY and no answer is OK.
+ *	Only vfcb_pfep_init(), a new PF life, clears it.
  * @stats: counters
  */
 struct vfcb_pf_ep {
@@ -300,6 +303,7 @@ struct vfcb_pf_ep {
 	u64 inflight_mask;
 	bool reset_pending;
 	u8 reset_reason;
+	bool going_away;
 	struct vfcb_ep_stats stats;
 };
 
@@ -319,7 +323,8 @@ enum vfcb_pf_rx_result vfcb_pfep_rx(struct vfcb_pf_ep *ep,
 /*
  * Answer the request @req returned by vfcb_pfep_rx().  For a successful READ,
  * @data/@len is the block; for VFCB_ST_BUF_TOO_SMALL, @len is the size
- * needed.  Other answers carry no data.
+ * needed.  Other answers carry no data.  Once the PF said it is going away
+ * nothing is answered: the PF_RESET notice has failed the request.
  */
 void vfcb_pfep_complete(struct vfcb_pf_ep *ep, const struct vfcb_pf_req *req,
 			u8 status, const void *data, u32 len);
@@ -336,11 +341,16 @@ bool vfcb_pfep_kick(struct vfcb_pf_ep *ep);
 void vfcb_pfep_invalidate(struct vfcb_pf_ep *ep, u64 mask);
 
 /* The VF was reset: forget in-flight transfers, keep every invalidation
- * not yet acked, require a new handshake.
+ * not yet acked, require a new handshake.  A PF going away stays so.
  */
 void vfcb_pfep_vf_reset(struct vfcb_pf_ep *ep);
 
-/* Tell the VF the PF is leaving or restarting (VFCB_RESET_*). */
+/*
+ * Tell the VF the PF is leaving or restarting (VFCB_RESET_*).  After
+ * VFCB_RESET_GOING_AWAY the VF is not served again, nor handshaken with,
+ * until vfcb_pfep_init(); after VFCB_RESET_RESTART its next HELLO is
+ * answered as usual.
+ */
 void vfcb_pfep_notify_reset(struct vfcb_pf_ep *ep, u8 reason);
 
 /* Nothing posted and unacked, nothing waiting to be posted. */

@@ -29,6 +29,9 @@
  *    then match the model;
  *  - each reader's event queue and the notifier's equal a model of the
  *    documented merge/OVERFLOW rules, record by record;
+ *  - once the PF told its VFs it is going away, no VF becomes ready again
+ *    and the core posts nothing but PF_RESET and refusals: no OK answer
+ *    (a HELLO that crossed the notice included), no INVALIDATE;
  *  - a message left unread is being served or has a retry queued.
  *
  * The one seam: vfcb_pf_mbx.c is compiled with -Dvfcb_pf_emit_event=
@@ -112,6 +115,7 @@ static struct {
 	unsigned int nvf;
 	unsigned int msg_dwords;
 	bool stopped;
+	bool gone;		/* the core told the VFs the PF goes away */
 	struct hvf v[FUZZ_MAX_VFS];
 	struct vfcb_pf_evq *rd[FUZZ_READERS];
 	struct mqueue rm[FUZZ_READERS];
@@ -274,6 +278,11 @@ static void check_posted(struct hvf *h, unsigned int vf, const u32 *msg,
 	check(vfcb_hdr_ndw_v(ver, msg[0]) == ndw - 1);
 	check(ndw <= vfcb_msg_dwords_ver(H.msg_dwords, ver));
 	h->posted_mask = 0;
+	/* A PF going away serves nothing and delivers nothing: only refusals. */
+	if (H.gone)
+		check((msg[0] & VFCB_HDR_RESP) ?
+		      vfcb_hdr_status_v(ver, msg[0]) != VFCB_ST_OK :
+		      op == VFCB_OP_PF_RESET);
 	if (msg[0] & VFCB_HDR_RESP)
 		return;		/* an answer, a refusal of any opcode included */
 	/* A notification: tag 0, never a fragment. */
@@ -401,7 +410,7 @@ void fuzz_emit_event(struct vfcb_pf *pf, u32 type, unsigned int vf,
 		      len == pf->vfs[vf].req.len);
 		break;
 	case VFCB_PF_EV_VF_READY:
-		check(!block_id && !len && pf->vfs[vf].ep.ready);
+		check(!block_id && !len && pf->vfs[vf].ep.ready && !H.gone);
 		break;
 	case VFCB_PF_EV_VF_RESET:
 		check(!block_id && !len);
@@ -506,6 +515,7 @@ static void check_all(void)
 		check(!(h->raised & ~held) && !(held & ~h->raised));
 		check(!(h->received & ~h->raised));
 		check(!ep->inflight_mask || ep->tx_busy);
+		check(!H.gone || !ep->ready);	/* nothing undoes the notice */
 		check(ep->rx.len <= VFCB_MAX_BLOCK_SIZE && ep->rx.done <= ep->rx.len);
 		check(ep->tx.len <= VFCB_MAX_BLOCK_SIZE && ep->tx.done <= ep->tx.len);
 		if (!H.stopped) {
@@ -1020,6 +1030,7 @@ static void teardown(bool going_away)
 		down_write(&H.pf->api_lock);
 		H.pf->going_away = true;
 		up_write(&H.pf->api_lock);
+		H.gone = true;	/* each VF's notice is queued inside */
 		vfcb_pf_mbx_going_away(H.pf);
 		check_all();
 	}

@@ -837,7 +837,86 @@ static void test_pf_reset_notification(void)
 	is(vf0.vf_ep.reset_reason, VFCB_RESET_GOING_AWAY, "PF reset: reason kept");
 	ok(vfcb_pfep_idle(&vf0.pf_ep), "PF reset: PF idle after the VF acked");
 	vf0.pf_mute = false;
-	is(hello(&vf0), 0, "PF reset: handshake again works");
+	is(hello(&vf0), -EAGAIN, "PF reset: no handshake with a PF going away");
+
+	/* A PF that restarts comes back: the VF's next HELLO is answered. */
+	fresh(&vf0, 0, 1);
+	hello(&vf0);
+	vfcb_pfep_notify_reset(&vf0.pf_ep, VFCB_RESET_RESTART);
+	sim_run(&vf0);
+	is(vf0.vf_ep.reset_reason, VFCB_RESET_RESTART, "PF restart: VF told");
+	is(hello(&vf0), 0, "PF restart: handshake again works");
+}
+
+/*
+ * Once the PF said it is going away, nothing the VF sent makes it ready
+ * again or is answered OK: not a HELLO that crossed the PF_RESET notice in
+ * the mailbox (found by fuzz_pf_core), not a later HELLO, not a request
+ * the PF was serving when it decided to go.  Only a new PF life does.
+ */
+static void test_going_away(void)
+{
+	struct vfcb_vf_req r = { .opcode = VFCB_OP_HELLO };
+	struct vfcb_transport tr;
+	unsigned int posts;
+	u8 buf[16];
+	u32 h;
+
+	fresh(&vf0, 0, 1);
+	hello(&vf0);
+	vfcb_pfep_invalidate(&vf0.pf_ep, 0x2);
+	sim_run(&vf0);
+	/* The VF says HELLO again; the PF decides to go before reading it. */
+	vfcb_vfep_submit(&vf0.vf_ep, &r);
+	vfcb_pfep_notify_reset(&vf0.pf_ep, VFCB_RESET_GOING_AWAY);
+	vfcb_pfep_invalidate(&vf0.pf_ep, 0x4);
+	sim_run(&vf0);
+	h = pf_reply_hdr(&vf0);
+	ok(!vf0.pf_ep.ready, "going away: a HELLO sent before PF_RESET does not make the VF ready");
+	is(vf0.pf_ready, 1, "going away: no handshake reported for it");
+	ok(vfcb_hdr_opcode(h) == VFCB_OP_HELLO && (h & VFCB_HDR_RESP) &&
+	   vfcb_hdr_status(h) == VFCB_ST_NOT_READY,
+	   "going away: it is answered NOT_READY, not OK");
+	ok(r.done && r.status == VFCB_ST_NOT_READY && !vf0.vf_ep.ready &&
+	   vf0.vf_ep.reset_reason == VFCB_RESET_GOING_AWAY,
+	   "going away: the VF took the PF_RESET, its HELLO failed");
+	ok(vfcb_pfep_idle(&vf0.pf_ep) && vf0.pf_ep.pending_mask == 0x4 &&
+	   vf0.vf_mask == 0x2, "going away: PF idle, the later bit kept, not posted");
+
+	is(hello(&vf0), -EAGAIN, "going away: a later HELLO is answered NOT_READY");
+	ok(!vf0.pf_ep.ready && vf0.pf_ep.stats.last_error == VFCB_ERR_STATE,
+	   "going away: refused as a request out of state");
+
+	/* A VF reset does not end the PF's going away. */
+	vfcb_pfep_vf_reset(&vf0.pf_ep);
+	vfcb_vfep_reset(&vf0.vf_ep);
+	is(hello(&vf0), -EAGAIN, "going away: after a VF reset too");
+
+	/* A READ being served when the PF decides to go gets no answer. */
+	fresh(&vf0, 0, 1);
+	hello(&vf0);
+	store_put(&vf0, 0, 5, buf, 4, false);
+	r = (struct vfcb_vf_req){ .opcode = VFCB_OP_READ, .block_id = 5,
+				  .len = sizeof(buf), .rbuf = buf };
+	vf0.pf_mute = true;
+	vfcb_vfep_submit(&vf0.vf_ep, &r);
+	sim_run(&vf0);
+	vfcb_pfep_notify_reset(&vf0.pf_ep, VFCB_RESET_GOING_AWAY);
+	sim_run(&vf0);
+	posts = vf0.pf.posts;
+	vfcb_pfep_complete(&vf0.pf_ep, &vf0.last_req, VFCB_ST_OK, buf, 4);
+	sim_run(&vf0);
+	ok(vf0.pf.posts == posts && vfcb_pfep_idle(&vf0.pf_ep) &&
+	   r.status == VFCB_ST_NOT_READY,
+	   "going away: a request served after PF_RESET is not answered");
+
+	/* A new PF life (the PF driver binds again) handshakes. */
+	tr = vf0.pf_ep.tr;
+	vfcb_pfep_init(&vf0.pf_ep, &tr, 0, 1);
+	vf0.pf_ep.versions = sh->pf_versions;
+	vf0.pf_mute = false;
+	is(hello(&vf0), 0, "going away: a new PF life handshakes");
+	ok(vf0.pf_ep.ready && vf0.vf_ep.ready, "going away: both ends ready again");
 }
 
 static void vf_gets(const char *what, const u32 *m, unsigned int ndw,
@@ -1173,6 +1252,7 @@ static void test_all(void)
 	test_abort_unacked();
 	test_reset_mid_transfer();
 	test_pf_reset_notification();
+	test_going_away();
 	test_buggy_pf();
 	test_invalidate_between_fragments();
 	test_flood();
