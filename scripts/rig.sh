@@ -33,11 +33,12 @@
 #   --results-dir DIR   where <name>.tap goes (default build/results)
 #   -v, --verbose       stream the consoles and TAP channels while running
 #
-# Environment: KVER, QEMU_TRACE (e.g. 'igb_*': trace events of every QEMU,
-# written to the run's log directory), QEMU_TRACE_L2 (L2 only, overrides),
-# QEMU (binary, default qemu-system-x86_64), RIG_CPU / RIG_L2_CPU (-cpu,
+# Environment: KVER, QEMU_TRACE (e.g. 'igb_*' or 'igb_*,e1000e_irq_*':
+# trace events of every QEMU, written to the run's log directory),
+# QEMU_TRACE_L2 (L2 only, overrides), QEMU (binary, default qemu-system-x86_64), RIG_CPU / RIG_L2_CPU (-cpu,
 # default max), RIG_L2_ACCEL (kvm or tcg, default kvm), RIG_L2_MACHINE
-# (default pc), RIG_L2_QEMU_EXTRA (more L2 QEMU arguments).
+# (default pc), RIG_L2_QEMU_EXTRA (more L2 QEMU arguments), RIG_TCG_THREAD
+# (L1's TCG: multi, one host thread per vCPU, the default; or single).
 #
 # Exit status: 0 when every test passed on every side, 1 otherwise, 2 on a
 # usage or set-up error.  Logs: build/rig/logs/<name>/.
@@ -294,9 +295,13 @@ results_dir=$(mkdir -p "$results_dir" && cd "$results_dir" && pwd)
 # A stale result must not survive a run that dies before judging.
 rm -f "$results_dir/$run_name.tap"
 
-trace_args() {	# trace_args PATTERN FILE
+trace_args() {	# trace_args PATTERN[,PATTERN...] FILE
+	local p
 	[ -n "$1" ] || return 0
-	echo "-trace enable=$1,file=$2"
+	for p in $(echo "$1" | tr ',' ' '); do
+		echo "-trace enable=$p"
+	done
+	echo "-trace file=$2"
 }
 
 # L2 first: its image and kernel must exist before L1 boots.  They go to
@@ -345,7 +350,7 @@ fi
 	${l1_mods[@]+"${l1_mods[@]}"} \
 	${l2_env[@]+"${l2_env[@]}"}
 
-cmd=("$QEMU" -M q35 -accel tcg,thread=multi -cpu "${RIG_CPU:-max}" -smp "$smp" -m "$mem"
+cmd=("$QEMU" -M q35 -accel "tcg,thread=${RIG_TCG_THREAD:-multi}" -cpu "${RIG_CPU:-max}" -smp "$smp" -m "$mem"
      -nodefaults -no-user-config -display none -no-reboot)
 kargs="$KARGS"
 if [ "$topology" = nested ]; then
