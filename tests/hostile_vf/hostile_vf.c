@@ -26,6 +26,11 @@
  *                  rate the PF reads them (waiting for the ack would let
  *                  the VF's own polling set the pace)
  *   resetflood N [MS]  the same with CTRL.RST: VF resets back to back
+ *   idleflood N [MS]   the control: the same loop reading the VF's STATUS
+ *                  register, which no one else sees.  It costs the guest
+ *                  and the emulator what a storm costs, and the PF nothing,
+ *                  so the good VFs' rate during it is the rate a storm
+ *                  should leave them
  *   holdlock MS    take the VF's mailbox lock and keep it MS milliseconds
  *   reset          VF reset through CTRL.RST
  *
@@ -38,7 +43,7 @@
  * Reading the attack file reports "name value" lines: messages posted and
  * acked since bind, and for the last flood of any kind its start and end
  * (ktime_get_ns, i.e. CLOCK_MONOTONIC; end 0 while it runs), the register
- * writes it made (doorbells, acks, HELLOs or resets: flood_sent) and
+ * accesses it made (doorbells, acks, HELLOs, resets or reads: flood_sent) and
  * whether a signal cut it short.
  */
 #include <linux/debugfs.h>
@@ -56,6 +61,7 @@
 
 #define HV_CTRL		0x0000
 #define HV_CTRL_RST	0x04000000
+#define HV_STATUS	0x0008
 #define HV_V2PMAILBOX	0x0c40
 #define HV_MBX_REQ	0x01
 #define HV_MBX_ACK	0x02
@@ -172,7 +178,7 @@ static void hv_write_frags(struct hostile_vf *hv, const int *order, int n,
 		hv_post(hv, f[order[i]], 1 + vfcb_hdr_ndw(f[order[i]][0]), true);
 }
 
-enum hv_storm { HV_DOORBELLS, HV_ACKS, HV_HELLOS, HV_RESETS };
+enum hv_storm { HV_DOORBELLS, HV_ACKS, HV_HELLOS, HV_RESETS, HV_IDLE };
 
 /* One register write (or message) of a storm. */
 static void hv_storm_one(struct hostile_vf *hv, enum hv_storm kind,
@@ -191,6 +197,9 @@ static void hv_storm_one(struct hostile_vf *hv, enum hv_storm kind,
 		break;
 	case HV_RESETS:
 		hv_wr(hv, HV_CTRL, HV_CTRL_RST);
+		break;
+	case HV_IDLE:
+		hv_rd(hv, HV_STATUS);
 		break;
 	}
 }
@@ -284,6 +293,8 @@ static ssize_t attack_write(struct file *file, const char __user *ubuf,
 		hv_flood(hv, HV_HELLOS, n, ms);
 	} else if (!strcmp(word, "resetflood")) {
 		hv_flood(hv, HV_RESETS, n, ms);
+	} else if (!strcmp(word, "idleflood")) {
+		hv_flood(hv, HV_IDLE, n, ms);
 	} else if (!strcmp(word, "holdlock")) {
 		hv_holdlock(hv, n);
 	} else if (!strcmp(word, "reset")) {
