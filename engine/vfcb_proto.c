@@ -365,10 +365,20 @@ static enum vfcb_pf_rx_result pf_hello(struct vfcb_pf_ep *ep,
 	if (m->ndw < 1 || (m->dw[0] & VFCB_HDR_MORE))
 		return pf_refuse(ep, m, VFCB_ERR_LENGTH, VFCB_ST_BAD_REQUEST);
 
-	/* A new handshake drops whatever the VF's previous life left. */
+	/*
+	 * A new handshake drops whatever the VF's previous life left.  That
+	 * includes a message of ours it never acked: its HELLO took the
+	 * buffer that message was in (a VF reset discarded it unread, or it
+	 * was the answer to a request sent before the reset).  Waiting for
+	 * that ack would hold the HELLO's answer back for good; what the
+	 * message carried of invalidations goes back to pending.
+	 */
 	ep->rx.active = false;
 	ep->ready = false;
 	ep->version = 0;
+	ep->tx_busy = false;
+	ep->pending_mask |= ep->inflight_mask;
+	ep->inflight_mask = 0;
 
 	common = m->dw[1] & ep->versions;
 	pf_answer(ep, VFCB_OP_HELLO, tag, VFCB_ST_OK);

@@ -82,6 +82,7 @@ struct hvf {
 	bool reported;		/* the core was told since the last ack */
 	bool pf_msg;		/* the core's message is in buf, not read */
 	bool outstanding;	/* the core posted; no "consumed" since */
+	bool read_hello;	/* the last message the core took was a HELLO */
 	bool ack_due;		/* the core acked; the VF engine not told */
 	bool consumed_due;	/* the VF engine read; the core not told */
 	bool refuse;		/* the transport refuses posts */
@@ -258,6 +259,8 @@ static void core_ack(void *priv, unsigned int vf)
 
 	locked(vf);
 	check(h->vf_msg && h->reported);
+	h->read_hello = vfcb_hdr_opcode(h->buf[0]) == VFCB_OP_HELLO &&
+			!(h->buf[0] & VFCB_HDR_RESP);
 	h->vf_msg = false;
 	h->reported = false;
 	h->sent_due = false;
@@ -307,7 +310,17 @@ static int core_post(void *priv, unsigned int vf, const u32 *msg,
 	/* The buffer holds the VF's message: refuse, never overwrite. */
 	if (h->refuse || h->vf_msg)
 		return -EBUSY;
-	check(!h->outstanding);	/* one message, then wait for "consumed" */
+	/*
+	 * One message, then wait for "consumed"; unless the VF's HELLO took
+	 * the buffer since: the core's message is gone, and its bits with it
+	 * (the engine has them pending again).
+	 */
+	if (h->outstanding) {
+		check(h->read_hello);
+		h->outstanding = false;
+		h->pf_msg = false;
+		h->posted_mask = 0;
+	}
 	check_posted(h, vf, msg, ndw);
 	memcpy(h->buf, msg, ndw * sizeof(u32));
 	h->pf_msg = true;
@@ -647,6 +660,12 @@ static void vf_doorbell(unsigned int k)
 	h->sent_due = false;
 	h->reported = true;
 	vfcb_pf_vf_sent(H.pf, k);
+	/* A HELLO gave up the core's unacked message, answer posted or not. */
+	if (h->outstanding && h->read_hello && !H.pf->vfs[k].ep.tx_busy) {
+		h->outstanding = false;
+		h->pf_msg = false;
+		h->posted_mask = 0;
+	}
 }
 
 /* Deliver everything due on VF @k's mailbox, both ways. */

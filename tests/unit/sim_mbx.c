@@ -199,7 +199,17 @@ void sim_run(struct sim_link *l)
 
 	for (rounds = 0; moved && rounds < 1000; rounds++) {
 		moved = false;
-		/* PF interrupt: read before anything is posted (shared buffer). */
+		/*
+		 * PF interrupt.  An ack latched with a message is for what was
+		 * posted before, so it goes first, as the transports report
+		 * them (include/vfcb_pf_transport.h); then the message, read
+		 * before anything is posted (shared buffer).
+		 */
+		if (l->pf.ack_pending) {
+			l->pf.ack_pending = false;
+			vfcb_pfep_tx_acked(&l->pf_ep);
+			moved = true;
+		}
 		if (l->vf.msg_pending) {
 			enum vfcb_pf_rx_result r;
 
@@ -215,21 +225,16 @@ void sim_run(struct sim_link *l)
 				l->pf_errors++;
 			moved = true;
 		}
-		if (l->pf.ack_pending) {
-			l->pf.ack_pending = false;
-			vfcb_pfep_tx_acked(&l->pf_ep);
-			moved = true;
-		}
 		posts = l->pf.posts + l->vf.posts;
 		vfcb_pfep_kick(&l->pf_ep);
-		/* VF interrupt. */
-		if (l->pf.msg_pending) {
-			l->vf_events |= vfcb_vfep_rx(&l->vf_ep, &l->vf_mask);
-			moved = true;
-		}
+		/* VF interrupt, in the same order. */
 		if (l->vf.ack_pending) {
 			l->vf.ack_pending = false;
 			vfcb_vfep_tx_acked(&l->vf_ep);
+			moved = true;
+		}
+		if (l->pf.msg_pending) {
+			l->vf_events |= vfcb_vfep_rx(&l->vf_ep, &l->vf_mask);
 			moved = true;
 		}
 		vfcb_vfep_kick(&l->vf_ep);

@@ -752,6 +752,26 @@ static void test_stale_tag(void)
  * next request must not be posted over the unread message, and the late
  * ack of the old message must not be credited to the new one.
  */
+/*
+ * A VF reset the PF has not heard of yet (the VF discards a PF message
+ * latched before it): the PF's message is never acked, and the VF's next
+ * HELLO must still be answered, the message's bits delivered after it.
+ */
+static void test_hello_after_lost_message(void)
+{
+	fresh(&vf0, 0, 1);
+	hello(&vf0);
+	vfcb_pfep_invalidate(&vf0.pf_ep, 0x30);
+	ok(vf0.pf_ep.tx_busy, "lost: the invalidation is posted, its ack awaited");
+	vf0.pf.msg_pending = false;		/* the VF's reset discards it */
+	vfcb_vfep_reset(&vf0.vf_ep);
+	is(hello(&vf0), 0, "lost: the VF's HELLO is answered all the same");
+	ok(vf0.pf_ep.ready, "lost: the PF has the VF ready");
+	is(vf0.vf_mask, 0x30, "lost: the unacked bits are delivered after the handshake");
+	is(vf0.pf_ep.inflight_mask | vf0.pf_ep.pending_mask, 0,
+	   "lost: nothing left pending or in flight");
+}
+
 static void test_abort_unacked(void)
 {
 	struct vfcb_vf_req r = { .opcode = VFCB_OP_PING };
@@ -1250,6 +1270,7 @@ static void test_all(void)
 	test_completion_loss();
 	test_stale_tag();
 	test_abort_unacked();
+	test_hello_after_lost_message();
 	test_reset_mid_transfer();
 	test_pf_reset_notification();
 	test_going_away();
