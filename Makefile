@@ -96,6 +96,9 @@ unit: $(UNIT_DIR)/test_engine $(UNIT_DIR)/test_abi_m64 $(UNIT_DIR)/test_abi_m32
 	  echo "unit-abi-m$$m: $$(grep -c '^ok' $$tap) passed"; [ $$rc = 0 ] || exit $$rc; \
 	done
 	@if [ -f $(TOP)/tools/Makefile ]; then $(MAKE) -s -C $(TOP)/tools unit RESULTS=$(RESULTS); fi
+	@$(TOP)/tests/unit/test_mbx_trace_check.sh > $(RESULTS)/unit-mbx-trace-check.tap; rc=$$?; \
+	  grep -v '^ok' $(RESULTS)/unit-mbx-trace-check.tap | grep -v '^1\.\.'; \
+	  echo "unit-mbx-trace-check: $$(grep -c '^ok' $(RESULTS)/unit-mbx-trace-check.tap) passed"; exit $$rc
 
 # ---------------------------------------------------------------- fuzz ---
 
