@@ -81,7 +81,14 @@ static u32 vfcb_vf_mbx_take(struct vfcb_82576_vf_hw *hw, u32 bits)
 static unsigned int vfcb_vf_collect(struct vfcb_82576_vf_hw *hw, bool *ready)
 {
 	unsigned int ev = 0;
-	u32 mbx = vfcb_vf_mbx_read(hw);
+	u32 mbx;
+
+	/* The VF's own reset: nothing to see until it is done. */
+	if (hw->in_reset) {
+		*ready = false;
+		return 0;
+	}
+	mbx = vfcb_vf_mbx_read(hw);
 
 	/*
 	 * All ones reads as RSTI ("PF in reset") too; with the VF absent from
@@ -150,7 +157,8 @@ static bool vfcb_vf_report(struct vfcb_82576_vf_hw *hw, bool irq)
 	if (irq)
 		hw->irqs++;
 	if (hw->reporting) {
-		ready = !(vfcb_vf_mbx_read(hw) & VFCB_MBX_RSTI);
+		ready = !hw->in_reset &&
+			!(vfcb_vf_mbx_read(hw) & VFCB_MBX_RSTI);
 		hw->report_again = true;
 		spin_unlock_irqrestore(&hw->lock, flags);
 		return ready;
@@ -187,6 +195,7 @@ void vfcb_82576_vf_hw_init(struct vfcb_82576_vf_hw *hw, struct pci_dev *pdev,
 	hw->mbx_vector = mbx_vector;
 	hw->mbx_cor = 0;
 	hw->pf_unread = false;
+	hw->in_reset = false;
 	hw->mbx_last = 0;
 }
 
@@ -244,6 +253,7 @@ void vfcb_82576_vf_hw_reset_prepare(struct vfcb_82576_vf_hw *hw)
 	vfcb_vf_wr(hw, VFCB_VF_EIMC, VFCB_VF_VEC_MASK);
 	hw->mbx_cor = 0;
 	hw->pf_unread = false;	/* the core will not ack a message now */
+	hw->in_reset = true;
 	vf = hw->vf;
 	spin_unlock_irqrestore(&hw->lock, flags);
 	if (vf)
@@ -256,6 +266,16 @@ void vfcb_82576_vf_hw_reset_done(struct vfcb_82576_vf_hw *hw)
 	unsigned long flags;
 
 	spin_lock_irqsave(&hw->lock, flags);
+	/*
+	 * A PFSTS or PFACK still latched is from before the reset, which
+	 * the PF forgot with it (it posts nothing to a VF that has not
+	 * handshaken, and the core posted nothing since reset_prepare):
+	 * read it away, or the core reads that message and acks it, an ack
+	 * the PF counts against the VF.  RSTI, a level, is still seen.
+	 */
+	vfcb_vf_rd(hw, VFCB_VF_V2PMAILBOX);
+	hw->mbx_cor = 0;
+	hw->in_reset = false;
 	vf = hw->vf;
 	spin_unlock_irqrestore(&hw->lock, flags);
 	if (vf)
@@ -344,7 +364,7 @@ static int vfcb_82576_post(void *priv, const u32 *msg, unsigned int ndw)
 	u32 mbx;
 
 	spin_lock_irqsave(&hw->lock, flags);
-	if (!hw->regs || hw->pf_unread)
+	if (!hw->regs || hw->pf_unread || hw->in_reset)
 		goto out;
 	vfcb_vf_wr(hw, VFCB_VF_V2PMAILBOX, VFCB_MBX_VFU);
 	mbx = vfcb_vf_mbx_read(hw);

@@ -63,6 +63,8 @@
  * @mbx_cor: clear-on-read V2PMAILBOX bits seen and not yet reported
  * @pf_unread: a PF message was reported (PFSTS taken) and the core has not
  *	acked it yet: the buffer still holds it, ->post must not overwrite it
+ * @in_reset: the VF itself is being reset (from reset_prepare to
+ *	reset_done): the mailbox is not looked at and nothing is posted
  * @mbx_last: the last value read from V2PMAILBOX
  * @irqs: interrupts handled
  * @mmio_reads: register reads done
@@ -78,6 +80,7 @@ struct vfcb_82576_vf_hw {
 	unsigned int mbx_vector;
 	u32 mbx_cor;
 	bool pf_unread;
+	bool in_reset;
 	u32 mbx_last;
 	u64 irqs;
 	u64 mmio_reads;
