@@ -163,6 +163,9 @@ if [ "$FLR" -gt 0 ]; then
 	report vf-flr "$(fig count)" "$(fig lost_bits)" "$(fig corrupt)" \
 		"$(fig errors)" "$(fig resyncs)" "$(fig hung)" "$T0" "$S0" "$H0" "$F0"
 	diag "vf-flr: $(fig ops) transfer pairs (128-byte read + write/read-back), $(fig raised) bits raised"
+	i=0; while [ $i -lt $NVFS ]; do diag "vf-flr: PF vf$i: $(grep -E '^(vf_resets|rx_errors|bad_msgs|bad_acks|kick_retries|kick_giveups) ' /sys/kernel/debug/vfcb_pf/$pf/vf$i/stats | tr '\n' ' ')"; i=$((i + 1)); done
+	# A PF interrupt lost for good shows as a count that stopped.
+	diag "vf-flr: interrupts: $(grep -E 'vfcb' /proc/interrupts | tr -s ' ' | tr '\n' ';')"
 fi
 
 # ---- unbind / rmmod with callers blocked in read, poll, ioctl --------------

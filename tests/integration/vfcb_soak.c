@@ -33,6 +33,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <glob.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
@@ -294,13 +295,31 @@ static int pf_fd = -1;
 static struct errs raise_errs;
 static unsigned long raise_fail;
 
+/*
+ * The FLR loop's block content: every dword names its writer, so a wrong
+ * dword read back says where it came from (another VF's transfer, an
+ * older write, another place of the same one, or no content at all).
+ * Dword j of VF v's content number s is v << 28 | s << 8 | j; the host's
+ * block 1 is content FLR_HOST_SEQ, the VF's writes count from 1.
+ */
+#define FLR_HOST_SEQ	0xfffffu
+
+static void tagged(uint8_t *p, unsigned int vf, unsigned int seq)
+{
+	unsigned int j;
+
+	for (j = 0; j < BLK / 4; j++) {
+		uint32_t d = (vf & 0xfu) << 28 | (seq & 0xfffffu) << 8 | j;
+
+		memcpy(p + 4 * j, &d, 4);
+	}
+}
+
 /* What a corrupt read returned: where it differs, and what it looks like. */
 static void corrupt_diag(struct vfst *v, const char *what, const uint8_t *got,
 			 uint32_t len, const uint8_t *want)
 {
-	uint8_t p1[BLK];
 	unsigned int i, first = BLK, ndiff = 0;
-	char hex[3 * 16 + 1], whex[3 * 16 + 1];
 
 	for (i = 0; i < BLK && i < len; i++)
 		if (got[i] != want[i]) {
@@ -308,18 +327,18 @@ static void corrupt_diag(struct vfst *v, const char *what, const uint8_t *got,
 			if (first == BLK)
 				first = i;
 		}
-	for (i = 0; i < 16; i++) {
-		snprintf(hex + 3 * i, 4, "%02x ", i < len ? got[i] : 0);
-		snprintf(whex + 3 * i, 4, "%02x ", want[i]);
+	diag("VF %u: CORRUPT %s: len %u, %u bytes differ from byte %u",
+	     v->idx, what, len, ndiff, first);
+	for (i = 0; i + 4 <= len && i + 4 <= BLK; i += 4) {
+		uint32_t g, w;
+
+		if (!memcmp(got + i, want + i, 4))
+			continue;
+		memcpy(&g, got + i, 4);
+		memcpy(&w, want + i, 4);
+		diag("VF %u:   dword %u: got %08x (VF %u, content %#x, dword %u), want %08x",
+		     v->idx, i / 4, g, g >> 28, (g >> 8) & 0xfffff, g & 0xff, w);
 	}
-	pattern(p1, BLK, v->idx);
-	diag("VF %u: CORRUPT %s: len %u, %u bytes differ from byte %u; got %s; want %s; %s%s",
-	     v->idx, what, len, ndiff, first, hex, whex,
-	     len == BLK && !memcmp(got, p1, BLK) ? "it is block 1's content" :
-	     len == BLK && !memcmp(got, v->last, BLK) ? "it is block 2's last write" :
-	     "neither block's current content",
-	     len == BLK && !memcmp(got + 64, want + 64, 64) ? " (second half right)" :
-	     len == BLK && !memcmp(got, want, 64) ? " (first half right)" : "");
 }
 
 static void *xfer_fn(void *arg)
@@ -330,7 +349,7 @@ static void *xfer_fn(void *arg)
 	uint32_t len;
 	int r;
 
-	pattern(want, BLK, v->idx);
+	tagged(want, v->idx, FLR_HOST_SEQ);
 	while (!stop_xfer) {
 		len = BLK;
 		r = vf_read(v->fd, 1, got, &len);
@@ -345,7 +364,7 @@ static void *xfer_fn(void *arg)
 			continue;
 		}
 		seq++;
-		pattern(w, BLK, v->idx * 100000 + seq);
+		tagged(w, v->idx, seq);
 		r = vf_write(v->fd, 2, w, BLK);
 		if (r < 0) {
 			/* It may or may not have reached the PF. */
@@ -361,6 +380,12 @@ static void *xfer_fn(void *arg)
 		if (r == 0 && (len != BLK || memcmp(got, w, BLK))) {
 			v->corrupt++;
 			corrupt_diag(v, "block 2 (just written)", got, len, w);
+			/* Stored so (the write went wrong) or read so (the read did)? */
+			len = BLK;
+			r = vf_read(v->fd, 2, got, &len);
+			diag("VF %u:   read again: %s", v->idx,
+			     r ? strerror(-r) : len == BLK && !memcmp(got, w, BLK) ?
+			     "right: the first read went wrong" : "wrong again: the write went wrong");
 		} else if (r < 0) {
 			v->errors++;
 			err_count(&v->errs, r);
@@ -454,6 +479,33 @@ static bool join_within(pthread_t th, unsigned int ms)
 	return pthread_timedjoin_np(th, NULL, &ts) == 0;
 }
 
+/* Every debugfs "stats" file matching @pattern, as diagnostics, one line each. */
+static void diag_stats(const char *pattern)
+{
+	glob_t g;
+	size_t i;
+
+	if (glob(pattern, 0, NULL, &g))
+		return;
+	for (i = 0; i < g.gl_pathc; i++) {
+		char buf[4096], *p;
+		ssize_t n;
+		int fd = open(g.gl_pathv[i], O_RDONLY);
+
+		if (fd < 0)
+			continue;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n <= 0)
+			continue;
+		buf[n] = 0;
+		for (p = buf; (p = strchr(p, '\n')); )
+			*p = ' ';
+		diag("%s: %s", g.gl_pathv[i], buf);
+	}
+	globfree(&g);
+}
+
 static int cmd_flr(int argc, char **argv)
 {
 	bool pf_mode = !strcmp(argv[0], "pf"), none = !strcmp(argv[0], "none");
@@ -492,7 +544,7 @@ static int cmd_flr(int argc, char **argv)
 			fprintf(stderr, "open %s: %s\n", v->dev, strerror(-v->fd));
 			return 2;
 		}
-		pattern(pat, BLK, i);
+		tagged(pat, i, FLR_HOST_SEQ);
 		if (pf_set(pf_fd, i, 1, pat, BLK, 0) ||
 		    pf_set(pf_fd, i, 2, pat, 0, VFCB_BLOCK_VF_WRITABLE)) {
 			check(false, "flr: host defines blocks 1 and 2 of VF %u", i);
@@ -561,6 +613,17 @@ static int cmd_flr(int argc, char **argv)
 			stuck++;
 			diag("reset %u of %s: no transfer completed within 30 s after it",
 			     it, pf_mode ? pf_bdf : vfs[target].bdf);
+			if (!pf_mode) {
+				snprintf(path, sizeof(path), "/sys/kernel/debug/vfcb_vf/*%s*/stats",
+					 vfs[target].bdf);
+				diag_stats(path);
+				snprintf(path, sizeof(path), "/sys/kernel/debug/vfcb_82576_vf/%s/stats",
+					 vfs[target].bdf);
+				diag_stats(path);
+				snprintf(path, sizeof(path), "/sys/kernel/debug/vfcb_pf/%s/vf%u/stats",
+					 pf_bdf, target);
+				diag_stats(path);
+			}
 			if (stuck >= 3)
 				break;
 		}
@@ -625,7 +688,7 @@ static int cmd_flr(int argc, char **argv)
 		     (unsigned long long)v->inv.delivered, l, v->inv.spurious);
 		err_report(v->bdf, &v->errs);
 		/* Blocks kept across the resets: the host still has them. */
-		pattern(pat, BLK, i);
+		tagged(pat, i, FLR_HOST_SEQ);
 		if (pf_get(pf_fd, i, 1, &b) || b.len != BLK || memcmp(b.data, pat, BLK)) {
 			corrupt++;
 			diag("VF %u: the host's block 1 changed", i);
