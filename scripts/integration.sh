@@ -95,12 +95,28 @@ done
 # defaults; make soak runs them at full count), on the newest kernel.
 # The L2-kill loop is not here: one nested kill-and-reboot costs about as
 # much as the rest together (Documentation/reliability.rst).
+# QEMU traces every mailbox doorbell of that run, and scripts/mbx-trace-check
+# replays them: no message may be posted over one not yet acked.
 if [ ${#hosts[@]} -gt 0 ]; then
 	k=${hosts[0]}
+	name=soak-check-$(echo "$k" | cut -d. -f1,2)
 	# shellcheck disable=SC2046
-	scripts/rig.sh host --kver "$k" --name "soak-check-$(echo "$k" | cut -d. -f1,2)" \
+	QEMU_TRACE='igb_set_*,igb_core_vf_reset,igb_irq_write_eiac' \
+	scripts/rig.sh host --kver "$k" --name "$name" \
 		--test tests/integration/soak.sh $(files_for "$k") \
 		--file build/itest/vfcb_soak --timeout 600 || rc=1
+	trace=build/rig/logs/$name/l1-qemu-trace.log
+	tap=build/results/mbx-trace-$name.tap
+	if scripts/mbx-trace-check "$trace" > "$tap.out" 2>&1; then
+		echo "ok 1 - $name: no mailbox message overwritten before its ack (QEMU trace)" > "$tap"
+	else
+		echo "not ok 1 - $name: no mailbox message overwritten before its ack (QEMU trace)" > "$tap"
+		rc=1
+	fi
+	sed 's/^\([^#]\)/# \1/' "$tap.out" >> "$tap" && rm -f "$tap.out"
+	echo "1..1" >> "$tap"
+	grep -v '^# *VF\|^#  *>>\|^#    ' "$tap" | sed "s/^/$name mailbox trace: /"
+	rm -f "$trace"	# hundreds of MB
 fi
 if [ $baseline = 1 ]; then
 	scripts/rig.sh host --kver "$KVER_6_12" --test tests/rig/baseline-host.sh || rc=1
