@@ -266,6 +266,33 @@ bool vfcb_82576_pf_hw_watchdog(struct vfcb_82576_pf_hw *hw,
 	return lost;
 }
 
+/**
+ * vfcb_82576_pf_hw_poll() - serve whatever is latched, interrupt or not
+ * @hw: the PF
+ * @vfcb: as for vfcb_82576_pf_hw_service()
+ * @vector: as for vfcb_82576_pf_hw_service()
+ *
+ * For the polling the driver falls back to once the watchdog found the
+ * interrupt lost: one service pass if a mailbox or reset cause waits.
+ *
+ * Context: process or softirq.
+ */
+void vfcb_82576_pf_hw_poll(struct vfcb_82576_pf_hw *hw, struct vfcb_pf *vfcb,
+			   unsigned int vector)
+{
+	unsigned long flags;
+	bool latched;
+
+	spin_lock_irqsave(&hw->lock, flags);
+	latched = rd(hw, VFCB_82576_MBVFICR) || rd(hw, VFCB_82576_VFLRE);
+	spin_unlock_irqrestore(&hw->lock, flags);
+	if (latched) {
+		local_irq_save(flags);
+		vfcb_82576_pf_hw_service(hw, vfcb, vector);
+		local_irq_restore(flags);
+	}
+}
+
 /* ------------------------------------------------------- transport --- */
 
 static u32 vfcb_82576_pf_read(void *priv, unsigned int vf, unsigned int i)

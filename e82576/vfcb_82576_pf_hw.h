@@ -59,6 +59,8 @@ void vfcb_82576_pf_hw_service(struct vfcb_82576_pf_hw *hw,
 			      struct vfcb_pf *vfcb, unsigned int vector);
 bool vfcb_82576_pf_hw_watchdog(struct vfcb_82576_pf_hw *hw,
 			       struct vfcb_pf *vfcb, unsigned int vector);
+void vfcb_82576_pf_hw_poll(struct vfcb_82576_pf_hw *hw, struct vfcb_pf *vfcb,
+			   unsigned int vector);
 
 extern const struct vfcb_pf_transport_ops vfcb_82576_pf_tr_ops;
 

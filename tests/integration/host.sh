@@ -555,6 +555,35 @@ while [ $i -lt $NGOOD ]; do
 done
 check "the PF logged its reset" sh -c "dmesg | grep -q 'PF reset: mailbox restarted, $NVFS VFs'"
 
+# ---- a lost PF interrupt -------------------------------------------------------
+
+# lose_irqs (a test hook) makes the PF's handler drop every interrupt: the
+# vector stays masked and the causes latched, as when QEMU lost the PF's
+# interrupt for good in the VF FLR loop.  The watchdog finds it within two
+# checks and serves by polling every jiffy until the handler runs again.
+# Judged with the VFs' own 1 s timeout: before, the watchdog served twice
+# a second, and a 128-byte read (four messages) outlasted it.
+LOSE=/sys/module/vfcb_82576_pf/parameters/lose_irqs
+big=$(printf 'lost interrupt! %.0s' 1 2 3 4 5 6 7 8)	# 128 bytes
+$CTL block set "$pf" 0 72 --string "$big"
+lost0=$(dmesg | grep -c 'mailbox interrupt lost')
+echo 1 > $LOSE
+$CTL read "$DEV0" 72 > /dev/null 2>&1	# latches a cause: the watchdog sees it
+polling() { [ "$(dmesg | grep -c 'mailbox interrupt lost.*polling')" -gt "$lost0" ]; }
+wait_for 10 polling
+check "lost interrupt: the watchdog finds it and polls" polling
+n=0 bad=0
+while [ $n -lt 20 ]; do
+	[ "$($CTL read "$DEV0" 72 --raw 2>&1)" = "$big" ] || bad=$((bad + 1))
+	n=$((n + 1))
+done
+is "$bad" 0 "lost interrupt: VF0's 20 reads of 128 bytes all served meanwhile"
+echo 0 > $LOSE
+back() { $CTL read "$DEV0" 72 > /dev/null 2>&1; dmesg_has 'mailbox interrupt back after'; }
+wait_for 10 back
+check "lost interrupt: polling stops once the handler runs again" back
+diag "lost interrupt: $(dmesg | grep -E 'mailbox interrupt (lost|back)' | tail -n 2 | sed 's/.*: mailbox/mailbox/' | tr '\n' ';')"
+
 # ---- teardown with callers blocked --------------------------------------------
 
 run_c $ITEST blocked "$DEV2" "$VF2" "$PFDEV" 2
