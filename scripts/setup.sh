@@ -34,7 +34,7 @@ apt_update_once() {
 
 # Packages from bookworm itself.
 BASE_PKGS="build-essential bc flex bison kmod cpio xz-utils zstd busybox-static
-	   sparse clang llvm libclang-rt-14-dev perl python3 pciutils
+	   sparse clang llvm libclang-rt-14-dev perl python3 python3-docutils pciutils
 	   linux-source-6.12 dkms openssl gcc-multilib"
 
 missing_pkgs() {

@@ -4,7 +4,7 @@
 # Static checks of all kernel C, as TAP on stdout:
 #   checkpatch.pl --strict on every kernel source and header,
 #   one W=1 + sparse (C=2) build per kernel given, which must print no
-#   warning at all.
+#   warning at all; and every .rst document parses with no warning.
 #
 #   scripts/static-checks.sh KVER [KVER...]
 set -uo pipefail
@@ -91,6 +91,25 @@ for kver in "$@"; do
 		[ -z "$extra" ] && [ "$n_used" -gt 0 ]
 		tap $? "e82576 drivers use only the cores' registration API ($n_used imports, $kver)" "$log"
 	fi
+done
+
+# The documentation parses: a malformed table or section renders as text.
+for f in README.rst Documentation/*.rst; do
+	python3 - "$f" > "$log" 2>&1 <<'PY'
+import io
+import sys
+
+import docutils.core
+
+err = io.StringIO()
+docutils.core.publish_string(open(sys.argv[1]).read(), writer_name="null",
+                             settings_overrides={"warning_stream": err,
+                                                 "report_level": 2})
+print(err.getvalue(), end="")
+PY
+	rc=$?
+	[ $rc = 0 ] && [ -s "$log" ] && rc=1
+	tap $rc "$f parses as reStructuredText with no warning (docutils)" "$log"
 done
 
 echo "1..$n"
