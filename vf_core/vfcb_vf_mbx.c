@@ -337,9 +337,10 @@ void vfcb_vf_pf_reset(struct vfcb_vf *vf, bool done)
 			/* Maybe another driver now: ask once more. */
 			vfcb_vf_pf_lost(vf, VFCB_VFD_WAIT_PF, -EAGAIN, 0);
 		} else if (vfcb_vf_talking(vf)) {
+			/* The transport reports the VF's own resets here too. */
 			dev_info(&vf->pdev->dev, done ?
-				 "PF was reset, handshake again\n" :
-				 "PF in reset, waiting for it\n");
+				 "mailbox reset done (PF or VF reset), handshake again\n" :
+				 "mailbox reset (PF or VF reset), waiting for the PF\n");
 			vfcb_vf_pf_lost(vf, VFCB_VFD_WAIT_PF, -EAGAIN, 0);
 		}
 		if (done)
