@@ -249,6 +249,13 @@ static int vfcb_82576_pf_probe(struct pci_dev *pdev,
 		pci_err(pdev, "cannot limit TotalVFs: %d\n", ret);
 		goto err_irq;
 	}
+	/*
+	 * What AER's slot_reset restores.  Without it the state restored is
+	 * the one the PCI core saved when it added the device, before this
+	 * probe enabled bus mastering: recovery then left the PF unable to
+	 * raise its MSI-X interrupt, and only the watchdog served the mailbox.
+	 */
+	pci_save_state(pdev);
 	pci_info(pdev, "82576 PF ready for vfcb: up to %d VFs (sriov_numvfs)\n",
 		 pci_sriov_get_totalvfs(pdev));
 	return 0;
