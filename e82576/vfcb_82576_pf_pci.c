@@ -350,7 +350,8 @@ static void vfcb_82576_pf_restore_vfs(struct pci_dev *pdev)
 	}
 }
 
-static void vfcb_82576_pf_restart(struct vfcb_82576_pf *pf)
+/* @why: what reset the PF, for the log line the tests look for. */
+static void vfcb_82576_pf_restart(struct vfcb_82576_pf *pf, const char *why)
 {
 	unsigned int i, n = pf->vfcb ? pci_num_vf(pf->pdev) : 0;
 
@@ -364,8 +365,8 @@ static void vfcb_82576_pf_restart(struct vfcb_82576_pf *pf)
 		vfcb_pf_vf_reset(pf->vfcb, i);
 	vfcb_82576_pf_hw_reset_done(&pf->hw);
 	vfcb_82576_pf_watchdog_arm(pf);
-	pci_info(pf->pdev, "PF reset: mailbox restarted, %u VFs to handshake again\n",
-		 n);
+	pci_info(pf->pdev, "%s: mailbox restarted, %u VFs to handshake again\n",
+		 why, n);
 }
 
 static void vfcb_82576_pf_reset_prepare(struct pci_dev *pdev)
@@ -375,27 +376,40 @@ static void vfcb_82576_pf_reset_prepare(struct pci_dev *pdev)
 
 static void vfcb_82576_pf_reset_done(struct pci_dev *pdev)
 {
-	vfcb_82576_pf_restart(pci_get_drvdata(pdev));
+	vfcb_82576_pf_restart(pci_get_drvdata(pdev), "PF reset");
 }
 
+/*
+ * AER: the VFs' requests wait (their cores see "PF in reset") until
+ * resume_io restarts the mailbox.  Each step is logged: a recovery that
+ * stops half way (a device without error handlers below the same port
+ * makes the AER core give up) leaves the mailbox stopped, and the log is
+ * where an administrator finds out why.
+ */
 static pci_ers_result_t vfcb_82576_pf_error_detected(struct pci_dev *pdev,
 						     pci_channel_state_t state)
 {
 	vfcb_82576_pf_quiesce(pci_get_drvdata(pdev));
-	return state == pci_channel_io_perm_failure ?
-	       PCI_ERS_RESULT_DISCONNECT : PCI_ERS_RESULT_NEED_RESET;
+	if (state == pci_channel_io_perm_failure) {
+		pci_err(pdev, "PCI error: device lost, mailbox stopped for good\n");
+		return PCI_ERS_RESULT_DISCONNECT;
+	}
+	pci_warn(pdev, "PCI error (%s): mailbox stopped until recovery\n",
+		 state == pci_channel_io_frozen ? "link reset" : "no reset");
+	return PCI_ERS_RESULT_NEED_RESET;
 }
 
 static pci_ers_result_t vfcb_82576_pf_slot_reset(struct pci_dev *pdev)
 {
 	pci_restore_state(pdev);
 	pci_save_state(pdev);
+	pci_info(pdev, "PCI error: slot reset, config space restored\n");
 	return PCI_ERS_RESULT_RECOVERED;
 }
 
 static void vfcb_82576_pf_resume_io(struct pci_dev *pdev)
 {
-	vfcb_82576_pf_restart(pci_get_drvdata(pdev));
+	vfcb_82576_pf_restart(pci_get_drvdata(pdev), "PCI error recovered");
 }
 
 static const struct pci_error_handlers vfcb_82576_pf_err = {
@@ -406,15 +420,20 @@ static const struct pci_error_handlers vfcb_82576_pf_err = {
 	.reset_done = vfcb_82576_pf_reset_done,
 };
 
+/*
+ * One line each way: the log shows the mailbox stopped and restarted
+ * around a sleep, and the tests find that the callbacks ran.
+ */
 static int vfcb_82576_pf_suspend(struct device *dev)
 {
 	vfcb_82576_pf_quiesce(dev_get_drvdata(dev));
+	dev_info(dev, "suspend: mailbox stopped\n");
 	return 0;
 }
 
 static int vfcb_82576_pf_resume(struct device *dev)
 {
-	vfcb_82576_pf_restart(dev_get_drvdata(dev));
+	vfcb_82576_pf_restart(dev_get_drvdata(dev), "resume");
 	return 0;
 }
 
