@@ -45,6 +45,9 @@ MODULE_PARM_DESC(mbx_itr_us,
  *	vfcb_82576_pf_hw_watchdog()); runs from probe to remove, stopped
  *	across a reset
  * @name: IRQ name
+ * @err_stopped: error_detected stopped the mailbox (a fatal error) and
+ *	nothing restarted it yet: the AER core's resume_io must.  Used under
+ *	the PF's device lock, which the AER, PM and reset paths all hold.
  */
 struct vfcb_82576_pf {
 	struct pci_dev *pdev;
@@ -53,6 +56,7 @@ struct vfcb_82576_pf {
 	struct vfcb_pf *vfcb;
 	struct timer_list watchdog;
 	char name[32];
+	bool err_stopped;
 };
 
 static void vfcb_82576_pf_watchdog_arm(struct vfcb_82576_pf *pf)
@@ -365,6 +369,7 @@ static void vfcb_82576_pf_restart(struct vfcb_82576_pf *pf, const char *why)
 		vfcb_pf_vf_reset(pf->vfcb, i);
 	vfcb_82576_pf_hw_reset_done(&pf->hw);
 	vfcb_82576_pf_watchdog_arm(pf);
+	pf->err_stopped = false;
 	pci_info(pf->pdev, "%s: mailbox restarted, %u VFs to handshake again\n",
 		 why, n);
 }
@@ -380,22 +385,31 @@ static void vfcb_82576_pf_reset_done(struct pci_dev *pdev)
 }
 
 /*
- * AER: the VFs' requests wait (their cores see "PF in reset") until
- * resume_io restarts the mailbox.  Each step is logged: a recovery that
- * stops half way (a device without error handlers below the same port
- * makes the AER core give up) leaves the mailbox stopped, and the log is
- * where an administrator finds out why.
+ * AER.  A non-fatal error resets nothing and the device stays reachable:
+ * the mailbox keeps running.  It must: any device below the same port
+ * without error handlers (an unbound VF, a VF on pci-stub) makes the AER
+ * core give up after error_detected, and no resume_io would come to
+ * restart a mailbox stopped here; the VFs were left without their PF
+ * until it was reset by hand.  A fatal error resets the link, and the
+ * device with it: stop, and let resume_io restart.  Each step is logged;
+ * a recovery that stops half way shows there.
  */
 static pci_ers_result_t vfcb_82576_pf_error_detected(struct pci_dev *pdev,
 						     pci_channel_state_t state)
 {
-	vfcb_82576_pf_quiesce(pci_get_drvdata(pdev));
+	struct vfcb_82576_pf *pf = pci_get_drvdata(pdev);
+
+	if (state == pci_channel_io_normal) {
+		pci_warn(pdev, "PCI error (non-fatal): mailbox kept running\n");
+		return PCI_ERS_RESULT_CAN_RECOVER;
+	}
+	vfcb_82576_pf_quiesce(pf);
+	pf->err_stopped = true;
 	if (state == pci_channel_io_perm_failure) {
 		pci_err(pdev, "PCI error: device lost, mailbox stopped for good\n");
 		return PCI_ERS_RESULT_DISCONNECT;
 	}
-	pci_warn(pdev, "PCI error (%s): mailbox stopped until recovery\n",
-		 state == pci_channel_io_frozen ? "link reset" : "no reset");
+	pci_warn(pdev, "PCI error (fatal): mailbox stopped until the link is reset\n");
 	return PCI_ERS_RESULT_NEED_RESET;
 }
 
@@ -409,7 +423,13 @@ static pci_ers_result_t vfcb_82576_pf_slot_reset(struct pci_dev *pdev)
 
 static void vfcb_82576_pf_resume_io(struct pci_dev *pdev)
 {
-	vfcb_82576_pf_restart(pci_get_drvdata(pdev), "PCI error recovered");
+	struct vfcb_82576_pf *pf = pci_get_drvdata(pdev);
+
+	if (!pf->err_stopped) {
+		pci_info(pdev, "PCI error recovered, mailbox never stopped\n");
+		return;
+	}
+	vfcb_82576_pf_restart(pf, "PCI error recovered");
 }
 
 static const struct pci_error_handlers vfcb_82576_pf_err = {

@@ -50,6 +50,7 @@ struct vfcb_82576_vf {
 	int nvec;		/* MSI-X vectors with a handler */
 	struct dentry *dbg;
 	struct vfcb_82576_vf_calls calls;
+	bool err_stopped;	/* see vfcb_82576_vf_error_detected() */
 };
 
 static void vfcb_82576_vf_count(unsigned int *c)
@@ -209,13 +210,22 @@ static void vfcb_82576_vf_reset_done(struct pci_dev *pdev)
 	vfcb_82576_vf_hw_reset_done(&e->hw);
 }
 
+/*
+ * As the PF's: a non-fatal error resets nothing, so requests go on (a
+ * recovery the AER core gives up never calls resume_io, which would have
+ * been the only way back); a fatal one resets the link, and the VF with
+ * it.  @err_stopped is used under the VF's device lock.
+ */
 static pci_ers_result_t vfcb_82576_vf_error_detected(struct pci_dev *pdev,
 						     pci_channel_state_t state)
 {
 	struct vfcb_82576_vf *e = pci_get_drvdata(pdev);
 
 	vfcb_82576_vf_count(&e->calls.errors);
+	if (state == pci_channel_io_normal)
+		return PCI_ERS_RESULT_CAN_RECOVER;
 	vfcb_82576_vf_reset_prepare(pdev);
+	e->err_stopped = true;
 	return state == pci_channel_io_perm_failure ?
 	       PCI_ERS_RESULT_DISCONNECT : PCI_ERS_RESULT_NEED_RESET;
 }
@@ -235,6 +245,9 @@ static void vfcb_82576_vf_resume_io(struct pci_dev *pdev)
 	struct vfcb_82576_vf *e = pci_get_drvdata(pdev);
 
 	vfcb_82576_vf_count(&e->calls.error_resumes);
+	if (!e->err_stopped)
+		return;
+	e->err_stopped = false;
 	vfcb_82576_vf_reset_done(pdev);
 }
 
