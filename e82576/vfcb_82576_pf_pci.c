@@ -56,6 +56,9 @@ MODULE_PARM_DESC(mbx_itr_us,
  * @poll_start: jiffies when polling started
  * @poll_setup: jiffies when the interrupt set-up was last redone
  * @name: IRQ name
+ * @err_stopped: error_detected stopped the mailbox (a fatal error) and
+ *	nothing restarted it yet: the AER core's resume_io must.  Used under
+ *	the PF's device lock, which the AER, PM and reset paths all hold.
  */
 struct vfcb_82576_pf {
 	struct pci_dev *pdev;
@@ -68,6 +71,7 @@ struct vfcb_82576_pf {
 	u64 poll_irqs;
 	unsigned long poll_start, poll_setup;
 	char name[32];
+	bool err_stopped;
 };
 
 static void vfcb_82576_pf_watchdog_arm(struct vfcb_82576_pf *pf)
@@ -304,6 +308,13 @@ static int vfcb_82576_pf_probe(struct pci_dev *pdev,
 		pci_err(pdev, "cannot limit TotalVFs: %d\n", ret);
 		goto err_irq;
 	}
+	/*
+	 * What AER's slot_reset restores.  Without it the state restored is
+	 * the one the PCI core saved when it added the device, before this
+	 * probe enabled bus mastering: recovery then left the PF unable to
+	 * raise its MSI-X interrupt, and only the watchdog served the mailbox.
+	 */
+	pci_save_state(pdev);
 	pci_info(pdev, "82576 PF ready for vfcb: up to %d VFs (sriov_numvfs)\n",
 		 pci_sriov_get_totalvfs(pdev));
 	return 0;
@@ -399,7 +410,8 @@ static void vfcb_82576_pf_restore_vfs(struct pci_dev *pdev)
 	}
 }
 
-static void vfcb_82576_pf_restart(struct vfcb_82576_pf *pf)
+/* @why: what reset the PF, for the log line the tests look for. */
+static void vfcb_82576_pf_restart(struct vfcb_82576_pf *pf, const char *why)
 {
 	unsigned int i, n = pf->vfcb ? pci_num_vf(pf->pdev) : 0;
 
@@ -413,8 +425,9 @@ static void vfcb_82576_pf_restart(struct vfcb_82576_pf *pf)
 		vfcb_pf_vf_reset(pf->vfcb, i);
 	vfcb_82576_pf_hw_reset_done(&pf->hw);
 	vfcb_82576_pf_watchdog_arm(pf);
-	pci_info(pf->pdev, "PF reset: mailbox restarted, %u VFs to handshake again\n",
-		 n);
+	pf->err_stopped = false;
+	pci_info(pf->pdev, "%s: mailbox restarted, %u VFs to handshake again\n",
+		 why, n);
 }
 
 static void vfcb_82576_pf_reset_prepare(struct pci_dev *pdev)
@@ -424,27 +437,55 @@ static void vfcb_82576_pf_reset_prepare(struct pci_dev *pdev)
 
 static void vfcb_82576_pf_reset_done(struct pci_dev *pdev)
 {
-	vfcb_82576_pf_restart(pci_get_drvdata(pdev));
+	vfcb_82576_pf_restart(pci_get_drvdata(pdev), "PF reset");
 }
 
+/*
+ * AER.  A non-fatal error resets nothing and the device stays reachable:
+ * the mailbox keeps running.  It must: any device below the same port
+ * without error handlers (an unbound VF, a VF on pci-stub) makes the AER
+ * core give up after error_detected, and no resume_io would come to
+ * restart a mailbox stopped here; the VFs were left without their PF
+ * until it was reset by hand.  A fatal error resets the link, and the
+ * device with it: stop, and let resume_io restart.  Each step is logged;
+ * a recovery that stops half way shows there.
+ */
 static pci_ers_result_t vfcb_82576_pf_error_detected(struct pci_dev *pdev,
 						     pci_channel_state_t state)
 {
-	vfcb_82576_pf_quiesce(pci_get_drvdata(pdev));
-	return state == pci_channel_io_perm_failure ?
-	       PCI_ERS_RESULT_DISCONNECT : PCI_ERS_RESULT_NEED_RESET;
+	struct vfcb_82576_pf *pf = pci_get_drvdata(pdev);
+
+	if (state == pci_channel_io_normal) {
+		pci_warn(pdev, "PCI error (non-fatal): mailbox kept running\n");
+		return PCI_ERS_RESULT_CAN_RECOVER;
+	}
+	vfcb_82576_pf_quiesce(pf);
+	pf->err_stopped = true;
+	if (state == pci_channel_io_perm_failure) {
+		pci_err(pdev, "PCI error: device lost, mailbox stopped for good\n");
+		return PCI_ERS_RESULT_DISCONNECT;
+	}
+	pci_warn(pdev, "PCI error (fatal): mailbox stopped until the link is reset\n");
+	return PCI_ERS_RESULT_NEED_RESET;
 }
 
 static pci_ers_result_t vfcb_82576_pf_slot_reset(struct pci_dev *pdev)
 {
 	pci_restore_state(pdev);
 	pci_save_state(pdev);
+	pci_info(pdev, "PCI error: slot reset, config space restored\n");
 	return PCI_ERS_RESULT_RECOVERED;
 }
 
 static void vfcb_82576_pf_resume_io(struct pci_dev *pdev)
 {
-	vfcb_82576_pf_restart(pci_get_drvdata(pdev));
+	struct vfcb_82576_pf *pf = pci_get_drvdata(pdev);
+
+	if (!pf->err_stopped) {
+		pci_info(pdev, "PCI error recovered, mailbox never stopped\n");
+		return;
+	}
+	vfcb_82576_pf_restart(pf, "PCI error recovered");
 }
 
 static const struct pci_error_handlers vfcb_82576_pf_err = {
@@ -455,15 +496,20 @@ static const struct pci_error_handlers vfcb_82576_pf_err = {
 	.reset_done = vfcb_82576_pf_reset_done,
 };
 
+/*
+ * One line each way: the log shows the mailbox stopped and restarted
+ * around a sleep, and the tests find that the callbacks ran.
+ */
 static int vfcb_82576_pf_suspend(struct device *dev)
 {
 	vfcb_82576_pf_quiesce(dev_get_drvdata(dev));
+	dev_info(dev, "suspend: mailbox stopped\n");
 	return 0;
 }
 
 static int vfcb_82576_pf_resume(struct device *dev)
 {
-	vfcb_82576_pf_restart(dev_get_drvdata(dev));
+	vfcb_82576_pf_restart(dev_get_drvdata(dev), "resume");
 	return 0;
 }
 

@@ -29,19 +29,45 @@ MODULE_PARM_DESC(mbx_vector,
 
 static struct dentry *vfcb_82576_vf_dbg_root;
 
+/*
+ * Calls of the PM and PCI error callbacks, for debugfs: with six VFs a log
+ * line per VF and call would drown the PF's, and the tests need to know
+ * each VF's callbacks ran.  Written under the VF's device lock (the PM and
+ * AER cores hold it), read locklessly.
+ */
+struct vfcb_82576_vf_calls {
+	unsigned int suspends;
+	unsigned int resumes;
+	unsigned int errors;
+	unsigned int slot_resets;
+	unsigned int error_resumes;
+};
+
 struct vfcb_82576_vf {
 	struct vfcb_82576_vf_hw hw;
 	struct vfcb_vf *vf;
 	void __iomem *regs;
 	int nvec;		/* MSI-X vectors with a handler */
 	struct dentry *dbg;
+	struct vfcb_82576_vf_calls calls;
+	bool err_stopped;	/* see vfcb_82576_vf_error_detected() */
 };
+
+static void vfcb_82576_vf_count(unsigned int *c)
+{
+	WRITE_ONCE(*c, *c + 1);
+}
 
 static int vfcb_82576_vf_stats_show(struct seq_file *m, void *unused)
 {
 	struct vfcb_82576_vf *e = m->private;
 
 	vfcb_82576_vf_hw_show(m, &e->hw);
+	seq_printf(m, "pm_suspends: %u\npm_resumes: %u\n",
+		   READ_ONCE(e->calls.suspends), READ_ONCE(e->calls.resumes));
+	seq_printf(m, "pci_errors: %u\nslot_resets: %u\nerror_resumes: %u\n",
+		   READ_ONCE(e->calls.errors), READ_ONCE(e->calls.slot_resets),
+		   READ_ONCE(e->calls.error_resumes));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(vfcb_82576_vf_stats);
@@ -184,37 +210,69 @@ static void vfcb_82576_vf_reset_done(struct pci_dev *pdev)
 	vfcb_82576_vf_hw_reset_done(&e->hw);
 }
 
+/*
+ * As the PF's: a non-fatal error resets nothing, so requests go on (a
+ * recovery the AER core gives up never calls resume_io, which would have
+ * been the only way back); a fatal one resets the link, and the VF with
+ * it.  @err_stopped is used under the VF's device lock.
+ */
 static pci_ers_result_t vfcb_82576_vf_error_detected(struct pci_dev *pdev,
 						     pci_channel_state_t state)
 {
+	struct vfcb_82576_vf *e = pci_get_drvdata(pdev);
+
+	vfcb_82576_vf_count(&e->calls.errors);
+	if (state == pci_channel_io_normal)
+		return PCI_ERS_RESULT_CAN_RECOVER;
 	vfcb_82576_vf_reset_prepare(pdev);
+	e->err_stopped = true;
 	return state == pci_channel_io_perm_failure ?
 	       PCI_ERS_RESULT_DISCONNECT : PCI_ERS_RESULT_NEED_RESET;
 }
 
 static pci_ers_result_t vfcb_82576_vf_slot_reset(struct pci_dev *pdev)
 {
+	struct vfcb_82576_vf *e = pci_get_drvdata(pdev);
+
+	vfcb_82576_vf_count(&e->calls.slot_resets);
 	pci_restore_state(pdev);
 	pci_save_state(pdev);
 	return PCI_ERS_RESULT_RECOVERED;
 }
 
+static void vfcb_82576_vf_resume_io(struct pci_dev *pdev)
+{
+	struct vfcb_82576_vf *e = pci_get_drvdata(pdev);
+
+	vfcb_82576_vf_count(&e->calls.error_resumes);
+	if (!e->err_stopped)
+		return;
+	e->err_stopped = false;
+	vfcb_82576_vf_reset_done(pdev);
+}
+
 static const struct pci_error_handlers vfcb_82576_vf_err = {
 	.error_detected = vfcb_82576_vf_error_detected,
 	.slot_reset = vfcb_82576_vf_slot_reset,
-	.resume = vfcb_82576_vf_reset_done,
+	.resume = vfcb_82576_vf_resume_io,
 	.reset_prepare = vfcb_82576_vf_reset_prepare,
 	.reset_done = vfcb_82576_vf_reset_done,
 };
 
 static int vfcb_82576_vf_suspend(struct device *dev)
 {
+	struct vfcb_82576_vf *e = dev_get_drvdata(dev);
+
+	vfcb_82576_vf_count(&e->calls.suspends);
 	vfcb_82576_vf_reset_prepare(to_pci_dev(dev));
 	return 0;
 }
 
 static int vfcb_82576_vf_resume(struct device *dev)
 {
+	struct vfcb_82576_vf *e = dev_get_drvdata(dev);
+
+	vfcb_82576_vf_count(&e->calls.resumes);
 	vfcb_82576_vf_reset_done(to_pci_dev(dev));
 	return 0;
 }

@@ -358,7 +358,13 @@ if [ "$topology" = nested ]; then
 	cmd+=(-device intel-iommu,intremap=on,caching-mode=on)
 	kargs="$kargs intel_iommu=on $NESTED_KARGS"
 fi
-cmd+=(-device pcie-root-port,id=rp0,chassis=1
+# The root port's link as the 82576's own (2.5 GT/s x4), not QEMU's
+# default 16 GT/s x32: above 5 GT/s the kernel waits after a secondary bus
+# reset for the port's Data Link Layer Link Active bit, which QEMU's root
+# port left clear (Link Status 0x0011), and AER's recovery of a fatal
+# error failed ("Data Link Layer Link Active not set in 100 msec").  At
+# 2.5 GT/s it waits for the device's config space instead (host.sh, "AER").
+cmd+=(-device pcie-root-port,id=rp0,chassis=1,x-speed=2_5,x-width=4
       -device igb,netdev=n0,bus=rp0 -netdev user,id=n0,restrict=on
       -kernel "$RIG_DIR/kernels/$l1_kver/vmlinuz" -initrd "$logdir/l1.cpio.gz"
       -append "$kargs $append"

@@ -528,6 +528,177 @@ echo 8192 > /sys/module/vfcb_pf/parameters/flood_msgs
 run_c $ITEST stress "$PFDEV" 10 $good_devs
 check "no WARNING/BUG after the hostile VF" kernel_log_clean
 
+# ---- AER ---------------------------------------------------------------------------
+
+# First of the PF's resets: a PF FLR or a suspend saves its config space
+# afresh, which hid a probe that saved none (the fatal error's slot_reset
+# restores it: bus mastering lost, the PF's interrupt dead).
+
+# Helpers for this section and the suspend one.  Each process costs tens
+# of ms under TCG: one awk per VF and one copy of the kernel log per event.
+# vf_counts BDF: "RESYNCS PM_SUSPENDS PM_RESUMES PCI_ERRORS SLOT_RESETS
+# ERROR_RESUMES" from the VF core's and vfcb_82576_vf's debugfs stats.
+vf_counts() {
+	awk '{ v[$1] = $2 }
+	     END { print v["resyncs:"] + 0, v["pm_suspends:"] + 0, v["pm_resumes:"] + 0,
+			 v["pci_errors:"] + 0, v["slot_resets:"] + 0, v["error_resumes:"] + 0 }' \
+		"/sys/kernel/debug/vfcb_vf/$1/stats" "/sys/kernel/debug/vfcb_82576_vf/$1/stats" 2>/dev/null
+}
+# snap N: VF0..VF(N-1)'s counts before an event.
+snap() {
+	i=0
+	while [ $i -lt "$1" ]; do
+		eval "bdf=\$VF$i"
+		eval "cnt0_$i=\"$(vf_counts "$bdf")\""
+		i=$((i + 1))
+	done
+}
+# calls_grew N "S R E SR ER": every VF's counts of suspend, resume,
+# error_detected, slot_reset and error resume grew by these.
+calls_grew() {
+	i=0 bad=
+	while [ $i -lt "$1" ]; do
+		eval "bdf=\$VF$i c0=\$cnt0_$i"
+		c1=$(vf_counts "$bdf")
+		# shellcheck disable=SC2086 # two lists of six numbers
+		d=$(echo $c0 $c1 | awk '{ print $8 - $2, $9 - $3, $10 - $4, $11 - $5, $12 - $6 }')
+		[ "$d" = "$2" ] || bad="$bad VF$i:+($d)"
+		i=$((i + 1))
+	done
+	[ -z "$bad" ] || { echo "wanted +($2):$bad"; return 1; }
+}
+# all_back N [same]: every VF handshook again since snap (or, with
+# "same", none did).
+all_back() {
+	i=0
+	while [ $i -lt "$1" ]; do
+		eval "bdf=\$VF$i c0=\$cnt0_$i"
+		r=$(awk '$1 == "resyncs:" { print $2 }' "/sys/kernel/debug/vfcb_vf/$bdf/stats")
+		if [ "${2:-}" = same ]; then
+			[ "$r" = "${c0%% *}" ] || return 1
+		else
+			[ "$r" -gt "${c0%% *}" ] || return 1
+		fi
+		i=$((i + 1))
+	done
+}
+# mark NAME: a line in the kernel log; klog NAME: what came after it.
+mark() { echo "vfcb-itest: $1" > /dev/kmsg; }
+klog() { dmesg | sed -n "/vfcb-itest: $1\$/,\$p" > /tmp/klog; }
+logged() { grep -Eq "$1" /tmp/klog; }
+now_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
+# back N WHAT [kept]: VF0..VF(N-1) handshake again by themselves (with
+# "kept": go on without a new handshake), keep block 72, get an
+# invalidation raised now; the PF's mailbox interrupt fires.
+# (wait_for and the TAP helpers use _-prefixed names: not those here.)
+back() {
+	bk_n=$1 bk_w=$2 bk_k=${3:-}
+	if [ -z "$bk_k" ]; then
+		t0=$(now_ms)
+		wait_for 10 all_back "$bk_n"
+		t1=$(now_ms)
+		check "$bk_w: all $bk_n VFs handshake again by themselves, within 10 s" all_back "$bk_n"
+		diag "$bk_w: the last of $bk_n VFs was back $((t1 - t0)) ms after the trigger returned"
+	fi
+	bad=0 i=0
+	while [ $i -lt "$bk_n" ]; do
+		eval "dev=\$DEV$i"
+		[ "$($CTL read "$dev" 72 --raw 2>&1)" = "VF$i's block 72, set before the errors" ] || bad=$((bad + 1))
+		run_c $ITEST inval "$PFDEV" $i "$dev" 0x40
+		i=$((i + 1))
+	done
+	is $bad 0 "$bk_w: every VF reads its block 72 as the host set it"
+	irq0=$(pf_irqs)
+	$CTL ping "$DEV0" --count 3 > /dev/null
+	# Without the PF's bus mastering its MSI-X writes go nowhere and only
+	# the watchdog serves the mailbox (and says so).
+	check "$bk_w: VF0's pings raise the PF's mailbox interrupt ($irq0 before)" \
+		test "$(pf_irqs)" -gt "${irq0:-0}"
+	klog "$bk_w"
+	fails_with "" "$bk_w: no mailbox interrupt lost since" logged 'mailbox interrupt lost'
+	# Last, so that a handshake the error caused late is caught too.
+	[ -z "$bk_k" ] ||
+		check "$bk_w: none of the $bk_n VFs had to handshake again" all_back "$bk_n" same
+}
+# handshake_ms LINE: ms from LINE's kernel timestamp to the last
+# "handshake done" after it, in /tmp/klog.
+handshake_ms() {
+	awk -v l="$1" '
+		function ts(s) { sub(/^\[ */, "", s); sub(/\].*/, "", s); return s + 0 }
+		!t0 && index($0, l) { t0 = ts($0); next }
+		t0 && /handshake done/ { t1 = ts($0) }
+		END { if (t0 && t1) printf "%d\n", (t1 - t0) * 1000; else print "?" }' /tmp/klog
+}
+
+# aer_inject reports an error as if the root port had received it, and
+# the AER core recovers everything below the port: the PF and its seven
+# VFs.  A device there without error handlers (hostile_vf's VF6, first)
+# makes it give up after error_detected ("can't recover (no
+# error_detected callback)"): no slot_reset, no resume.
+check "aer_inject loads" load_mod aer_inject
+i=0
+while [ $i -lt $NGOOD ]; do
+	$CTL block set "$pf" $i 72 --string "VF$i's block 72, set before the errors"
+	i=$((i + 1))
+done
+aer_end() { klog "$1"; logged 'AER: device recovery (successful|failed)'; }
+
+# An uncorrectable error of non-fatal severity (Unsupported Request) from
+# the PF resets nothing: the drivers keep serving, and must, since here
+# no resume comes.
+snap $NGOOD
+mark aer-gaveup
+check "aer_inject: the PF reports an Unsupported Request (non-fatal)" aer_inject "$pf" 0x00100000
+wait_for 10 aer_end aer-gaveup
+check "non-fatal, VF6 on hostile_vf: the AER core gives up" logged 'AER: device recovery failed'
+# 6.1 says "Uncorrected", 6.12 "Uncorrectable".
+check "non-fatal: the kernel took it as non-fatal" \
+	logged "Uncorrect(ed|able) \(Non-Fatal\) error message received from $pf"
+check "non-fatal: the PF kept its mailbox running" logged 'PCI error \(non-fatal\): mailbox kept running'
+check "non-fatal, given up: each VF's error_detected ran once, nothing after" \
+	calls_grew $NGOOD "0 0 1 0 0"
+back $NGOOD aer-gaveup kept
+
+# With VF6 on vfcb_82576_vf the same error is recovered: resume runs.
+check "VF6 moves from hostile_vf to vfcb_82576_vf" bind_driver "$VF6" vfcb_82576_vf
+DEV6=/dev/vfcb-vf-$VF6
+$CTL block set "$pf" 6 72 --string "VF6's block 72, set before the errors"
+wait_for 20 vf_ready "$DEV6"
+check "VF6 ($VF6): handshake done on vfcb_82576_vf" vf_ready "$DEV6"
+snap $NVFS
+mark aer-nonfatal
+check "aer_inject: the PF reports an Unsupported Request again" aer_inject "$pf" 0x00100000
+wait_for 10 aer_end aer-nonfatal
+check "non-fatal, all VFs on vfcb_82576_vf: the AER core recovered" logged 'AER: device recovery successful'
+check "non-fatal: the PF's resume ran, its mailbox never stopped" \
+	logged 'PCI error recovered, mailbox never stopped'
+check "non-fatal: each VF's error_detected and resume ran once, no slot_reset" \
+	calls_grew $NVFS "0 0 1 0 1"
+back $NVFS aer-nonfatal kept
+
+# A Data Link Protocol error, fatal by the VF's severity register, from
+# VF3: the AER core resets the port's secondary bus, which resets the
+# whole device (SR-IOV off, every register back to power-on) before the
+# slot_reset callbacks restore config space.
+snap $NVFS
+mark aer-fatal
+check "aer_inject: VF3 reports a Data Link Protocol error (fatal)" aer_inject "$VF3" 0x00000010
+wait_for 10 aer_end aer-fatal
+check "fatal: the AER core recovered the devices below the port" logged 'AER: device recovery successful'
+check "fatal: the kernel took it as fatal and reset the link" \
+	sh -c "grep -Eq 'Uncorrect(ed|able) \(Fatal\) error message received from $VF3' /tmp/klog &&
+	       grep -q 'link has been reset (0)' /tmp/klog"
+check "fatal: the PF stopped its mailbox, then restarted it for $NVFS VFs" \
+	sh -c "grep -qF 'PCI error (fatal): mailbox stopped until the link is reset' /tmp/klog &&
+	       grep -qF 'PCI error: slot reset, config space restored' /tmp/klog &&
+	       grep -qF 'PCI error recovered: mailbox restarted, $NVFS VFs' /tmp/klog"
+check "fatal: each VF's error_detected, slot_reset and resume ran once" \
+	calls_grew $NVFS "0 0 1 1 1"
+back $NVFS aer-fatal
+klog aer-fatal
+diag "aer-fatal: error injected to the last VF's handshake: $(handshake_ms 'aer_inject: Injecting errors') ms"
+check "no WARNING/BUG after the AER errors" kernel_log_clean
+
 # ---- a reset of the PF with its VFs bound ---------------------------------------
 
 # An FLR of the PF resets its VFs too.  vfcb_82576_pf's reset_done restores
@@ -535,17 +706,18 @@ check "no WARNING/BUG after the hostile VF" kernel_log_clean
 # interrupt again and raises "PF reset done"; each VF handshakes again
 # (its watchdog finds RSTD: the PF reset wiped the VFs' interrupt set-up
 # too) and finds its blocks as they were.
+# All seven VFs: VF6 left hostile_vf for the AER section.
 i=0
-while [ $i -lt $NGOOD ]; do
+while [ $i -lt $NVFS ]; do
 	$CTL block set "$pf" $i 71 --string "kept by VF$i's host"
 	eval "bdf=\$VF$i"
 	eval "r0_$i=$(vf_stat "$bdf" resyncs)"
 	i=$((i + 1))
 done
-check "FLR of the PF with $NGOOD VFs bound to vfcb_82576_vf" \
+check "FLR of the PF with $NVFS VFs bound to vfcb_82576_vf" \
 	sh -c "echo 1 > /sys/bus/pci/devices/$pf/reset"
 i=0
-while [ $i -lt $NGOOD ]; do
+while [ $i -lt $NVFS ]; do
 	eval "bdf=\$VF$i dev=\$DEV$i r0=\$r0_$i"
 	again() { [ "$(vf_stat "$bdf" resyncs)" -gt "$r0" ]; }
 	wait_for 15 again
@@ -554,6 +726,34 @@ while [ $i -lt $NGOOD ]; do
 	i=$((i + 1))
 done
 check "the PF logged its reset" sh -c "dmesg | grep -q 'PF reset: mailbox restarted, $NVFS VFs'"
+
+# ---- suspend and resume -------------------------------------------------------
+
+# pm_test "platform" runs every device's suspend, suspend_late and
+# suspend_noirq callbacks (the PF goes to D3hot) and their resume
+# counterparts, with the ACPI S3 preparation, and returns without
+# sleeping.  A real S3 (an RTC wake alarm) came back with the extended
+# config space unreadable, all zeros, the PF's SR-IOV capability included:
+# its VFs were gone, which no driver can mend (Documentation/reliability.rst).
+if grep -qw mem /sys/power/state && [ -w /sys/power/pm_test ]; then
+	snap $NVFS
+	echo platform > /sys/power/pm_test
+	echo 1 > /sys/module/suspend/parameters/pm_test_delay
+	mark suspend
+	check "suspend to mem and resume (pm_test platform) with $NVFS VFs bound" \
+		sh -c "echo mem > /sys/power/state"
+	echo none > /sys/power/pm_test
+	klog suspend
+	check "the PF's suspend callback ran (its log line)" logged 'suspend: mailbox stopped'
+	check "the PF's resume callback ran and restarted the mailbox for $NVFS VFs" \
+		logged "resume: mailbox restarted, $NVFS VFs"
+	check "each VF's suspend and resume callbacks ran once" calls_grew $NVFS "1 1 0 0 0"
+	back $NVFS suspend
+	diag "suspend: PF resume to the last VF's handshake: $(handshake_ms 'resume: mailbox restarted') ms"
+else
+	not_ok "suspend to mem and resume (pm_test platform)"
+	diag "/sys/power/state: $(cat /sys/power/state 2>&1); pm_test: $(cat /sys/power/pm_test 2>&1)"
+fi
 
 # ---- a lost PF interrupt -------------------------------------------------------
 
@@ -579,9 +779,9 @@ while [ $n -lt 20 ]; do
 done
 is "$bad" 0 "lost interrupt: VF0's 20 reads of 128 bytes all served meanwhile"
 echo 0 > $LOSE
-back() { $CTL read "$DEV0" 72 > /dev/null 2>&1; dmesg_has 'mailbox interrupt back after'; }
-wait_for 10 back
-check "lost interrupt: polling stops once the handler runs again" back
+irq_back() { $CTL read "$DEV0" 72 > /dev/null 2>&1; dmesg_has 'mailbox interrupt back after'; }
+wait_for 10 irq_back
+check "lost interrupt: polling stops once the handler runs again" irq_back
 diag "lost interrupt: $(dmesg | grep -E 'mailbox interrupt (lost|back)' | tail -n 2 | sed 's/.*: mailbox/mailbox/' | tr '\n' ';')"
 
 # ---- teardown with callers blocked --------------------------------------------

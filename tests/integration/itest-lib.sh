@@ -74,3 +74,22 @@ kernel_log_clean() { ! dmesg | grep -Eq 'WARNING:|BUG:|Oops|Call Trace'; }
 
 # mkblob FILE LEN: LEN random bytes.
 mkblob() { head -c "$2" /dev/urandom > "$1"; }
+
+# aer_inject BDF UNCOR: have aer_inject (/dev/aer_inject, load_mod
+# aer_inject) report an uncorrectable error with status UNCOR from BDF, as
+# if its root port had received the message; the device's own severity
+# register makes it fatal or not.  One write() of struct aer_error_inj:
+# bus, dev, fn, a pad byte, then uncor_status, cor_status, header_log[4]
+# and domain as little-endian u32s, 32 bytes.
+aer_inject() {
+	_u=$2 _s=$((0x${1%%:*})) _r=${1#*:}
+	_b=$((0x${_r%%:*})) _r=${_r#*:}
+	# the struct's 32 bytes, in decimal
+	set -- $_b $((0x${_r%%.*})) ${_r#*.} 0 \
+		$((_u & 255)) $((_u >> 8 & 255)) $((_u >> 16 & 255)) $((_u >> 24 & 255)) \
+		0 0 0 0  0 0 0 0  0 0 0 0  0 0 0 0  0 0 0 0 \
+		$((_s & 255)) $((_s >> 8 & 255)) 0 0
+	# shellcheck disable=SC2059 # the format is the bytes, as octal escapes
+	printf "$(printf '\\%03o' "$@")" > /tmp/aer_inj
+	dd if=/tmp/aer_inj of=/dev/aer_inject bs=32 count=1
+}

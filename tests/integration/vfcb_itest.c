@@ -750,6 +750,32 @@ static int cmd_expect_mask(int argc, char **argv)
 	return failures ? 1 : 0;
 }
 
+/*
+ * inval PFDEV VF VFDEV MASK: a reader of the VF that subscribes now gets
+ * the mask the host raises next, exactly: after a resume or an error
+ * recovery, the new handshake's all-ones is over and nothing is lost.
+ */
+static int cmd_inval(int argc, char **argv)
+{
+	int pf = open_dev(argv[0], 0), fd = open_dev(argv[2], 0);
+	unsigned int vf = strtoul(argv[1], NULL, 0);
+	uint64_t want = strtoull(argv[3], NULL, 0), got;
+	double t0;
+
+	(void)argc;
+	drain(fd);	/* subscribes, and takes what was raised before */
+	t0 = now_us();
+	check(pf_invalidate(pf, vf, want, 0) == 0, "inval: host invalidates 0x%llx for VF %u",
+	      (unsigned long long)want, vf);
+	got = wait_mask(fd, 5000);
+	printf("# invalidate to wake-up: %.0f us\n", now_us() - t0);
+	check(got == want, "inval: VF %u's reader gets exactly 0x%llx (got 0x%llx)",
+	      vf, (unsigned long long)want, (unsigned long long)got);
+	close(fd);
+	close(pf);
+	return failures ? 1 : 0;
+}
+
 /* ----------------------------------------------------- unbind ---- */
 
 /*
@@ -1231,6 +1257,7 @@ static const struct {
 	{ "stress", 3, cmd_stress, "PFDEV ITERS VFDEV..." },
 	{ "readers", 3, cmd_readers, "PFDEV VF VFDEV" },
 	{ "expect-mask", 2, cmd_expect_mask, "VFDEV MASK [TIMEOUT_MS]" },
+	{ "inval", 4, cmd_inval, "PFDEV VF VFDEV MASK" },
 	{ "blocked", 2, cmd_blocked, "VFDEV BDF [PFDEV VF]" },
 	{ "timeout", 2, cmd_timeout, "VFDEV MAX_MS" },
 	{ "load", 4, cmd_load, "VFDEV BLOCK PROGRESS LOG" },
