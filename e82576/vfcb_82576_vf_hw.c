@@ -22,6 +22,7 @@
  * order is core lock, then hw->lock, never the reverse.
  */
 #include <linux/io.h>
+#include <linux/jiffies.h>
 
 #include "vfcb_82576_vf_hw.h"
 
@@ -30,6 +31,9 @@
 #define VFCB_82576_EV_RESET	BIT(2)
 #define VFCB_82576_EV_RESET_DONE BIT(3)
 #define VFCB_82576_EV_GONE	BIT(4)
+
+/* An FLR takes about 100 ms, AER recovery seconds: past this, go on. */
+#define VFCB_82576_VF_RESET_MAX	(10 * HZ)
 
 /* ------------------------------------------- registers (hw->lock) --- */
 
@@ -65,6 +69,15 @@ static u32 vfcb_vf_mbx_read(struct vfcb_82576_vf_hw *hw)
 	return (v & ~VFCB_MBX_COR) | hw->mbx_cor;
 }
 
+/*
+ * Between reset_prepare and reset_done; bounded, since a recovery the
+ * kernel abandons calls no reset_done (a PF reset must still revive us).
+ */
+static bool vfcb_vf_in_reset(struct vfcb_82576_vf_hw *hw)
+{
+	return hw->in_reset && time_before(jiffies, hw->reset_until);
+}
+
 /* Consume COR bits: returns those of @bits that were pending, clears them. */
 static u32 vfcb_vf_mbx_take(struct vfcb_82576_vf_hw *hw, u32 bits)
 {
@@ -84,7 +97,7 @@ static unsigned int vfcb_vf_collect(struct vfcb_82576_vf_hw *hw, bool *ready)
 	u32 mbx;
 
 	/* The VF's own reset: nothing to see until it is done. */
-	if (hw->in_reset) {
+	if (vfcb_vf_in_reset(hw)) {
 		*ready = false;
 		return 0;
 	}
@@ -157,7 +170,7 @@ static bool vfcb_vf_report(struct vfcb_82576_vf_hw *hw, bool irq)
 	if (irq)
 		hw->irqs++;
 	if (hw->reporting) {
-		ready = !hw->in_reset &&
+		ready = !vfcb_vf_in_reset(hw) &&
 			!(vfcb_vf_mbx_read(hw) & VFCB_MBX_RSTI);
 		hw->report_again = true;
 		spin_unlock_irqrestore(&hw->lock, flags);
@@ -254,6 +267,7 @@ void vfcb_82576_vf_hw_reset_prepare(struct vfcb_82576_vf_hw *hw)
 	hw->mbx_cor = 0;
 	hw->pf_unread = false;	/* the core will not ack a message now */
 	hw->in_reset = true;
+	hw->reset_until = jiffies + VFCB_82576_VF_RESET_MAX;
 	vf = hw->vf;
 	spin_unlock_irqrestore(&hw->lock, flags);
 	if (vf)
@@ -364,7 +378,7 @@ static int vfcb_82576_post(void *priv, const u32 *msg, unsigned int ndw)
 	u32 mbx;
 
 	spin_lock_irqsave(&hw->lock, flags);
-	if (!hw->regs || hw->pf_unread || hw->in_reset)
+	if (!hw->regs || hw->pf_unread || vfcb_vf_in_reset(hw))
 		goto out;
 	vfcb_vf_wr(hw, VFCB_VF_V2PMAILBOX, VFCB_MBX_VFU);
 	mbx = vfcb_vf_mbx_read(hw);

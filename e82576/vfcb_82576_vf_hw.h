@@ -64,7 +64,9 @@
  * @pf_unread: a PF message was reported (PFSTS taken) and the core has not
  *	acked it yet: the buffer still holds it, ->post must not overwrite it
  * @in_reset: the VF itself is being reset (from reset_prepare to
- *	reset_done): the mailbox is not looked at and nothing is posted
+ *	reset_done, or @reset_until at the latest): the mailbox is not
+ *	looked at and nothing is posted
+ * @reset_until: jiffies when @in_reset stops counting
  * @mbx_last: the last value read from V2PMAILBOX
  * @irqs: interrupts handled
  * @mmio_reads: register reads done
@@ -81,6 +83,7 @@ struct vfcb_82576_vf_hw {
 	u32 mbx_cor;
 	bool pf_unread;
 	bool in_reset;
+	unsigned long reset_until;
 	u32 mbx_last;
 	u64 irqs;
 	u64 mmio_reads;
