@@ -19,8 +19,23 @@
  * the VF's buffer (igb_vfcb_flush_vf()) under vfs_lock, at once if
  * spin_trylock() gets it, else from the work item, and at the end of every
  * igb_msg_task().  It waits while the buffer may hold something the VF has
- * not read: a VF message igb has not taken yet (VFREQ), a reply of igb's
+ * not read: a VF message igb has not taken yet (VFREQ), a message of igb's
  * own (igb_out), or the previous vfcb message (tx_out).
+ *
+ * igb's own messages.  Its replies are written in igb_msg_task() under
+ * vfs_lock, with the buffer still held from reading the VF's message, so
+ * nothing can be in it unread.  Its unprompted ones, the link-change ping
+ * (igb_ping_all_vfs(), not under vfs_lock) and the NACK to an ack from a
+ * VF that is not clear to send, are written by igb_write_mbx(), which
+ * clears VFREQ and overwrites the buffer whatever is in it: a vfcb message
+ * the VF had not read became a ping, the VF acked the ping and the core
+ * took that for its message consumed (the message was lost), or a VF
+ * message igb had not taken was lost with its VFREQ.  igb_vfcb_igb_msg()
+ * writes them instead, under vfs_lock and only when the buffer holds
+ * nothing unread; else they wait (igb_msg) and igb_vfcb_flush_vf() writes
+ * them before the next vfcb message.  Once written, vfcb waits for the VF
+ * to read them too, but no longer than IGB_VFCB_IGB_MS: igbvf reads them
+ * only from its watchdog, which does not run while its netdev is down.
  *
  * "Consumed".  The VF acks the vfcb message (VFACK, seen by igb_msg_task()
  * as igb_rcv_ack_from_vf()), but igb's own writes to the mailbox clear
@@ -43,6 +58,7 @@
 #include "vfcb_pf_transport.h"
 
 #define IGB_VFCB_RING	4	/* VF messages igb took before the core did */
+#define IGB_VFCB_IGB_MS	200	/* longest wait for the VF to read a ping */
 
 struct igb_vfcb_vf {
 	u32 rx[IGB_VFCB_RING][VFCB_IGB_MSG_DWORDS];
@@ -52,7 +68,11 @@ struct igb_vfcb_vf {
 	u32 tx[VFCB_IGB_MSG_DWORDS + 1];
 	unsigned int tx_ndw;	/* outbox: dwords to write, 0 if empty */
 	bool tx_out;		/* a vfcb message is in the VF's buffer */
-	bool igb_out;		/* a reply of igb's may be unread there */
+	bool igb_out;		/* a message of igb's may be unread there */
+	bool igb_out_timed;	/* igb_out ends at igb_out_until */
+	unsigned long igb_out_until;
+	bool igb_msg_wait;	/* igb_msg waits for the buffer */
+	u32 igb_msg;		/* igb's unprompted message (ping, NACK) */
 	bool ev_reset;
 	bool ev_consumed;
 	u64 rx_drops;
@@ -106,9 +126,14 @@ bool igb_vfcb_rx(struct igb_adapter *adapter, u32 vf, const u32 *msg)
 		v->tx_out = false;
 		v->ev_consumed = true;
 	}
-	/* igb answers every message it has not seen before. */
+	/*
+	 * igb answers every message it has not seen before, and igbvf waits
+	 * for the answer: no time limit.  Whatever igb had written before is
+	 * gone: the VF read it or flushed it to write this one.
+	 */
 	v->igb_out = !vfcb && !(msg[0] & (E1000_VT_MSGTYPE_ACK |
 					  E1000_VT_MSGTYPE_NACK));
+	v->igb_out_timed = false;
 	if (vfcb) {
 		if (v->rx_count < IGB_VFCB_RING) {
 			slot = (v->rx_head + v->rx_count) % IGB_VFCB_RING;
@@ -160,14 +185,17 @@ void igb_vfcb_vf_reset(struct igb_adapter *adapter, u32 vf)
 	v->tx_ndw = 0;
 	v->tx_out = false;
 	v->igb_out = false;
+	v->igb_msg_wait = false;
 	v->ev_consumed = false;
 	v->ev_reset = true;
 	spin_unlock(&t->lock);
 }
 
 /*
- * Write @vf's outbox to its buffer if nothing there is unread.  vfs_lock
- * and t->lock held.  Returns false if the VF holds its buffer: try later.
+ * Write igb's waiting message, else @vf's outbox, to the VF's buffer if
+ * nothing there is unread.  vfs_lock and t->lock held.  Returns false if
+ * it must be tried again later (the VF holds its buffer, or a message of
+ * igb's may still be read).
  */
 static bool igb_vfcb_flush_vf(struct igb_vfcb *t, u32 vf)
 {
@@ -175,8 +203,15 @@ static bool igb_vfcb_flush_vf(struct igb_vfcb *t, u32 vf)
 	struct igb_vfcb_vf *v = &t->vf[vf];
 	unsigned int i;
 
-	if (!v->tx_ndw || v->tx_out || v->igb_out)
+	if ((!v->tx_ndw && !v->igb_msg_wait) || v->tx_out)
 		return true;
+	if (v->igb_out) {
+		if (!v->igb_out_timed)
+			return true;	/* the VF's ack or message flushes */
+		if (time_before(jiffies, v->igb_out_until))
+			return false;
+		v->igb_out = false;	/* nobody reads it: igbvf is down */
+	}
 	wr32(E1000_P2VMAILBOX(vf), E1000_P2VMAILBOX_PFU);
 	if (!(rd32(E1000_P2VMAILBOX(vf)) & E1000_P2VMAILBOX_PFU))
 		return false;
@@ -185,8 +220,18 @@ static bool igb_vfcb_flush_vf(struct igb_vfcb *t, u32 vf)
 		wr32(E1000_P2VMAILBOX(vf), 0);
 		return true;
 	}
-	/* A VFACK still pending is for igb's last reply, not for this. */
+	/* A VFACK still pending is for igb's last message, not for this. */
 	wr32(E1000_MBVFICR, E1000_MBVFICR_VFACK_VF1 << vf);
+	if (v->igb_msg_wait) {
+		/* igb's came first; the outbox waits until it is read. */
+		array_wr32(E1000_VMBMEM(vf), 0, v->igb_msg);
+		wr32(E1000_P2VMAILBOX(vf), E1000_P2VMAILBOX_STS);
+		v->igb_msg_wait = false;
+		v->igb_out = true;
+		v->igb_out_timed = true;
+		v->igb_out_until = jiffies + msecs_to_jiffies(IGB_VFCB_IGB_MS);
+		return !v->tx_ndw;
+	}
 	for (i = 0; i < v->tx_ndw; i++)
 		array_wr32(E1000_VMBMEM(vf), i, v->tx[i]);
 	/* STS without PFU: interrupts the VF, releases the buffer. */
@@ -216,6 +261,41 @@ void igb_vfcb_flush(struct igb_adapter *adapter)
 
 	if (t)
 		igb_vfcb_flush_all(t);
+}
+
+/*
+ * igb is about to write @msg, one dword it sends unprompted, to @vf's
+ * buffer; vfs_lock held.  Returns false if vfcb is not there (igb writes
+ * it itself), true if it was written or waits for the buffer.  A message
+ * still waiting is replaced by the newer one: either interrupts the VF,
+ * which makes igbvf look at its link, and igb NACKs a VF that is not clear
+ * to send again at its next ack.
+ */
+bool igb_vfcb_igb_msg(struct igb_adapter *adapter, u32 vf, u32 msg)
+{
+	struct igb_vfcb *t = igb_vfcb_locked(adapter, vf);
+
+	if (!t)
+		return false;
+	spin_lock(&t->lock);
+	t->vf[vf].igb_msg = msg;
+	t->vf[vf].igb_msg_wait = true;
+	if (!igb_vfcb_flush_vf(t, vf) && !t->dead)
+		mod_delayed_work(system_wq, &t->work, 1);
+	spin_unlock(&t->lock);
+	return true;
+}
+
+/* igb_ping_all_vfs(), no lock held: igb_vfcb_igb_msg() under vfs_lock. */
+bool igb_vfcb_ping(struct igb_adapter *adapter, u32 vf, u32 msg)
+{
+	unsigned long flags;
+	bool taken;
+
+	spin_lock_irqsave(&adapter->vfs_lock, flags);
+	taken = igb_vfcb_igb_msg(adapter, vf, msg);
+	spin_unlock_irqrestore(&adapter->vfs_lock, flags);
+	return taken;
 }
 
 /* ------------------------------------------------------- events --- */
