@@ -32,10 +32,13 @@
  * took that for its message consumed (the message was lost), or a VF
  * message igb had not taken was lost with its VFREQ.  igb_vfcb_igb_msg()
  * writes them instead, under vfs_lock and only when the buffer holds
- * nothing unread; else they wait (igb_msg) and igb_vfcb_flush_vf() writes
- * them before the next vfcb message.  Once written, vfcb waits for the VF
- * to read them too, but no longer than IGB_VFCB_IGB_MS: igbvf reads them
- * only from its watchdog, which does not run while its netdev is down.
+ * nothing unread; else they wait (igb_msg) for igb_vfcb_flush_vf().  vfcb
+ * does not wait for the VF to read them in turn: igbvf reads them only
+ * from its watchdog, and not at all while the link or its netdev is down,
+ * and waiting even 200 ms for that after each link change made requests
+ * time out.  A vfcb message written over an unread one costs igbvf
+ * nothing it needs (see igb_vfcb_igb_msg()); igbvf's own writes flush
+ * them unread too.
  *
  * "Consumed".  The VF acks the vfcb message (VFACK, seen by igb_msg_task()
  * as igb_rcv_ack_from_vf()), but igb's own writes to the mailbox clear
@@ -58,7 +61,6 @@
 #include "vfcb_pf_transport.h"
 
 #define IGB_VFCB_RING	4	/* VF messages igb took before the core did */
-#define IGB_VFCB_IGB_MS	200	/* longest wait for the VF to read a ping */
 
 struct igb_vfcb_vf {
 	u32 rx[IGB_VFCB_RING][VFCB_IGB_MSG_DWORDS];
@@ -68,9 +70,7 @@ struct igb_vfcb_vf {
 	u32 tx[VFCB_IGB_MSG_DWORDS + 1];
 	unsigned int tx_ndw;	/* outbox: dwords to write, 0 if empty */
 	bool tx_out;		/* a vfcb message is in the VF's buffer */
-	bool igb_out;		/* a message of igb's may be unread there */
-	bool igb_out_timed;	/* igb_out ends at igb_out_until */
-	unsigned long igb_out_until;
+	bool igb_out;		/* a reply of igb's may be unread there */
 	bool igb_msg_wait;	/* igb_msg waits for the buffer */
 	u32 igb_msg;		/* igb's unprompted message (ping, NACK) */
 	bool ev_reset;
@@ -126,14 +126,9 @@ bool igb_vfcb_rx(struct igb_adapter *adapter, u32 vf, const u32 *msg)
 		v->tx_out = false;
 		v->ev_consumed = true;
 	}
-	/*
-	 * igb answers every message it has not seen before, and igbvf waits
-	 * for the answer: no time limit.  Whatever igb had written before is
-	 * gone: the VF read it or flushed it to write this one.
-	 */
+	/* igb answers every message it has not seen before. */
 	v->igb_out = !vfcb && !(msg[0] & (E1000_VT_MSGTYPE_ACK |
 					  E1000_VT_MSGTYPE_NACK));
-	v->igb_out_timed = false;
 	if (vfcb) {
 		if (v->rx_count < IGB_VFCB_RING) {
 			slot = (v->rx_head + v->rx_count) % IGB_VFCB_RING;
@@ -192,10 +187,9 @@ void igb_vfcb_vf_reset(struct igb_adapter *adapter, u32 vf)
 }
 
 /*
- * Write igb's waiting message, else @vf's outbox, to the VF's buffer if
+ * Write @vf's outbox, else igb's waiting message, to the VF's buffer if
  * nothing there is unread.  vfs_lock and t->lock held.  Returns false if
- * it must be tried again later (the VF holds its buffer, or a message of
- * igb's may still be read).
+ * the VF holds its buffer: try later.
  */
 static bool igb_vfcb_flush_vf(struct igb_vfcb *t, u32 vf)
 {
@@ -203,15 +197,8 @@ static bool igb_vfcb_flush_vf(struct igb_vfcb *t, u32 vf)
 	struct igb_vfcb_vf *v = &t->vf[vf];
 	unsigned int i;
 
-	if ((!v->tx_ndw && !v->igb_msg_wait) || v->tx_out)
+	if ((!v->tx_ndw && !v->igb_msg_wait) || v->tx_out || v->igb_out)
 		return true;
-	if (v->igb_out) {
-		if (!v->igb_out_timed)
-			return true;	/* the VF's ack or message flushes */
-		if (time_before(jiffies, v->igb_out_until))
-			return false;
-		v->igb_out = false;	/* nobody reads it: igbvf is down */
-	}
 	wr32(E1000_P2VMAILBOX(vf), E1000_P2VMAILBOX_PFU);
 	if (!(rd32(E1000_P2VMAILBOX(vf)) & E1000_P2VMAILBOX_PFU))
 		return false;
@@ -222,16 +209,14 @@ static bool igb_vfcb_flush_vf(struct igb_vfcb *t, u32 vf)
 	}
 	/* A VFACK still pending is for igb's last message, not for this. */
 	wr32(E1000_MBVFICR, E1000_MBVFICR_VFACK_VF1 << vf);
-	if (v->igb_msg_wait) {
-		/* igb's came first; the outbox waits until it is read. */
+	if (!v->tx_ndw) {
 		array_wr32(E1000_VMBMEM(vf), 0, v->igb_msg);
 		wr32(E1000_P2VMAILBOX(vf), E1000_P2VMAILBOX_STS);
 		v->igb_msg_wait = false;
-		v->igb_out = true;
-		v->igb_out_timed = true;
-		v->igb_out_until = jiffies + msecs_to_jiffies(IGB_VFCB_IGB_MS);
-		return !v->tx_ndw;
+		return true;
 	}
+	/* igb's waiting message would be overwritten at once: it goes. */
+	v->igb_msg_wait = false;
 	for (i = 0; i < v->tx_ndw; i++)
 		array_wr32(E1000_VMBMEM(vf), i, v->tx[i]);
 	/* STS without PFU: interrupts the VF, releases the buffer. */
@@ -266,10 +251,11 @@ void igb_vfcb_flush(struct igb_adapter *adapter)
 /*
  * igb is about to write @msg, one dword it sends unprompted, to @vf's
  * buffer; vfs_lock held.  Returns false if vfcb is not there (igb writes
- * it itself), true if it was written or waits for the buffer.  A message
- * still waiting is replaced by the newer one: either interrupts the VF,
- * which makes igbvf look at its link, and igb NACKs a VF that is not clear
- * to send again at its next ack.
+ * it itself), true if it was written or waits for the buffer.  A newer
+ * message, or a vfcb message, replaces one still waiting or unread: what
+ * igbvf needs of it is the interrupt, which makes it look at its link (and
+ * read the buffer: a vfcb message reads as clear to send), and igb NACKs
+ * a VF that is not clear to send again at its next ack.
  */
 bool igb_vfcb_igb_msg(struct igb_adapter *adapter, u32 vf, u32 msg)
 {

@@ -30,11 +30,12 @@
  * (igbvf_vfcb_take()), before anything is written to the buffer, so the
  * core never reads the buffer itself and ->post cannot overwrite a PF
  * message the core was told of (the window vfcb_82576_vf closes with its
- * pf_unread).  An igb message (the link-change ping, a NACK) is igbvf's to
- * read, and igbvf reads it only from its watchdog: the outbox is not
- * written over it (pf_unread) until igbvf read it, or flushed it to write
- * its own, or IGBVF_VFCB_PF_UNREAD_MS passed (the watchdog does not run
- * while the netdev is down, and vfcb must not wait for it forever).
+ * pf_unread).  An igb message (the link-change ping, a NACK) that igbvf
+ * has not read is overwritten by the outbox, as igbvf's own writes flush
+ * it: what igbvf needs of it is the interrupt, which makes its watchdog
+ * look at the link and read the buffer (where a vfcb message reads as
+ * clear to send); waiting for that read stalled vfcb for nothing while the
+ * link was down, when igbvf does not read at all.
  *
  * ->post only fills an outbox: the work item writes it with igbvf's
  * non-posted write under mbx_lock and notes PFACK as "consumed".  The
@@ -64,7 +65,6 @@
 #define IGBVF_VFCB_RING		4	/* PF messages taken, not yet read */
 #define IGBVF_VFCB_BUSY_MS	200	/* poll this long after activity */
 #define IGBVF_VFCB_ACK_WAIT_US	1000000	/* igbvf waits for our PFACK */
-#define IGBVF_VFCB_PF_UNREAD_MS	200	/* longest wait for igbvf to read */
 
 #define IGBVF_VFCB_EV_RESET	BIT(0)	/* PF in reset */
 #define IGBVF_VFCB_EV_CONSUMED	BIT(1)
@@ -80,8 +80,6 @@ struct igbvf_vfcb {
 	unsigned long busy_until;
 	bool rstd_reported;	/* mbx_lock: RSTD in the shadow was seen */
 	bool ready;		/* mbx_lock: the PF is not in reset */
-	bool pf_unread;		/* mbx_lock: an igb message igbvf has not read */
-	unsigned long pf_unread_until;
 	spinlock_t lock;	/* everything below */
 	u32 rx[IGBVF_VFCB_RING][VFCB_IGB_MSG_DWORDS];
 	unsigned int rx_head;
@@ -129,12 +127,10 @@ static void igbvf_vfcb_reset_locked(struct igbvf_vfcb *t, bool done)
 	t->ev |= done ? IGBVF_VFCB_EV_RESET_DONE : IGBVF_VFCB_EV_RESET;
 }
 
-/* mbx_lock held (every caller is under it). */
 static void igbvf_vfcb_reset(struct igbvf_vfcb *t, bool done)
 {
 	unsigned long flags;
 
-	t->pf_unread = false;	/* the buffer means nothing now */
 	spin_lock_irqsave(&t->lock, flags);
 	igbvf_vfcb_reset_locked(t, done);
 	spin_unlock_irqrestore(&t->lock, flags);
@@ -173,8 +169,6 @@ static bool igbvf_vfcb_take(struct igbvf_vfcb *t, bool ack)
 			}
 		}
 	}
-	/* The PF wrote over igb's message: nothing of igb's is unread. */
-	t->pf_unread = false;
 	for (i = 0; vfcb && i < VFCB_IGB_MSG_DWORDS; i++)
 		msg[i] = array_er32(VMBMEM(0), (i + 1));
 	/* ACK releases the buffer unless the caller holds it. */
@@ -208,35 +202,21 @@ bool igbvf_vfcb_pf_msg(struct e1000_hw *hw)
 {
 	struct igbvf_vfcb *t = igbvf_vfcb_of(hw);
 
-	if (!t)
-		return false;
-	if (igbvf_vfcb_take(t, true))
-		return true;
-	/* igbvf took PFSTS: it reads igb's message, or flushes it to write. */
-	t->pf_unread = false;
-	return false;
+	return t && igbvf_vfcb_take(t, true);
 }
 
 /* e1000_read_mbx_vf() read @msg with the buffer held; it acks after. */
 void igbvf_vfcb_read(struct e1000_hw *hw, u32 *msg)
 {
 	struct igbvf_vfcb *t = igbvf_vfcb_of(hw);
-	bool pfsts;
 
-	if (!t)
+	if (!t || (msg[0] & VFCB_IGB_TYPE_MASK) != VFCB_IGB_MSG_TYPE)
 		return;
-	/*
-	 * igbvf read the buffer: an igb message in it is read, and its
-	 * PFSTS must not make it unread again for igbvf_vfcb_service()
-	 * (igbvf's next write would only have flushed it).
-	 */
-	pfsts = igbvf_vfcb_v2p(hw) & E1000_V2PMAILBOX_PFSTS;
-	hw->dev_spec.vf.v2p_mailbox &= ~E1000_V2PMAILBOX_PFSTS;
-	t->pf_unread = false;
-	if ((msg[0] & VFCB_IGB_TYPE_MASK) != VFCB_IGB_MSG_TYPE)
-		return;
-	if (pfsts && !igbvf_vfcb_take(t, false))
-		hw->dev_spec.vf.v2p_mailbox |= E1000_V2PMAILBOX_PFSTS;
+	if (igbvf_vfcb_v2p(hw) & E1000_V2PMAILBOX_PFSTS) {
+		hw->dev_spec.vf.v2p_mailbox &= ~E1000_V2PMAILBOX_PFSTS;
+		if (!igbvf_vfcb_take(t, false))
+			hw->dev_spec.vf.v2p_mailbox |= E1000_V2PMAILBOX_PFSTS;
+	}
 	if (!(msg[0] & E1000_VT_MSGTYPE_NACK))
 		msg[0] = E1000_VT_MSGTYPE_CTS;
 }
@@ -345,14 +325,9 @@ static void igbvf_vfcb_service(struct igbvf_vfcb *t)
 	}
 	if (*shadow & E1000_V2PMAILBOX_PFSTS) {
 		*shadow &= ~E1000_V2PMAILBOX_PFSTS;
-		/* Not vfcb's: igbvf's, leave it to igbvf, unread. */
-		if (!igbvf_vfcb_take(t, true)) {
+		/* Not vfcb's: igbvf's, leave it to igbvf. */
+		if (!igbvf_vfcb_take(t, true))
 			*shadow |= E1000_V2PMAILBOX_PFSTS;
-			if (!t->pf_unread)
-				t->pf_unread_until = jiffies +
-					msecs_to_jiffies(IGBVF_VFCB_PF_UNREAD_MS);
-			t->pf_unread = true;
-		}
 	}
 
 	spin_lock_irqsave(&t->lock, flags);
@@ -366,14 +341,6 @@ static void igbvf_vfcb_service(struct igbvf_vfcb *t)
 	spin_unlock_irqrestore(&t->lock, flags);
 	if (!ndw)
 		return;
-	/* Not over igb's message before igbvf read it, within reason. */
-	if (t->pf_unread) {
-		if (time_before(jiffies, t->pf_unread_until)) {
-			igbvf_vfcb_kick(t, 1);
-			return;
-		}
-		t->pf_unread = false;
-	}
 
 	/* igbvf's own non-posted write: it takes a vfcb message first. */
 	if (hw->mbx.ops.write(hw, tx, ndw)) {
