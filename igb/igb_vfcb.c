@@ -46,6 +46,15 @@
  * writes one of its own (the patched igbvf does), so the VF's next message
  * counts as the ack too; either reports vfcb_pf_vf_consumed() once.
  *
+ * Lost interrupts.  igb serves the mailbox only from its interrupt, and
+ * QEMU now and then stops delivering the PF's "other causes" interrupt
+ * while the causes stay latched (Documentation/reliability.rst; seen with
+ * vfcb_82576_pf too, under VF FLRs and under link changes): every VF's
+ * message then waits, the VFs time out and handshake again.  A watchdog
+ * (every IGB_VFCB_WATCHDOG_MS) looks for a mailbox cause latched at two
+ * checks in a row with no igb_msg_task() pass between, and raises igb's
+ * interrupt again (ICS.VMMB, and EICS for its vector with MSI-X).
+ *
  * Locks: the core's per-VF lock, then vfs_lock (trylock only), then
  * t->lock (a leaf: the rings, the outboxes, the pending events).
  * Events are reported with none of them held, by one reporter at a time.
@@ -61,6 +70,7 @@
 #include "vfcb_pf_transport.h"
 
 #define IGB_VFCB_RING	4	/* VF messages igb took before the core did */
+#define IGB_VFCB_WATCHDOG_MS	250	/* look for a lost interrupt this often */
 
 struct igb_vfcb_vf {
 	u32 rx[IGB_VFCB_RING][VFCB_IGB_MSG_DWORDS];
@@ -83,6 +93,11 @@ struct igb_vfcb {
 	struct vfcb_pf *pf;	/* NULL until registered: events wait */
 	spinlock_t lock;	/* everything below and in vf[] */
 	struct delayed_work work;
+	struct delayed_work watchdog;
+	unsigned long passes;	/* vfs_lock: igb_msg_task() passes */
+	unsigned long wd_passes;	/* passes at the watchdog's last look */
+	u32 wd_causes;		/* causes latched then */
+	u64 wd_kicks;
 	bool reporting;
 	bool again;
 	bool dead;
@@ -244,8 +259,10 @@ void igb_vfcb_flush(struct igb_adapter *adapter)
 {
 	struct igb_vfcb *t = igb_vfcb_locked(adapter, 0);
 
-	if (t)
+	if (t) {
+		t->passes++;
 		igb_vfcb_flush_all(t);
+	}
 }
 
 /*
@@ -372,6 +389,41 @@ static void igb_vfcb_work(struct work_struct *work)
 	igb_vfcb_report_all(t);
 }
 
+static void igb_vfcb_watchdog(struct work_struct *work)
+{
+	struct igb_vfcb *t = container_of(to_delayed_work(work),
+					  struct igb_vfcb, watchdog);
+	struct igb_adapter *adapter = t->adapter;
+	u32 vfs = GENMASK(t->num_vfs - 1, 0);
+	struct e1000_hw *hw = &adapter->hw;
+	unsigned long flags;
+	bool lost = false;
+	u32 causes;
+
+	spin_lock_irqsave(&adapter->vfs_lock, flags);
+	/* VFREQ in bits 7:0, VFACK in 23:16, VFLRE's per-VF bits in 15:8. */
+	causes = rd32(E1000_MBVFICR) & (vfs | vfs << 16);
+	causes |= (rd32(E1000_VFLRE) & vfs) << 8;
+	if (causes & t->wd_causes && t->passes == t->wd_passes &&
+	    netif_running(adapter->netdev)) {
+		lost = true;
+		t->wd_kicks++;
+		wr32(E1000_ICS, E1000_ICR_VMMB);
+		if (adapter->flags & IGB_FLAG_HAS_MSIX)
+			wr32(E1000_EICS, adapter->eims_other);
+	}
+	t->wd_causes = causes;
+	t->wd_passes = t->passes;
+	spin_unlock_irqrestore(&adapter->vfs_lock, flags);
+	if (lost)
+		dev_warn_ratelimited(&adapter->pdev->dev,
+				     "vfcb: mailbox interrupt lost, raised again (%llu so far)\n",
+				     t->wd_kicks);
+	if (!READ_ONCE(t->dead))
+		mod_delayed_work(system_wq, &t->watchdog,
+				 msecs_to_jiffies(IGB_VFCB_WATCHDOG_MS));
+}
+
 /* ---------------------------------------------- transport ops --- */
 
 static u32 igb_vfcb_read(void *priv, unsigned int vf, unsigned int i)
@@ -462,6 +514,7 @@ void igb_vfcb_start(struct igb_adapter *adapter)
 	t->adapter = adapter;
 	spin_lock_init(&t->lock);
 	INIT_DELAYED_WORK(&t->work, igb_vfcb_work);
+	INIT_DELAYED_WORK(&t->watchdog, igb_vfcb_watchdog);
 
 	/* Events are recorded from now on, reported once registered. */
 	spin_lock_irqsave(&adapter->vfs_lock, flags);
@@ -487,6 +540,8 @@ void igb_vfcb_start(struct igb_adapter *adapter)
 	t->pf = pf;
 	mod_delayed_work(system_wq, &t->work, 0);
 	spin_unlock_irqrestore(&t->lock, flags);
+	mod_delayed_work(system_wq, &t->watchdog,
+			 msecs_to_jiffies(IGB_VFCB_WATCHDOG_MS));
 }
 
 void igb_vfcb_stop(struct igb_adapter *adapter)
@@ -504,8 +559,9 @@ void igb_vfcb_stop(struct igb_adapter *adapter)
 	spin_unlock_irqrestore(&adapter->vfs_lock, flags);
 	synchronize_rcu();		/* no hook and no report runs now */
 	spin_lock_irqsave(&t->lock, flags);
-	t->dead = true;
+	WRITE_ONCE(t->dead, true);
 	spin_unlock_irqrestore(&t->lock, flags);
+	cancel_delayed_work_sync(&t->watchdog);
 	cancel_delayed_work_sync(&t->work);
 	vfcb_pf_put(t->pf);
 	kfree(t);
