@@ -35,10 +35,9 @@
  * nothing unread; else they wait (igb_msg) for igb_vfcb_flush_vf().  vfcb
  * does not wait for the VF to read them in turn: igbvf reads them only
  * from its watchdog, and not at all while the link or its netdev is down,
- * and waiting even 200 ms for that after each link change made requests
- * time out.  A vfcb message written over an unread one costs igbvf
- * nothing it needs (see igb_vfcb_igb_msg()); igbvf's own writes flush
- * them unread too.
+ * so even a 200 ms wait for that stalled vfcb at every link change.  A
+ * vfcb message written over an unread one costs igbvf nothing it needs
+ * (see igb_vfcb_igb_msg()); igbvf's own writes flush them unread too.
  *
  * "Consumed".  The VF acks the vfcb message (VFACK, seen by igb_msg_task()
  * as igb_rcv_ack_from_vf()), but igb's own writes to the mailbox clear
@@ -48,9 +47,10 @@
  *
  * Lost interrupts.  igb serves the mailbox only from its interrupt, and
  * QEMU now and then stops delivering the PF's "other causes" interrupt
- * while the causes stay latched (Documentation/reliability.rst; seen with
- * vfcb_82576_pf too, under VF FLRs and under link changes): every VF's
- * message then waits, the VFs time out and handshake again.  A watchdog
+ * while the causes stay latched (Documentation/reliability.rst: seen with
+ * vfcb_82576_pf under VF FLRs, and with igb under link changes, until a
+ * new cause came): every VF's message then waits, the VFs time out and
+ * handshake again.  A watchdog
  * (every IGB_VFCB_WATCHDOG_MS) looks for a mailbox cause latched at two
  * checks in a row with no igb_msg_task() pass between, and raises igb's
  * interrupt again (ICS.VMMB, and EICS for its vector with MSI-X).
