@@ -19,14 +19,41 @@
  * the VF's buffer (igb_vfcb_flush_vf()) under vfs_lock, at once if
  * spin_trylock() gets it, else from the work item, and at the end of every
  * igb_msg_task().  It waits while the buffer may hold something the VF has
- * not read: a VF message igb has not taken yet (VFREQ), a reply of igb's
+ * not read: a VF message igb has not taken yet (VFREQ), a message of igb's
  * own (igb_out), or the previous vfcb message (tx_out).
+ *
+ * igb's own messages.  Its replies are written in igb_msg_task() under
+ * vfs_lock, with the buffer still held from reading the VF's message, so
+ * nothing can be in it unread.  Its unprompted ones, the link-change ping
+ * (igb_ping_all_vfs(), not under vfs_lock) and the NACK to an ack from a
+ * VF that is not clear to send, are written by igb_write_mbx(), which
+ * clears VFREQ and overwrites the buffer whatever is in it: a vfcb message
+ * the VF had not read became a ping, the VF acked the ping and the core
+ * took that for its message consumed (the message was lost), or a VF
+ * message igb had not taken was lost with its VFREQ.  igb_vfcb_igb_msg()
+ * writes them instead, under vfs_lock and only when the buffer holds
+ * nothing unread; else they wait (igb_msg) for igb_vfcb_flush_vf().  vfcb
+ * does not wait for the VF to read them in turn: igbvf reads them only
+ * from its watchdog, and not at all while the link or its netdev is down,
+ * so even a 200 ms wait for that stalled vfcb at every link change.  A
+ * vfcb message written over an unread one costs igbvf nothing it needs
+ * (see igb_vfcb_igb_msg()); igbvf's own writes flush them unread too.
  *
  * "Consumed".  The VF acks the vfcb message (VFACK, seen by igb_msg_task()
  * as igb_rcv_ack_from_vf()), but igb's own writes to the mailbox clear
  * VFACK, so an ack may be lost.  A VF also reads the PF's message before it
  * writes one of its own (the patched igbvf does), so the VF's next message
  * counts as the ack too; either reports vfcb_pf_vf_consumed() once.
+ *
+ * Lost interrupts.  igb serves the mailbox only from its interrupt, and
+ * QEMU now and then stops delivering the PF's "other causes" interrupt
+ * while the causes stay latched (Documentation/reliability.rst: seen with
+ * vfcb_82576_pf under VF FLRs, and with igb under link changes, until a
+ * new cause came): every VF's message then waits, the VFs time out and
+ * handshake again.  A watchdog
+ * (every IGB_VFCB_WATCHDOG_MS) looks for a mailbox cause latched at two
+ * checks in a row with no igb_msg_task() pass between, and raises igb's
+ * interrupt again (ICS.VMMB, and EICS for its vector with MSI-X).
  *
  * Locks: the core's per-VF lock, then vfs_lock (trylock only), then
  * t->lock (a leaf: the rings, the outboxes, the pending events).
@@ -43,6 +70,7 @@
 #include "vfcb_pf_transport.h"
 
 #define IGB_VFCB_RING	4	/* VF messages igb took before the core did */
+#define IGB_VFCB_WATCHDOG_MS	250	/* look for a lost interrupt this often */
 
 struct igb_vfcb_vf {
 	u32 rx[IGB_VFCB_RING][VFCB_IGB_MSG_DWORDS];
@@ -53,6 +81,8 @@ struct igb_vfcb_vf {
 	unsigned int tx_ndw;	/* outbox: dwords to write, 0 if empty */
 	bool tx_out;		/* a vfcb message is in the VF's buffer */
 	bool igb_out;		/* a reply of igb's may be unread there */
+	bool igb_msg_wait;	/* igb_msg waits for the buffer */
+	u32 igb_msg;		/* igb's unprompted message (ping, NACK) */
 	bool ev_reset;
 	bool ev_consumed;
 	u64 rx_drops;
@@ -63,6 +93,11 @@ struct igb_vfcb {
 	struct vfcb_pf *pf;	/* NULL until registered: events wait */
 	spinlock_t lock;	/* everything below and in vf[] */
 	struct delayed_work work;
+	struct delayed_work watchdog;
+	unsigned long passes;	/* vfs_lock: igb_msg_task() passes */
+	unsigned long wd_passes;	/* passes at the watchdog's last look */
+	u32 wd_causes;		/* causes latched then */
+	u64 wd_kicks;
 	bool reporting;
 	bool again;
 	bool dead;
@@ -160,14 +195,16 @@ void igb_vfcb_vf_reset(struct igb_adapter *adapter, u32 vf)
 	v->tx_ndw = 0;
 	v->tx_out = false;
 	v->igb_out = false;
+	v->igb_msg_wait = false;
 	v->ev_consumed = false;
 	v->ev_reset = true;
 	spin_unlock(&t->lock);
 }
 
 /*
- * Write @vf's outbox to its buffer if nothing there is unread.  vfs_lock
- * and t->lock held.  Returns false if the VF holds its buffer: try later.
+ * Write @vf's outbox, else igb's waiting message, to the VF's buffer if
+ * nothing there is unread.  vfs_lock and t->lock held.  Returns false if
+ * the VF holds its buffer: try later.
  */
 static bool igb_vfcb_flush_vf(struct igb_vfcb *t, u32 vf)
 {
@@ -175,7 +212,7 @@ static bool igb_vfcb_flush_vf(struct igb_vfcb *t, u32 vf)
 	struct igb_vfcb_vf *v = &t->vf[vf];
 	unsigned int i;
 
-	if (!v->tx_ndw || v->tx_out || v->igb_out)
+	if ((!v->tx_ndw && !v->igb_msg_wait) || v->tx_out || v->igb_out)
 		return true;
 	wr32(E1000_P2VMAILBOX(vf), E1000_P2VMAILBOX_PFU);
 	if (!(rd32(E1000_P2VMAILBOX(vf)) & E1000_P2VMAILBOX_PFU))
@@ -185,8 +222,16 @@ static bool igb_vfcb_flush_vf(struct igb_vfcb *t, u32 vf)
 		wr32(E1000_P2VMAILBOX(vf), 0);
 		return true;
 	}
-	/* A VFACK still pending is for igb's last reply, not for this. */
+	/* A VFACK still pending is for igb's last message, not for this. */
 	wr32(E1000_MBVFICR, E1000_MBVFICR_VFACK_VF1 << vf);
+	if (!v->tx_ndw) {
+		array_wr32(E1000_VMBMEM(vf), 0, v->igb_msg);
+		wr32(E1000_P2VMAILBOX(vf), E1000_P2VMAILBOX_STS);
+		v->igb_msg_wait = false;
+		return true;
+	}
+	/* igb's waiting message would be overwritten at once: it goes. */
+	v->igb_msg_wait = false;
 	for (i = 0; i < v->tx_ndw; i++)
 		array_wr32(E1000_VMBMEM(vf), i, v->tx[i]);
 	/* STS without PFU: interrupts the VF, releases the buffer. */
@@ -214,8 +259,46 @@ void igb_vfcb_flush(struct igb_adapter *adapter)
 {
 	struct igb_vfcb *t = igb_vfcb_locked(adapter, 0);
 
-	if (t)
+	if (t) {
+		t->passes++;
 		igb_vfcb_flush_all(t);
+	}
+}
+
+/*
+ * igb is about to write @msg, one dword it sends unprompted, to @vf's
+ * buffer; vfs_lock held.  Returns false if vfcb is not there (igb writes
+ * it itself), true if it was written or waits for the buffer.  A newer
+ * message, or a vfcb message, replaces one still waiting or unread: what
+ * igbvf needs of it is the interrupt, which makes it look at its link (and
+ * read the buffer: a vfcb message reads as clear to send), and igb NACKs
+ * a VF that is not clear to send again at its next ack.
+ */
+bool igb_vfcb_igb_msg(struct igb_adapter *adapter, u32 vf, u32 msg)
+{
+	struct igb_vfcb *t = igb_vfcb_locked(adapter, vf);
+
+	if (!t)
+		return false;
+	spin_lock(&t->lock);
+	t->vf[vf].igb_msg = msg;
+	t->vf[vf].igb_msg_wait = true;
+	if (!igb_vfcb_flush_vf(t, vf) && !t->dead)
+		mod_delayed_work(system_wq, &t->work, 1);
+	spin_unlock(&t->lock);
+	return true;
+}
+
+/* igb_ping_all_vfs(), no lock held: igb_vfcb_igb_msg() under vfs_lock. */
+bool igb_vfcb_ping(struct igb_adapter *adapter, u32 vf, u32 msg)
+{
+	unsigned long flags;
+	bool taken;
+
+	spin_lock_irqsave(&adapter->vfs_lock, flags);
+	taken = igb_vfcb_igb_msg(adapter, vf, msg);
+	spin_unlock_irqrestore(&adapter->vfs_lock, flags);
+	return taken;
 }
 
 /* ------------------------------------------------------- events --- */
@@ -304,6 +387,41 @@ static void igb_vfcb_work(struct work_struct *work)
 	igb_vfcb_flush_all(t);
 	spin_unlock_irqrestore(&t->adapter->vfs_lock, flags);
 	igb_vfcb_report_all(t);
+}
+
+static void igb_vfcb_watchdog(struct work_struct *work)
+{
+	struct igb_vfcb *t = container_of(to_delayed_work(work),
+					  struct igb_vfcb, watchdog);
+	struct igb_adapter *adapter = t->adapter;
+	u32 vfs = GENMASK(t->num_vfs - 1, 0);
+	struct e1000_hw *hw = &adapter->hw;
+	unsigned long flags;
+	bool lost = false;
+	u32 causes;
+
+	spin_lock_irqsave(&adapter->vfs_lock, flags);
+	/* VFREQ in bits 7:0, VFACK in 23:16, VFLRE's per-VF bits in 15:8. */
+	causes = rd32(E1000_MBVFICR) & (vfs | vfs << 16);
+	causes |= (rd32(E1000_VFLRE) & vfs) << 8;
+	if (causes & t->wd_causes && t->passes == t->wd_passes &&
+	    netif_running(adapter->netdev)) {
+		lost = true;
+		t->wd_kicks++;
+		wr32(E1000_ICS, E1000_ICR_VMMB);
+		if (adapter->flags & IGB_FLAG_HAS_MSIX)
+			wr32(E1000_EICS, adapter->eims_other);
+	}
+	t->wd_causes = causes;
+	t->wd_passes = t->passes;
+	spin_unlock_irqrestore(&adapter->vfs_lock, flags);
+	if (lost)
+		dev_warn_ratelimited(&adapter->pdev->dev,
+				     "vfcb: mailbox interrupt lost, raised again (%llu so far)\n",
+				     t->wd_kicks);
+	if (!READ_ONCE(t->dead))
+		mod_delayed_work(system_wq, &t->watchdog,
+				 msecs_to_jiffies(IGB_VFCB_WATCHDOG_MS));
 }
 
 /* ---------------------------------------------- transport ops --- */
@@ -396,6 +514,7 @@ void igb_vfcb_start(struct igb_adapter *adapter)
 	t->adapter = adapter;
 	spin_lock_init(&t->lock);
 	INIT_DELAYED_WORK(&t->work, igb_vfcb_work);
+	INIT_DELAYED_WORK(&t->watchdog, igb_vfcb_watchdog);
 
 	/* Events are recorded from now on, reported once registered. */
 	spin_lock_irqsave(&adapter->vfs_lock, flags);
@@ -421,6 +540,8 @@ void igb_vfcb_start(struct igb_adapter *adapter)
 	t->pf = pf;
 	mod_delayed_work(system_wq, &t->work, 0);
 	spin_unlock_irqrestore(&t->lock, flags);
+	mod_delayed_work(system_wq, &t->watchdog,
+			 msecs_to_jiffies(IGB_VFCB_WATCHDOG_MS));
 }
 
 void igb_vfcb_stop(struct igb_adapter *adapter)
@@ -438,8 +559,9 @@ void igb_vfcb_stop(struct igb_adapter *adapter)
 	spin_unlock_irqrestore(&adapter->vfs_lock, flags);
 	synchronize_rcu();		/* no hook and no report runs now */
 	spin_lock_irqsave(&t->lock, flags);
-	t->dead = true;
+	WRITE_ONCE(t->dead, true);
 	spin_unlock_irqrestore(&t->lock, flags);
+	cancel_delayed_work_sync(&t->watchdog);
 	cancel_delayed_work_sync(&t->work);
 	vfcb_pf_put(t->pf);
 	kfree(t);

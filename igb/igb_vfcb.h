@@ -21,6 +21,10 @@ bool igb_vfcb_rx(struct igb_adapter *adapter, u32 vf, const u32 *msg);
 void igb_vfcb_vf_ack(struct igb_adapter *adapter, u32 vf);
 void igb_vfcb_vf_reset(struct igb_adapter *adapter, u32 vf);
 void igb_vfcb_flush(struct igb_adapter *adapter);
+bool igb_vfcb_igb_msg(struct igb_adapter *adapter, u32 vf, u32 msg);
+
+/* igb_ping_all_vfs(), no lock held. */
+bool igb_vfcb_ping(struct igb_adapter *adapter, u32 vf, u32 msg);
 
 /* igb_msg_task(), after dropping adapter->vfs_lock. */
 void igb_vfcb_report(struct igb_adapter *adapter);

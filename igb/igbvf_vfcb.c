@@ -20,9 +20,22 @@
  *  - a stock igb answers vfcb's message with the same type and NACK: that
  *    is taken the same way and becomes vfcb_vf_pf_refused().
  * igbvf_vfcb_tx_wait() makes igbvf's own write wait until the PF took an
- * unacked vfcb message (PFACK), so neither side overwrites the other.
+ * unacked vfcb message (PFACK), so neither side overwrites the other; if
+ * the PF does not take it in time, igbvf's write overwrites it, and it is
+ * sent again after (the core is not told it was consumed).
  * igbvf_vfcb_rst() sees the reset bits before igbvf's reset check clears
  * them.
+ *
+ * A vfcb message from the PF is copied out and acked as soon as it is seen
+ * (igbvf_vfcb_take()), before anything is written to the buffer, so the
+ * core never reads the buffer itself and ->post cannot overwrite a PF
+ * message the core was told of (the window vfcb_82576_vf closes with its
+ * pf_unread).  An igb message (the link-change ping, a NACK) that igbvf
+ * has not read is overwritten by the outbox, as igbvf's own writes flush
+ * it: what igbvf needs of it is the interrupt, which makes its watchdog
+ * look at the link and read the buffer (where a vfcb message reads as
+ * clear to send); waiting for that read stalled vfcb for nothing while the
+ * link was down, when igbvf does not read at all.
  *
  * ->post only fills an outbox: the work item writes it with igbvf's
  * non-posted write under mbx_lock and notes PFACK as "consumed".  The
@@ -75,6 +88,7 @@ struct igbvf_vfcb {
 	u32 tx[VFCB_IGB_MSG_DWORDS + 1];
 	unsigned int tx_ndw;	/* outbox: dwords to write, 0 if empty */
 	bool tx_out;		/* our message is in the buffer, not acked */
+	unsigned int tx_out_ndw;	/* its length, to send it again */
 	unsigned int ev;
 	bool reporting;
 	bool again;
@@ -213,6 +227,7 @@ void igbvf_vfcb_tx_wait(struct e1000_hw *hw)
 	struct igbvf_vfcb *t = igbvf_vfcb_of(hw);
 	unsigned long flags;
 	bool out;
+	int timeout;
 	u32 v2p;
 
 	if (!t)
@@ -222,17 +237,26 @@ void igbvf_vfcb_tx_wait(struct e1000_hw *hw)
 	spin_unlock_irqrestore(&t->lock, flags);
 	if (!out)
 		return;
-	if (read_poll_timeout_atomic(igbvf_vfcb_v2p, v2p,
-				     v2p & (E1000_V2PMAILBOX_PFACK |
-					    E1000_V2PMAILBOX_RSTI),
-				     10, IGBVF_VFCB_ACK_WAIT_US, false, hw))
+	timeout = read_poll_timeout_atomic(igbvf_vfcb_v2p, v2p,
+					   v2p & (E1000_V2PMAILBOX_PFACK |
+						  E1000_V2PMAILBOX_RSTI),
+					   10, IGBVF_VFCB_ACK_WAIT_US, false, hw);
+	if (timeout)
 		dev_warn_ratelimited(&t->pdev->dev,
-				     "vfcb: the PF did not take our message\n");
+				     "vfcb: the PF did not take our message, it is sent again later\n");
 	hw->dev_spec.vf.v2p_mailbox &= ~E1000_V2PMAILBOX_PFACK;
 	spin_lock_irqsave(&t->lock, flags);
 	if (t->tx_out) {
 		t->tx_out = false;
-		t->ev |= IGBVF_VFCB_EV_CONSUMED;
+		if (v2p & E1000_V2PMAILBOX_PFACK)
+			t->ev |= IGBVF_VFCB_EV_CONSUMED;
+		/*
+		 * igbvf's write overwrites it unread: the outbox has it again
+		 * (the core posts nothing before it is consumed, so t->tx
+		 * still holds it).  After RSTI the reset voids it.
+		 */
+		else if (!(v2p & E1000_V2PMAILBOX_RSTI))
+			t->tx_ndw = t->tx_out_ndw;
 	}
 	spin_unlock_irqrestore(&t->lock, flags);
 	igbvf_vfcb_kick(t, 0);
@@ -326,6 +350,7 @@ static void igbvf_vfcb_service(struct igbvf_vfcb *t)
 	spin_lock_irqsave(&t->lock, flags);
 	t->tx_ndw = 0;
 	t->tx_out = true;
+	t->tx_out_ndw = ndw;
 	spin_unlock_irqrestore(&t->lock, flags);
 }
 

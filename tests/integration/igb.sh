@@ -7,14 +7,16 @@
 # frames flow PF<->VF and VF<->VF through the emulated NIC's internal
 # switch, every config-block operation of host.sh and kapi.sh runs on the
 # same VFs; igb's own mailbox requests (VF MAC, VLAN, MTU, multicast) are
-# interleaved with vfcb reads; VF FLR, igbvf unbind/rebind, sriov_numvfs
-# N->0->N and an igb reload follow.
+# interleaved with vfcb reads; the PF's link goes down and up under
+# vfcb_soak's control loop (igb's link-change pings share the buffer with
+# vfcb's messages); VF FLR, igbvf unbind/rebind, sriov_numvfs N->0->N and
+# an igb reload follow.
 #
 #   scripts/build-modules.sh 6.12 && scripts/build-igb.sh 6.12
 #   scripts/rig.sh host --kver 6.12 --test tests/integration/igb.sh \
 #	--module 8021q --file build/kvers/KVER/ko/{vfcb_pf,vfcb_vf,igb,igbvf,vfcb_kapi_test}.ko \
 #	--file tools/vfcbctl --file build/itest/vfcb_itest --file build/itest/igbt_net \
-#	--file tests/integration/itest-lib.sh
+#	--file build/itest/vfcb_soak --file tests/integration/itest-lib.sh
 #
 # Addresses: 198.18.0.0/24 and 198.18.1.0/24 (RFC 2544's benchmarking
 # range, never routed) on the PF and the VFs only, each VF in a network
@@ -27,6 +29,7 @@
 
 NVFS=3
 NET=/vfcb/igbt_net
+SOAK=/vfcb/vfcb_soak
 A=198.18.0	# VF i is $A.(10 + i), the PF $A.1
 KT=/sys/kernel/debug/vfcb_kapi_test
 # Fragment boundaries of the igb form's 15-dword messages
@@ -464,6 +467,40 @@ for i in 0 1 2; do
 	else not_ok "no vfcb read of VF$i failed or differed while igb's requests ran"; fi
 done
 check "no WARNING/BUG after igb's requests" kernel_log_clean
+
+mark "link changes"
+# ---- igb's link-change pings beside vfcb's messages ----------------------------
+
+# igb pings every VF when its watchdog sees the link change, outside its
+# mailbox lock (igb_ping_all_vfs()), into the buffer vfcb's messages share.
+# Written over a vfcb message the VF had not read, the ping took its place
+# and the VF's ack of the ping counted as that message consumed; written
+# over a VF message igb had not taken, it cleared its VFREQ and the VF's
+# request timed out (its core handshook again: a resync).  vfcb_soak's
+# control loop (128-byte reads and writes on every VF, invalidations raised
+# at random) runs while the PF's link goes down and up (igbt_net flap); VF2
+# is its reference: exactly the bits raised, no resync.  Nothing resets
+# here, so no transfer may fail either.
+FLAP_S=40
+resyncs0=$(for i in 0 1 2; do eval "vf_stat \$VF$i resyncs"; done | xargs)
+$NET flap "$pfnet" $FLAP_S > /tmp/flap.out 2>&1 &
+fpid=$!
+$SOAK flr none $((FLAP_S + 5)) "$pf" 1 "$VF0" "$VF1" "$VF2" > /tmp/soak.out 2>&1
+src=$?
+run_c cat /tmp/soak.out
+is "$src" 0 "vfcb_soak flr none under link changes exits 0"
+wait $fpid
+diag "link changes: $(cat /tmp/flap.out); igb's mailbox interrupt raised again by vfcb's watchdog: $(dmesg | grep -c 'mailbox interrupt lost') times (rate-limited messages)"
+set -- $(cat /tmp/flap.out)
+if [ "${1:-}" = flaps ] && [ "${2:-0}" -ge 5 ]; then ok "the PF's link went down and up at least 5 times ($2, each two pings to every VF)"
+else not_ok "the PF's link went down and up at least 5 times"; fi
+fig=$(sed -n 's/^soak-figures: //p' /tmp/soak.out)
+is "$(echo "$fig" | tr ' ' '\n' | sed -n 's/^errors=//p')" 0 "no vfcb transfer failed under link changes"
+is "$(for i in 0 1 2; do eval "vf_stat \$VF$i resyncs"; done | xargs)" "$resyncs0" \
+	"no VF's core resynced under link changes (resyncs $resyncs0)"
+run_here "PF has carrier after the link changes" wait_for 15 pf_carrier
+for i in 0 1 2; do eval "run_here \"VF$i has carrier after the link changes\" wait_for 15 carrier $i \$NET$i"; done
+check "no WARNING/BUG after the link changes" kernel_log_clean
 
 mark "resets"
 # ---- resets -----------------------------------------------------------------------

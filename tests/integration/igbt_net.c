@@ -9,6 +9,18 @@
  *                                    reports them (ip link show IFACE)
  *   igbt_net join IFACE GROUP        join IPv4 multicast GROUP on IFACE,
  *                                    print "joined", stay until killed
+ *   igbt_net flap IFACE SECONDS      take IFACE's link down and up again
+ *                                    through its PHY, for SECONDS; print
+ *                                    "flaps N tries T" (N: carrier went 0
+ *                                    and back to 1)
+ *
+ * flap is for igb's link-change mailbox ping (igb_ping_all_vfs()), which
+ * igb sends when its watchdog sees the link change, without resetting
+ * anything.  Restarting autonegotiation (BMCR.ANRESTART through
+ * SIOCSMIIREG) takes QEMU's link down for 500 ms, but QEMU raises the link
+ * interrupt only when it comes back, and igb looks at the PHY only after
+ * an interrupt: so the restart is repeated the moment BMSR shows the link
+ * back, before igb's watchdog reads the PHY, and igb sees it down.
  *
  * Exit status 0 on success, 1 when the kernel refused (its error on
  * stderr), 2 on a usage error.
@@ -22,10 +34,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/if_link.h>
+#include <linux/mii.h>
+#include <linux/sockios.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
@@ -241,6 +257,88 @@ static int cmd_join(char **argv)
 		pause();
 }
 
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int mii(int fd, struct ifreq *ifr, unsigned long req, int reg, int val)
+{
+	struct mii_ioctl_data *d = (struct mii_ioctl_data *)&ifr->ifr_data;
+
+	d->reg_num = reg;
+	d->val_in = val;
+	if (ioctl(fd, req, ifr) < 0)
+		die(req == SIOCGMIIREG ? "SIOCGMIIREG" : "SIOCSMIIREG");
+	return d->val_out;
+}
+
+static int carrier(const char *iface)
+{
+	char path[128], c = '0';
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/carrier", iface);
+	f = fopen(path, "r");
+	if (f) {
+		if (fread(&c, 1, 1, f) != 1)
+			c = '0';
+		fclose(f);
+	}
+	return c == '1';
+}
+
+/* Wait up to @s seconds for the carrier to be @want. */
+static int carrier_wait(const char *iface, int want, double s)
+{
+	double end = now_s() + s;
+
+	while (carrier(iface) != want) {
+		if (now_s() > end)
+			return 0;
+		usleep(10000);
+	}
+	return 1;
+}
+
+static int cmd_flap(char **argv)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	double end = now_s() + atof(argv[1]), t;
+	unsigned int flaps = 0, tries = 0;
+	struct ifreq ifr;
+	int bmcr;
+
+	if (fd < 0)
+		die("socket");
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", argv[0]);
+	if (ioctl(fd, SIOCGMIIPHY, &ifr) < 0)
+		die("SIOCGMIIPHY");
+	while (now_s() < end) {
+		if (!carrier_wait(argv[0], 1, 10))
+			break;
+		tries++;
+		bmcr = mii(fd, &ifr, SIOCGMIIREG, MII_BMCR, 0);
+		mii(fd, &ifr, SIOCSMIIREG, MII_BMCR, bmcr | BMCR_ANRESTART);
+		/* Latched low: the first read may still say down. */
+		t = now_s() + 3;
+		while (!(mii(fd, &ifr, SIOCGMIIREG, MII_BMSR, 0) & BMSR_LSTATUS) &&
+		       now_s() < t)
+			;
+		mii(fd, &ifr, SIOCSMIIREG, MII_BMCR, bmcr | BMCR_ANRESTART);
+		if (carrier_wait(argv[0], 0, 1) && carrier_wait(argv[0], 1, 10))
+			flaps++;
+		usleep(100000 + rand() % 200000);
+	}
+	printf("flaps %u tries %u\n", flaps, tries);
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 5 && !strcmp(argv[1], "vf-mac"))
@@ -251,7 +349,9 @@ int main(int argc, char **argv)
 		return cmd_vf_show(argv + 2);
 	if (argc == 4 && !strcmp(argv[1], "join"))
 		return cmd_join(argv + 2);
+	if (argc == 4 && !strcmp(argv[1], "flap"))
+		return cmd_flap(argv + 2);
 	fprintf(stderr,
-		"usage: igbt_net vf-mac IFACE VF MAC | vf-vlan IFACE VF VLAN | vf-show IFACE | join IFACE GROUP\n");
+		"usage: igbt_net vf-mac IFACE VF MAC | vf-vlan IFACE VF VLAN | vf-show IFACE | join IFACE GROUP | flap IFACE SECONDS\n");
 	return 2;
 }
