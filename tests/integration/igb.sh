@@ -482,23 +482,35 @@ mark "link changes"
 # is its reference: exactly the bits raised, no resync.  Nothing resets
 # here, so no transfer may fail either.  20 s: about 16 link changes;
 # before the fix 45 s of them made 47 requests time out.
-FLAP_S=20
-resyncs0=$(for i in 0 1 2; do eval "vf_stat \$VF$i resyncs"; done | xargs)
-$NET flap "$pfnet" $FLAP_S > /tmp/flap.out 2>&1 &
-fpid=$!
-$SOAK flr none $((FLAP_S + 5)) "$pf" 1 "$VF0" "$VF1" "$VF2" > /tmp/soak.out 2>&1
-src=$?
-run_c cat /tmp/soak.out
-is "$src" 0 "vfcb_soak flr none under link changes exits 0"
-wait $fpid
-diag "link changes: $(cat /tmp/flap.out); igb's mailbox interrupt raised again by vfcb's watchdog: $(dmesg | grep -c 'mailbox interrupt lost') times (rate-limited messages)"
-set -- $(cat /tmp/flap.out)
-if [ "${1:-}" = flaps ] && [ "${2:-0}" -ge 5 ]; then ok "the PF's link went down and up at least 5 times ($2, each two pings to every VF)"
-else not_ok "the PF's link went down and up at least 5 times"; fi
-fig=$(sed -n 's/^soak-figures: //p' /tmp/soak.out)
-is "$(echo "$fig" | tr ' ' '\n' | sed -n 's/^errors=//p')" 0 "no vfcb transfer failed under link changes"
-is "$(for i in 0 1 2; do eval "vf_stat \$VF$i resyncs"; done | xargs)" "$resyncs0" \
-	"no VF's core resynced under link changes (resyncs $resyncs0)"
+# 6.1's igb takes no PHY write (SIOCSMIIREG: EOPNOTSUPP), so nothing can
+# take its link down without resetting it: the section is skipped there.
+if $NET mii-writable "$pfnet" > /tmp/mii.out 2>&1; then
+	FLAP_S=20
+	resyncs0=$(for i in 0 1 2; do eval "vf_stat \$VF$i resyncs"; done | xargs)
+	$NET flap "$pfnet" $FLAP_S > /tmp/flap.out 2>&1 &
+	fpid=$!
+	$SOAK flr none $((FLAP_S + 5)) "$pf" 1 "$VF0" "$VF1" "$VF2" > /tmp/soak.out 2>&1
+	src=$?
+	run_c cat /tmp/soak.out
+	is "$src" 0 "vfcb_soak flr none under link changes exits 0"
+	wait $fpid
+	diag "link changes: $(cat /tmp/flap.out); igb's mailbox interrupt raised again by vfcb's watchdog: $(dmesg | grep -c 'mailbox interrupt lost') times (rate-limited messages)"
+	set -- $(cat /tmp/flap.out)
+	if [ "${1:-}" = flaps ] && [ "${2:-0}" -ge 5 ]; then ok "the PF's link went down and up at least 5 times ($2, each two pings to every VF)"
+	else not_ok "the PF's link went down and up at least 5 times"; fi
+	fig=$(sed -n 's/^soak-figures: //p' /tmp/soak.out)
+	is "$(echo "$fig" | tr ' ' '\n' | sed -n 's/^errors=//p')" 0 "no vfcb transfer failed under link changes"
+	is "$(for i in 0 1 2; do eval "vf_stat \$VF$i resyncs"; done | xargs)" "$resyncs0" \
+		"no VF's core resynced under link changes (resyncs $resyncs0)"
+else
+	why="this kernel's igb takes no PHY write ($(cat /tmp/mii.out))"
+	for t in "vfcb_soak flr none under link changes exits 0" \
+		 "the PF's link went down and up at least 5 times" \
+		 "no vfcb transfer failed under link changes" \
+		 "no VF's core resynced under link changes"; do
+		skip "$t" "$why"
+	done
+fi
 run_here "PF has carrier after the link changes" wait_for 15 pf_carrier
 for i in 0 1 2; do eval "run_here \"VF$i has carrier after the link changes\" wait_for 15 carrier $i \$NET$i"; done
 check "no WARNING/BUG after the link changes" kernel_log_clean

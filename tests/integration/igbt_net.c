@@ -13,6 +13,10 @@
  *                                    through its PHY, for SECONDS; print
  *                                    "flaps N tries T" (N: carrier went 0
  *                                    and back to 1)
+ *   igbt_net mii-writable IFACE      can flap work: write BMCR back as read
+ *                                    (changes nothing); exit 0 if the
+ *                                    driver takes PHY writes, 3 if it
+ *                                    refuses them (6.1's igb: EOPNOTSUPP)
  *
  * flap is for igb's link-change mailbox ping (igb_ping_all_vfs()), which
  * igb sends when its watchdog sees the link change, without resetting
@@ -339,6 +343,30 @@ static int cmd_flap(char **argv)
 	return 0;
 }
 
+static int cmd_mii_writable(char **argv)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct mii_ioctl_data *d;
+	struct ifreq ifr;
+
+	if (fd < 0)
+		die("socket");
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", argv[0]);
+	if (ioctl(fd, SIOCGMIIPHY, &ifr) < 0)
+		die("SIOCGMIIPHY");
+	d = (struct mii_ioctl_data *)&ifr.ifr_data;
+	d->val_in = mii(fd, &ifr, SIOCGMIIREG, MII_BMCR, 0);
+	d->reg_num = MII_BMCR;
+	if (ioctl(fd, SIOCSMIIREG, &ifr) < 0) {
+		printf("SIOCSMIIREG: %s\n", strerror(errno));
+		close(fd);
+		return 3;
+	}
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 5 && !strcmp(argv[1], "vf-mac"))
@@ -351,7 +379,9 @@ int main(int argc, char **argv)
 		return cmd_join(argv + 2);
 	if (argc == 4 && !strcmp(argv[1], "flap"))
 		return cmd_flap(argv + 2);
+	if (argc == 3 && !strcmp(argv[1], "mii-writable"))
+		return cmd_mii_writable(argv + 2);
 	fprintf(stderr,
-		"usage: igbt_net vf-mac IFACE VF MAC | vf-vlan IFACE VF VLAN | vf-show IFACE | join IFACE GROUP | flap IFACE SECONDS\n");
+		"usage: igbt_net vf-mac IFACE VF MAC | vf-vlan IFACE VF VLAN | vf-show IFACE | join IFACE GROUP | flap IFACE SECONDS | mii-writable IFACE\n");
 	return 2;
 }
