@@ -194,18 +194,25 @@ void vfcb_82576_pf_hw_service(struct vfcb_82576_pf_hw *hw,
 	if (vflre)
 		wr(hw, VFCB_82576_VFLRE, vflre);
 	mbv = rd(hw, VFCB_82576_MBVFICR);
+	if (mbv)
+		wr(hw, VFCB_82576_MBVFICR, mbv);
 	for (i = 0; i < n; i++) {
 		if (vflre & BIT(i)) {
 			vfcb_82576_pf_release_vf_lock(hw, i);
-			/* A message from before the reset is void. */
+			/*
+			 * A message or ack latched with the reset is from
+			 * before it (the VF holds its mailbox until its reset
+			 * is done): void.  Answering it would post into the
+			 * mailbox of a VF that has forgotten it.
+			 */
 			clear_bit(i, hw->unread);
+			mbv &= ~(VFCB_82576_MBVFICR_VFREQ(i) |
+				 VFCB_82576_MBVFICR_VFACK(i));
 		}
-		/* Marked unread before VFREQ is cleared: see post. */
+		/* Marked unread before the lock is dropped: see post. */
 		if (mbv & VFCB_82576_MBVFICR_VFREQ(i))
 			set_bit(i, hw->unread);
 	}
-	if (mbv)
-		wr(hw, VFCB_82576_MBVFICR, mbv);
 	spin_unlock(&hw->lock);
 
 	/*

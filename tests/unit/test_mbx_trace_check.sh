@@ -45,6 +45,8 @@ expect 1 "PF STS without the PF lock" "PFU refused after RVFU (QEMU)" < <({ vf 0
 expect 0 "a VF reset voids that VF's messages" < <({ pf 0x8; pf 0x1; echo "igb_core_vf_reset VF3"; pf 0x8; pf 0x1; })
 expect 0 "the PF's interrupt set-up voids every message" < <({ pf 0x8; pf 0x1; echo "igb_irq_write_eiac Update EIAC: 0x1"; pf 0x8; pf 0x1; })
 expect 1 "PF STS over an unacked PF message" "another VF's reset voids nothing of VF 2's" < <({ pf 0x8 2; pf 0x1 2; echo "igb_core_vf_reset VF3"; pf 0x8 2; pf 0x1 2; })
+expect 0 "VF reset" "after its reset a VF's first message may go over what the PF posted since, and the PF's answer over that" < <({ echo "igb_core_vf_reset VF3"; pf 0x8; pf 0x1; vf 0x4; vf 0x1; pf 0x2; pf 0x8; pf 0x1; vf 0x2; })
+expect 1 "VF REQ over an unacked PF message" "... its second message may not" < <({ echo "igb_core_vf_reset VF3"; vf 0x4; vf 0x1; pf 0x2; pf 0x8; pf 0x1; vf 0x4; vf 0x1; })
 expect 0 "a VF posting over its own unacked message is only noted" < <({ vf 0x4; vf 0x1; vf 0x4; vf 0x1; })
 expect 2 "an empty trace is an error" < /dev/null
 
