@@ -308,6 +308,17 @@ static int carrier_wait(const char *iface, int want, double s)
 	return 1;
 }
 
+/* @ifr addresses @iface's PHY, through socket @fd. */
+static void mii_open(int fd, struct ifreq *ifr, const char *iface)
+{
+	if (fd < 0)
+		die("socket");
+	memset(ifr, 0, sizeof(*ifr));
+	snprintf(ifr->ifr_name, sizeof(ifr->ifr_name), "%s", iface);
+	if (ioctl(fd, SIOCGMIIPHY, ifr) < 0)
+		die("SIOCGMIIPHY");
+}
+
 static int cmd_flap(char **argv)
 {
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -316,12 +327,7 @@ static int cmd_flap(char **argv)
 	struct ifreq ifr;
 	int bmcr;
 
-	if (fd < 0)
-		die("socket");
-	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", argv[0]);
-	if (ioctl(fd, SIOCGMIIPHY, &ifr) < 0)
-		die("SIOCGMIIPHY");
+	mii_open(fd, &ifr, argv[0]);
 	while (now_s() < end) {
 		if (!carrier_wait(argv[0], 1, 10))
 			break;
@@ -349,12 +355,7 @@ static int cmd_mii_writable(char **argv)
 	struct mii_ioctl_data *d;
 	struct ifreq ifr;
 
-	if (fd < 0)
-		die("socket");
-	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", argv[0]);
-	if (ioctl(fd, SIOCGMIIPHY, &ifr) < 0)
-		die("SIOCGMIIPHY");
+	mii_open(fd, &ifr, argv[0]);
 	d = (struct mii_ioctl_data *)&ifr.ifr_data;
 	d->val_in = mii(fd, &ifr, SIOCGMIIREG, MII_BMCR, 0);
 	d->reg_num = MII_BMCR;
