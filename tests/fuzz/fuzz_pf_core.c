@@ -83,6 +83,7 @@ struct hvf {
 	bool pf_msg;		/* the core's message is in buf, not read */
 	bool outstanding;	/* the core posted; no "consumed" since */
 	bool read_hello;	/* the last message the core took was a HELLO */
+	bool hello_taken;	/* ...and the model has not settled it yet */
 	bool ack_due;		/* the core acked; the VF engine not told */
 	bool consumed_due;	/* the VF engine read; the core not told */
 	bool refuse;		/* the transport refuses posts */
@@ -261,6 +262,7 @@ static void core_ack(void *priv, unsigned int vf)
 	check(h->vf_msg && h->reported);
 	h->read_hello = vfcb_hdr_opcode(h->buf[0]) == VFCB_OP_HELLO &&
 			!(h->buf[0] & VFCB_HDR_RESP);
+	h->hello_taken = h->read_hello;
 	h->vf_msg = false;
 	h->reported = false;
 	h->sent_due = false;
@@ -481,6 +483,26 @@ static bool work_queued(const struct work_struct *w)
 	return false;
 }
 
+/*
+ * The core took a HELLO (wherever: the doorbell, a work item, a retry):
+ * the HELLO gave up the core's unacked message, answer posted or not (a
+ * posted answer replaced it in core_post()).  Settled once per HELLO, so
+ * a tx_busy the engine drops for any other reason still fails check_all().
+ */
+static void settle_hello(unsigned int k)
+{
+	struct hvf *h = &H.v[k];
+
+	if (!h->hello_taken)
+		return;
+	h->hello_taken = false;
+	if (h->outstanding && !H.pf->vfs[k].ep.tx_busy) {
+		h->outstanding = false;
+		h->pf_msg = false;
+		h->posted_mask = 0;
+	}
+}
+
 /* The VF's store, every block of it, against the model. */
 static void compare_store(unsigned int vf)
 {
@@ -521,8 +543,10 @@ static void check_all(void)
 		struct vfcb_pf_vf *v = &H.pf->vfs[i];
 		struct vfcb_pf_ep *ep = &v->ep;
 		struct hvf *h = &H.v[i];
-		u64 held = h->delivered | ep->pending_mask | ep->inflight_mask;
+		u64 held;
 
+		settle_hello(i);	/* a HELLO another path took this step */
+		held = h->delivered | ep->pending_mask | ep->inflight_mask;
 		check(!v->lock.held && !v->blocks.lock.held);
 		/* No invalidation lost, none invented. */
 		check(!(h->raised & ~held) && !(held & ~h->raised));
@@ -575,6 +599,7 @@ static void consumed(unsigned int k)
 		h->outstanding = false;
 	}
 	vfcb_pf_vf_consumed(H.pf, k);
+	settle_hello(k);
 	if (!H.stopped)
 		check(v->stats.bad_acks == bad + !busy);
 }
@@ -660,12 +685,7 @@ static void vf_doorbell(unsigned int k)
 	h->sent_due = false;
 	h->reported = true;
 	vfcb_pf_vf_sent(H.pf, k);
-	/* A HELLO gave up the core's unacked message, answer posted or not. */
-	if (h->outstanding && h->read_hello && !H.pf->vfs[k].ep.tx_busy) {
-		h->outstanding = false;
-		h->pf_msg = false;
-		h->posted_mask = 0;
-	}
+	settle_hello(k);
 }
 
 /* Deliver everything due on VF @k's mailbox, both ways. */
@@ -842,6 +862,8 @@ static void run_work(unsigned int pick)
 				before_serve(k);
 		kshim_run_work(i);
 		H.serving = -1;
+		for (k = 0; k < H.nvf; k++)
+			settle_hello(k);
 		return;
 	}
 }
