@@ -38,7 +38,10 @@
 # QEMU_TRACE_L2 (L2 only, overrides), QEMU (binary, default qemu-system-x86_64), RIG_CPU / RIG_L2_CPU (-cpu,
 # default max), RIG_L2_ACCEL (kvm or tcg, default kvm), RIG_L2_MACHINE
 # (default pc), RIG_L2_QEMU_EXTRA (more L2 QEMU arguments), RIG_TCG_THREAD
-# (L1's TCG: multi, one host thread per vCPU, the default; or single).
+# (L1's TCG: multi, one host thread per vCPU, the default; or single),
+# RIG_EMULATOR_RETRY (1, the default: a failed run that shows a fault of
+# the emulator's own is run once more, its first logs kept in
+# <name>.emulator-fault/; 0: fail at once).
 #
 # Exit status: 0 when every test passed on every side, 1 otherwise, 2 on a
 # usage or set-up error.  Logs: build/rig/logs/<name>/.
@@ -48,7 +51,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/scripts/lib.sh"
 
-usage() { sed -n '5,43p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '5,46p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 # Kernel messages that fail a run wherever they appear on a console.  Only
 # lines carrying a printk timestamp count, so a test that prints the word
@@ -148,6 +151,8 @@ judge_kernel() {
 }
 
 diags=()
+# A run again after an emulator fault says so in its results.
+[ -n "${RIG_RETRY_OF:-}" ] && diags+=("rig: this is the second run: the first stopped on an emulator fault, $RIG_RETRY_OF")
 write_results() {
 	local out="$results_dir/$run_name.tap" i=0 r
 	mkdir -p "$results_dir"
@@ -172,6 +177,35 @@ write_results() {
 	[ "$fail" = 0 ] || log "logs: $logdir"
 	echo "$run_name: $pass passed, $fail failed"
 	[ "$fail" = 0 ]
+}
+
+# emulator_fault LOGDIR: names a fault of QEMU's multi-threaded TCG that a
+# failed run shows, or prints nothing.  Each is a signature no driver under
+# test can produce (Documentation/testing.rst, "Emulator faults"):
+# - a vCPU idle in HLT whose timer interrupt never came: RCU's grace-period
+#   thread "timer wakeup didn't happen" while the CPU it waits on is
+#   "idling at" the halt instruction (a CPU held by a driver with its
+#   interrupts off would be caught running, not idling);
+# - an int3 oops: a breakpoint the kernel's own code patching left, seen by
+#   another vCPU (cross-modifying code);
+# - QEMU itself aborting (an assertion, a signal).
+emulator_fault() {
+	local d=$1 c
+	for c in "$d"/l1-console.log "$d"/l2-console.log; do
+		[ -f "$c" ] || continue
+		if grep -q "kthread timer wakeup didn't happen" "$c" &&
+		   grep -q 'NMI backtrace for cpu [0-9]* skipped: idling at' "$c"; then
+			echo "a halted vCPU's timer interrupt lost ($(basename "$c"))"
+			return
+		fi
+		if grep -q 'Oops: int3' "$c"; then
+			echo "int3 at a patched instruction ($(basename "$c"))"
+			return
+		fi
+	done
+	if grep -q 'Assertion .* failed' "$d/l1-qemu.log" 2>/dev/null; then
+		echo "QEMU aborted: $(grep -m1 'Assertion' "$d/l1-qemu.log")"
+	fi
 }
 
 # Judge a finished (or killed) run from its log directory.
@@ -217,6 +251,7 @@ NESTED_KARGS="mitigations=off"
 # and the rig's own start/end lines; the rest stays in L2's dmesg.
 L2_KARGS="$NESTED_KARGS loglevel=5"
 
+rig_args=("$@")		# for a run again after an emulator fault
 topology=${1:-}
 [ $# -gt 0 ] && shift
 case "$topology" in
@@ -400,4 +435,15 @@ log "$run_name: QEMU exited ($qemu_rc) after ${elapsed}s"
 for v in topology run_name l1_name l2_name timeout qemu_rc elapsed; do
 	printf '%s=%q\n' "$v" "${!v}"
 done > "$logdir/run.env"
-judge_run
+judge_run && exit 0
+# An emulator fault is QEMU's, not a test result: run once more, keeping
+# the first run's logs beside (RIG_EMULATOR_RETRY=0: fail at once).
+fault=$(emulator_fault "$logdir")
+if [ -n "$fault" ] && [ "${RIG_EMULATOR_RETRY:-1}" = 1 ] && [ -z "${RIG_RETRY_OF:-}" ]; then
+	rm -rf "$logdir.emulator-fault"
+	mv "$logdir" "$logdir.emulator-fault"
+	mv "$results_dir/$run_name.tap" "$logdir.emulator-fault/results.tap"
+	log "$run_name: emulator fault, $fault: running again once (first run's logs: ${logdir#$top/}.emulator-fault)"
+	RIG_RETRY_OF="$fault; its logs: ${logdir#$top/}.emulator-fault" exec "$top/scripts/rig.sh" "${rig_args[@]}"
+fi
+exit 1

@@ -13,7 +13,8 @@
 # without a plan, with a plan that doesn't match the number of results, or
 # with a "Bail out!" is incomplete: it is named on stderr and makes the exit
 # status non-zero, like any failure.  No TAP file at all is an error too,
-# so a CI job that ran nothing can't pass.
+# so a CI job that ran nothing can't pass.  A run the rig repeated after an
+# emulator fault is named on stderr.
 
 set -euo pipefail
 
@@ -55,5 +56,11 @@ status=0
 for f in ${bad:-}; do
 	echo "summary: $f is incomplete (no plan, plan mismatch or bail out)" >&2
 	status=1
+done
+# Runs the rig ran twice (scripts/rig.sh, RIG_EMULATOR_RETRY): named, so a
+# fault of the emulator's is seen even when the second run passed.
+for f in "${files[@]}"; do
+	grep -h '^# rig: this is the second run' "$f" 2>/dev/null |
+		sed "s|^# rig: |summary: $(basename "$f" .tap): |" >&2 || true
 done
 exit $status

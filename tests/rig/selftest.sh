@@ -94,6 +94,36 @@ expect "crashing test: runner reports missing plan and exit status" 1 "$out" "$r
 	'L1: crash\.sh: TAP plan present: no 1\.\.N plan from L1 \(crash\.sh\)' \
 	'L1 \(crash\.sh\) exited with status 3'
 
+# ---- emulator faults: run once more, and only for those ----------------
+
+# fake_qemu_case NAME MODE: a host run whose QEMU is tests/rig/selftest/
+# fake-qemu.sh; prints the runner's exit status, then the QEMU calls.
+fake_qemu_case() {
+	local name=$1 rc=0
+	rm -f "$work/$name.count"
+	QEMU=$sdir/fake-qemu.sh FAKE_QEMU_MODE=$2 FAKE_QEMU_COUNT=$work/$name.count \
+		"$top/scripts/rig.sh" host --kver "$kver" --name "selftest-$name" \
+		--timeout 30 --test "$sdir/pass.sh" > "$work/$name.out" 2>&1 || rc=$?
+	echo "$rc $(cat "$work/$name.count" 2>/dev/null || echo 0)"
+}
+
+read -r rc calls < <(fake_qemu_case emufault timer)
+expect "a lost timer interrupt (QEMU's): the run goes again once and passes" 0 \
+	"$work/emufault.out" "$rc" \
+	"emulator fault, a halted vCPU's timer interrupt lost \\(l1-console\\.log\\): running again once" \
+	'^selftest-emufault: [0-9]+ passed, [1-9][0-9]* failed$' '^selftest-emufault: [0-9]+ passed, 0 failed$'
+[ "$calls" = 2 ] && grep -q '^# rig: this is the second run' "$RIG_RESULTS_DIR/selftest-emufault.tap" &&
+   grep -q '^not ok' "$top/build/rig/logs/selftest-emufault.emulator-fault/results.tap" &&
+	t_ok "the second run's TAP says so; the first run's results and logs are kept" ||
+	t_not_ok "the second run's TAP says so; the first run's results and logs are kept ($calls QEMU calls)"
+
+read -r rc calls < <(fake_qemu_case kwarn-once warn)
+expect "a kernel WARNING is not the emulator's: no second run" 1 \
+	"$work/kwarn-once.out" "$rc" 'kernel log clean'
+[ "$calls" = 1 ] && ! grep -q 'emulator fault' "$work/kwarn-once.out" &&
+	t_ok "a driver's failure is run once ($calls QEMU call)" ||
+	t_not_ok "a driver's failure is run once ($calls QEMU calls)"
+
 # ---- canned nested logs, judged by `rig.sh check` ----------------------
 
 # fake_nested NAME QEMU_RC: a log directory as a nested run leaves it.

@@ -1,0 +1,38 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# A stand-in for qemu-system-x86_64 (tests/rig/selftest.sh, QEMU=this):
+# writes to the run's two serial files what a guest would, and counts its
+# calls in $FAKE_QEMU_COUNT.  $FAKE_QEMU_MODE:
+#   timer   the first call: the console of a vCPU whose timer interrupt
+#           QEMU lost (as seen in CI), the test hung; later calls pass
+#   warn    every call: a kernel WARNING, the test passed
+con= tap=
+while [ $# -gt 0 ]; do
+	if [ "$1" = -serial ]; then
+		case "$2" in
+		file:*) if [ -z "$con" ]; then con=${2#file:}; else tap=${2#file:}; fi ;;
+		esac
+		shift 2
+		continue
+	fi
+	shift
+done
+n=$(($(cat "$FAKE_QEMU_COUNT" 2>/dev/null || echo 0) + 1))
+echo "$n" > "$FAKE_QEMU_COUNT"
+echo '[    1.000000] Linux version 6.12' > "$con"
+pass() { printf '%s\n' '# vfcb-rig: begin L1 pass.sh' 'ok 1 - fine' '1..1' '# vfcb-rig: exit 0' > "$tap"; }
+case "$FAKE_QEMU_MODE:$n" in
+timer:1)
+	printf '%s\n' '[   93.449313] rcu: INFO: rcu_preempt detected stalls on CPUs/tasks:' \
+		'[   72.563516] NMI backtrace for cpu 1 skipped: idling at native_safe_halt+0xb/0x10' \
+		"[   93.453103] rcu: rcu_preempt kthread timer wakeup didn't happen for 5251 jiffies! g18573 f0x0 RCU_GP_WAIT_FQS(5) ->state=0x402" \
+		>> "$con"
+	printf '%s\n' '# vfcb-rig: begin L1 pass.sh' 'ok 1 - fine' > "$tap" ;;
+warn:*)
+	echo '[    5.000000] WARNING: CPU: 0 PID: 1 at drivers/x/y.c:1 f+0x1/0x2' >> "$con"
+	pass ;;
+*)
+	pass ;;
+esac
+exit 0
