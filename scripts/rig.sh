@@ -188,13 +188,16 @@ write_results() {
 #   interrupts off would be caught running, not idling);
 # - an int3 oops: a breakpoint the kernel's own code patching left, seen by
 #   another vCPU (cross-modifying code);
-# - QEMU itself aborting (an assertion, a signal).
+# - QEMU itself aborting (an assertion).
+lost_timer() {	# lost_timer CONSOLE
+	grep -q "kthread timer wakeup didn't happen" "$1" 2>/dev/null &&
+		grep -q 'NMI backtrace for cpu [0-9]* skipped: idling at' "$1"
+}
 emulator_fault() {
 	local d=$1 c
 	for c in "$d"/l1-console.log "$d"/l2-console.log; do
 		[ -f "$c" ] || continue
-		if grep -q "kthread timer wakeup didn't happen" "$c" &&
-		   grep -q 'NMI backtrace for cpu [0-9]* skipped: idling at' "$c"; then
+		if lost_timer "$c"; then
 			echo "a halted vCPU's timer interrupt lost ($(basename "$c"))"
 			return
 		fi
@@ -426,7 +429,21 @@ fi
 start=$(date +%s)
 qemu_rc=0
 # -k: a QEMU that ignores SIGTERM (stuck in a TCG loop) still dies.
-timeout -k 10 "$timeout" "${cmd[@]}" < /dev/null > "$logdir/l1-qemu.log" 2>&1 || qemu_rc=$?
+timeout -k 10 "$timeout" "${cmd[@]}" < /dev/null > "$logdir/l1-qemu.log" 2>&1 &
+qemu_pid=$!
+# A vCPU whose timer interrupt QEMU lost does not wake again (seen asleep
+# for more than 15 minutes): stop such a run when its console shows it,
+# not at its timeout, since it is run again (emulator_fault()).
+while kill -0 "$qemu_pid" 2>/dev/null; do
+	sleep 1
+	if [ "${RIG_EMULATOR_RETRY:-1}" = 1 ] && [ -z "${RIG_RETRY_OF:-}" ] &&
+	   { lost_timer "$logdir/l1-console.log" || lost_timer "$logdir/l2-console.log"; }; then
+		log "$run_name: a halted vCPU's timer interrupt was lost: stopping QEMU"
+		kill -TERM "$qemu_pid" 2>/dev/null || true
+		break
+	fi
+done
+wait "$qemu_pid" || qemu_rc=$?
 elapsed=$(($(date +%s) - start))
 [ -n "$tailpid" ] && kill "$tailpid" 2>/dev/null
 log "$run_name: QEMU exited ($qemu_rc) after ${elapsed}s"
