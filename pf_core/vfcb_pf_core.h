@@ -45,7 +45,10 @@
 #include "vfcb_pf.h"
 #include "vfcb_pf_transport.h"
 
-#define VFCB_PF_EVQ_LEN		256	/* events queued per reader */
+/* Events queued per reader; fuzz_pf_core builds with 16, to overflow sooner. */
+#ifndef VFCB_PF_EVQ_LEN
+#define VFCB_PF_EVQ_LEN		256
+#endif
 
 enum vfcb_pf_trace_event {
 	VFCB_PF_TR_VF_RESET	= 0,

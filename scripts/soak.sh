@@ -9,6 +9,7 @@
 #   SOAK_NUMVFS=100 SOAK_FUZZ_S=600 SOAK_SEED=1 SOAK_CONTROL_S=30
 #   SOAK_LIBFUZZER_RUNS=50000000 (per libFuzzer target; or
 #   SOAK_LIBFUZZER_S=N for -max_total_time=N instead)
+#   SOAK_LIBFUZZER_MAX_LEN=1024 (bytes per input; empty: libFuzzer's own)
 #   SOAK_PFFLR_TODO=0 (1: the PF FLR loop's failures are TODO)
 #   SOAK_HOST_TCG_THREAD=single (the host loops' RIG_TCG_THREAD)
 # The host loops run on single-threaded TCG by default: multi-threaded TCG
@@ -46,6 +47,7 @@ NUMVFS=$(scale "${SOAK_NUMVFS:-100}") FUZZ_S=$(scale "${SOAK_FUZZ_S:-600}")
 CONTROL_S=$(scale "${SOAK_CONTROL_S:-30}")
 SEED=${SOAK_SEED:-1} PFFLR_TODO=${SOAK_PFFLR_TODO:-0}
 LF_RUNS=${SOAK_LIBFUZZER_RUNS:-50000000} LF_S=${SOAK_LIBFUZZER_S:-}
+LF_MAX_LEN=${SOAK_LIBFUZZER_MAX_LEN-1024}
 wrap=${SOAK_QEMU_WRAP:-}
 results=$top/build/results
 mkdir -p "$results"
@@ -121,6 +123,7 @@ if want fuzz; then
 		corpus=tests/fuzz/corpus/$t
 		[ -d "$corpus" ] && cp -r "$corpus/." "$scratch/"
 		if [ -n "$LF_S" ]; then lim=(-max_total_time="$LF_S"); else lim=(-runs="$LF_RUNS"); fi
+		[ -z "$LF_MAX_LEN" ] || lim+=(-max_len="$LF_MAX_LEN")
 		t0=$(date +%s)
 		"$bin" "${lim[@]}" -print_final_stats=1 -print_coverage=0 "$scratch" \
 			> "$results/soak-libfuzzer-$t.log" 2>&1
