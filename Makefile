@@ -125,15 +125,17 @@ FUZZ_COV := -fsanitize=fuzzer-no-link
 $(FUZZ_DIR)/engine.o: engine/vfcb_proto.c $(FUZZ_DEPS)
 	@mkdir -p $(FUZZ_DIR)
 	$(CLANG) $(USER_CFLAGS) $(FUZZ_COV) $(FUZZ_SAN) -c $< -o $@
-$(FUZZ_DIR)/fuzz_%_4: tests/fuzz/fuzz_%.c $(FUZZ_DIR)/engine.o $(FUZZ_DEPS)
+$(FUZZ_DIR)/sim_mbx.o: tests/unit/sim_mbx.c $(FUZZ_DEPS)
+	@mkdir -p $(FUZZ_DIR)
+	$(CLANG) $(USER_CFLAGS) $(FUZZ_SAN) -c $< -o $@
+FUZZ_LINK := $(FUZZ_DIR)/sim_mbx.o $(FUZZ_DIR)/engine.o
+$(FUZZ_DIR)/fuzz_%_4: tests/fuzz/fuzz_%.c $(FUZZ_LINK) $(FUZZ_DEPS)
 	$(CLANG) $(USER_CFLAGS) -DFUZZ_MSG_DWORDS=4 $(FUZZ_SAN) -c $< -o $@.o
-	$(CLANG) $(USER_CFLAGS) $(FUZZ_SAN) -c tests/unit/sim_mbx.c -o $@.sim.o
-	$(CLANG) -fsanitize=fuzzer $(FUZZ_SAN) $@.o $@.sim.o $(FUZZ_DIR)/engine.o -o $@
+	$(CLANG) -fsanitize=fuzzer $(FUZZ_SAN) $@.o $(FUZZ_LINK) -o $@
 
-$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_DIR)/engine.o $(FUZZ_DEPS)
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LINK) $(FUZZ_DEPS)
 	$(CLANG) $(USER_CFLAGS) $(FUZZ_SAN) -c $< -o $@.o
-	$(CLANG) $(USER_CFLAGS) $(FUZZ_SAN) -c tests/unit/sim_mbx.c -o $@.sim.o
-	$(CLANG) -fsanitize=fuzzer $(FUZZ_SAN) $@.o $@.sim.o $(FUZZ_DIR)/engine.o -o $@
+	$(CLANG) -fsanitize=fuzzer $(FUZZ_SAN) $@.o $(FUZZ_LINK) -o $@
 
 # The pf_core files fuzz_pf_core compiles; vfcb_pf_proto.c is the engine.
 # vfcb_pf_mbx.c's events go through the harness on their way (the one seam).
