@@ -12,6 +12,8 @@
 #   SOAK_LIBFUZZER_MAX_LEN=1024 (bytes per input; empty: libFuzzer's own)
 #   SOAK_PFFLR_TODO=0 (1: the PF FLR loop's failures are TODO)
 #   SOAK_HOST_TCG_THREAD=single (the host loops' RIG_TCG_THREAD)
+#   SOAK_L2KILL_L1_ARGS="slub_debug=FZPU page_poison=1 kfence.sample_interval=5"
+#   (L1's extra kernel arguments in the nested loop; empty: none)
 # The host loops run on single-threaded TCG by default: multi-threaded TCG
 # does not survive long VF FLR storms on a small machine (it misreads MMIO,
 # loses interrupts and timers; Documentation/reliability.rst, "The emulator
@@ -49,6 +51,11 @@ SEED=${SOAK_SEED:-1} PFFLR_TODO=${SOAK_PFFLR_TODO:-0}
 LF_RUNS=${SOAK_LIBFUZZER_RUNS:-50000000} LF_S=${SOAK_LIBFUZZER_S:-}
 LF_MAX_LEN=${SOAK_LIBFUZZER_MAX_LEN-1024}
 wrap=${SOAK_QEMU_WRAP:-}
+# The nested loop's L1 runs with memory debugging: every iteration frees
+# an L2's memory and the next guest reuses it, so a driver that writes
+# freed memory is named (slab redzones and poison, page poisoning,
+# KFENCE's sampled guard pages) and its splat fails the loop.
+L2KILL_L1_ARGS=${SOAK_L2KILL_L1_ARGS-slub_debug=FZPU page_poison=1 kfence.sample_interval=5}
 results=$top/build/results
 mkdir -p "$results"
 table=$results/soak-table.txt
@@ -106,7 +113,7 @@ if want nested && [ "$L2KILL" -gt 0 ]; then
 		--l2-test tests/integration/nested-soak-l2.sh "${files[@]}" \
 		--l2-file "$ko/vfcb_vf.ko" --l2-file "$ko/vfcb_82576_vf.ko" --l2-file tools/vfcbctl \
 		--l2-file build/itest/vfcb_soak --l2-file tests/integration/itest-lib.sh \
-		--append "vfcb_soak.l2kill=$L2KILL" --timeout $((400 + 150 * L2KILL)) \
+		--append "vfcb_soak.l2kill=$L2KILL $L2KILL_L1_ARGS" --timeout $((400 + 150 * L2KILL)) \
 		--results-dir "$results" || rc=1
 	rows_from "build/rig/logs/$name/l1-tap.log"
 fi
