@@ -184,14 +184,19 @@ write_results() {
 # test can produce (Documentation/testing.rst, "Emulator faults"):
 # - a vCPU idle in HLT whose timer interrupt never came: RCU's grace-period
 #   thread "timer wakeup didn't happen" while the CPU it waits on is
-#   "idling at" the halt instruction (a CPU held by a driver with its
-#   interrupts off would be caught running, not idling);
+#   "idling at" the halt instruction, or, when the kernel does not count
+#   that spot as idle, its NMI backtrace shows it at the halt (RIP in
+#   [pv_]native_safe_halt): a CPU held by a driver with its interrupts off
+#   would be caught running, not halted;
 # - an int3 oops: a breakpoint the kernel's own code patching left, seen by
 #   another vCPU (cross-modifying code);
 # - QEMU itself aborting (an assertion).
 lost_timer() {	# lost_timer CONSOLE
 	grep -q "kthread timer wakeup didn't happen" "$1" 2>/dev/null &&
-		grep -q 'NMI backtrace for cpu [0-9]* skipped: idling at' "$1"
+		awk '/NMI backtrace for cpu [0-9]+ skipped: idling at/ { f = 1 }
+		     /NMI backtrace for cpu [0-9]+\r?$/ { n = NR }
+		     n && NR - n <= 8 && /RIP: 0010:(pv_)?native_safe_halt\+/ { f = 1 }
+		     END { exit !f }' "$1"
 }
 emulator_fault() {
 	local d=$1 c

@@ -118,6 +118,14 @@ expect "a lost timer interrupt (QEMU's): QEMU stopped at once, the run goes agai
 	t_ok "the second run's TAP says so; the first run's results and logs are kept" ||
 	t_not_ok "the second run's TAP says so; the first run's results and logs are kept ($calls QEMU calls)"
 
+read -r rc calls < <(fake_qemu_case emufault-bt timerbt)
+expect "a lost timer interrupt shown by the halted vCPU's backtrace: the same" 0 \
+	"$work/emufault-bt.out" "$rc" \
+	"timer interrupt was lost: stopping QEMU" 'QEMU exited \(143\) after [0-9]s$' \
+	"emulator fault, a halted vCPU's timer interrupt lost \\(l1-console\\.log\\): running again once" \
+	'^selftest-emufault-bt: [0-9]+ passed, 0 failed$'
+[ "$calls" = 2 ] && t_ok "run twice ($calls QEMU calls)" || t_not_ok "run twice ($calls QEMU calls)"
+
 read -r rc calls < <(fake_qemu_case kwarn-once warn)
 expect "a kernel WARNING is not the emulator's: no second run" 1 \
 	"$work/kwarn-once.out" "$rc" 'kernel log clean'
