@@ -85,7 +85,10 @@ struct vfcb_pf_transport {
  * @tr: the transport; copied, but @tr->ops and @tr->priv must stay valid
  *	until vfcb_pf_unregister() returns
  *
- * Creates the VFs' block stores and /dev/vfcb-pf-<pci address>.  Events
+ * Creates the VFs' block stores and /dev/vfcb-pf-<pci address>, and links
+ * each VF to @pdev (a stateless device link, removed by unregister) so the
+ * PM core suspends the VFs before their PF and resumes them after it: a
+ * VF's parent is the PF's parent, so nothing else orders them.  Events
  * may be reported as soon as this returns.
  *
  * Context: process context; sleeps.  The driver must not hold a lock its

@@ -118,11 +118,12 @@ static int vfcb_pf_cfg_check_write(struct pci_dev *vfdev, u32 off, u32 len,
 }
 
 /*
- * The VF's pci_dev with a reference, or NULL.  api_lock is held, so the
- * VFs cannot be disabled meanwhile.  (The PCI core exports no lookup by VF
- * index: pci_iov_virtfn_bus() is private, so the PF's VFs are scanned.)
+ * The VF's pci_dev with a reference, or NULL.  The caller keeps the VFs
+ * from being disabled meanwhile (api_lock held, or between register and
+ * unregister).  (The PCI core exports no lookup by VF index:
+ * pci_iov_virtfn_bus() is private, so the PF's VFs are scanned.)
  */
-static struct pci_dev *vfcb_pf_vf_pdev(struct vfcb_pf *pf, unsigned int vf)
+struct pci_dev *vfcb_pf_vf_pdev(struct vfcb_pf *pf, unsigned int vf)
 {
 	struct pci_dev *pdev = pf->pdev, *vfdev = NULL;
 

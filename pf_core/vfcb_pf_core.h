@@ -4,7 +4,7 @@
  * calls only the files listed under it (dependencies run one way):
  *
  *   vfcb_pf_main.c     registration, lifetime, lookup; module init/exit
- *                      -> cdev, debugfs, mbx, events, blocks
+ *                      -> cdev, debugfs, mbx, events, blocks, cfg
  *   vfcb_pf_cdev.c     /dev/vfcb-pf-<pci address>  -> api, cfg, events
  *   vfcb_pf_api.c      exported block API          -> mbx, blocks, events
  *   vfcb_pf_cfg.c      VF config-space access (exported)
@@ -203,6 +203,9 @@ void vfcb_pf_ref(struct vfcb_pf *pf);
 
 /* vfcb_pf_api.c: the VF of a host operation, with api_lock held for read */
 struct vfcb_pf_vf *vfcb_pf_vf_lookup(struct vfcb_pf *pf, unsigned int vf);
+
+/* vfcb_pf_cfg.c */
+struct pci_dev *vfcb_pf_vf_pdev(struct vfcb_pf *pf, unsigned int vf);
 
 /* vfcb_pf_mbx.c */
 void vfcb_pf_mbx_init(struct vfcb_pf *pf);

@@ -12,6 +12,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/device.h>
 #include <linux/module.h>
 #include <linux/overflow.h>
 #include <linux/pci.h>
@@ -82,6 +83,33 @@ void vfcb_pf_put(struct vfcb_pf *pf)
 }
 EXPORT_SYMBOL_GPL(vfcb_pf_put);
 
+/*
+ * Order each VF after its PF for system sleep (@link), or stop.  A VF's
+ * parent is the PF's parent, not the PF, so without a link the PM core may
+ * resume a VF (and restore its config space, its driver then its mailbox)
+ * before or beside the PF whose resume enables the VFs again.  A stateless
+ * link is only that order: it binds or unbinds no driver.  Best effort:
+ * without it the VFs still work, as they would without vfcb.  Removed by
+ * the pair, not a saved pointer: a VF removed meanwhile took its link.
+ */
+static void vfcb_pf_link_vfs(struct vfcb_pf *pf, bool link)
+{
+	struct pci_dev *vfdev;
+	unsigned int i;
+
+	for (i = 0; i < pf->num_vfs; i++) {
+		vfdev = vfcb_pf_vf_pdev(pf, i);
+		if (!vfdev)
+			continue;
+		if (!link)
+			device_link_remove(&vfdev->dev, &pf->pdev->dev);
+		else if (!device_link_add(&vfdev->dev, &pf->pdev->dev,
+					  DL_FLAG_STATELESS))
+			pci_warn(vfdev, "vfcb: no device link to its PF: suspend and resume may not wait for the PF\n");
+		pci_dev_put(vfdev);
+	}
+}
+
 static bool vfcb_pf_tr_valid(const struct vfcb_pf_transport *tr)
 {
 	return tr && tr->ops && tr->ops->read && tr->ops->ack &&
@@ -137,6 +165,7 @@ struct vfcb_pf *vfcb_pf_register(struct pci_dev *pdev, unsigned int num_vfs,
 	if (ret)
 		goto err_unlist;
 	vfcb_pf_debugfs_pf_init(pf);
+	vfcb_pf_link_vfs(pf, true);
 	pci_info(pdev, "vfcb: %u VFs, %u-dword mailbox, serving config blocks on /dev/%s\n",
 		 num_vfs, tr->msg_dwords, pf->name);
 	return pf;
@@ -174,6 +203,7 @@ void vfcb_pf_unregister(struct vfcb_pf *pf)
 	up_write(&pf->api_lock);
 
 	vfcb_pf_mbx_stop(pf);
+	vfcb_pf_link_vfs(pf, false);
 	/* No lock held: misc_deregister() takes misc_mtx, which open() holds. */
 	vfcb_pf_cdev_unregister(pf);
 	vfcb_pf_debugfs_pf_exit(pf);
