@@ -32,6 +32,15 @@ fails_with "" "changing 7 VFs to 3 without going through 0 is refused" \
 i=0
 for v in $vfs; do eval "VF$i=$v"; i=$((i + 1)); done
 check "VF6 bound to hostile_vf" bind_driver "$VF6" hostile_vf
+# Each VF ordered after its PF for suspend and resume: a stateless device
+# link (the PM core's only order here; a VF's parent is the PF's parent).
+nlinks=0
+for v in $vfs; do
+	[ -e "/sys/bus/pci/devices/$v/supplier:pci:$pf" ] && nlinks=$((nlinks + 1))
+done
+is "$nlinks" $NVFS "each VF has a device link to its PF (supplier:pci:$pf)"
+is "$(cat "/sys/class/devlink/pci:$pf--pci:$VF0/status" 2>&1)" "not tracked" \
+	"the link only orders PM: it is stateless (binds no driver)"
 
 check "vfcb_vf loads" insmod /vfcb/vfcb_vf.ko
 check "vfcb_82576_vf loads" insmod /vfcb/vfcb_82576_vf.ko
@@ -121,7 +130,6 @@ check "host raises VF3's quota again" $CTL policy "$pf" 3 --max-blocks 64
 
 # ---- tracepoints -----------------------------------------------------------
 
-T=/sys/kernel/tracing
 mountpoint -q $T || mount -t tracefs nodev $T
 echo 1 > $T/events/vfcb_pf/enable
 echo 1 > $T/events/vfcb_vf/enable
@@ -274,46 +282,6 @@ pf_irqs() {
 PF_IRQ=$(awk -v n="vfcb-82576-$pf" '$NF == n { sub(":", "", $1); print $1 }' /proc/interrupts)
 ITR_US=$(cat /sys/module/vfcb_82576_pf/parameters/mbx_itr_us)
 IRQ_BOUND=$((1000000 / ITR_US))
-# Service time: the vector's handler and vfcb_pf's work items, traced.
-T=/sys/kernel/tracing
-svc_trace_on() {
-	echo 0 > $T/tracing_on
-	echo mono > $T/trace_clock
-	echo 16384 > $T/buffer_size_kb
-	echo "irq == ${PF_IRQ:-0}" > $T/events/irq/irq_handler_entry/filter
-	echo "irq == ${PF_IRQ:-0}" > $T/events/irq/irq_handler_exit/filter
-	echo 1 > $T/events/irq/irq_handler_entry/enable
-	echo 1 > $T/events/irq/irq_handler_exit/enable
-	echo 1 > $T/events/workqueue/workqueue_execute_start/enable
-	echo 1 > $T/events/workqueue/workqueue_execute_end/enable
-	echo > $T/trace
-	echo 1 > $T/tracing_on
-}
-svc_trace_off() {
-	echo 0 > $T/tracing_on
-	for e in irq/irq_handler_entry irq/irq_handler_exit \
-		 workqueue/workqueue_execute_start workqueue/workqueue_execute_end; do
-		echo 0 > $T/events/$e/enable
-	done
-	echo 0 > $T/events/irq/irq_handler_entry/filter
-	echo 0 > $T/events/irq/irq_handler_exit/filter
-}
-# svc_times FROM_NS TO_NS: "IRQS HANDLER_US WORK_US" inside the window,
-# from the trace; per CPU an exit closes the entry before it.
-svc_times() {
-	awk -v a="$1" -v b="$2" '
-	BEGIN { a /= 1e9; b /= 1e9 }
-	/ irq_handler_entry: / || / irq_handler_exit: / || / workqueue_execute_(start|end): / {
-		for (i = 1; i <= NF; i++) if ($i ~ /^\[[0-9]+\]$/) { cpu = $i; break }
-		for (; i <= NF; i++) if ($i ~ /^[0-9]+\.[0-9]+:$/) { t = $i + 0; break }
-		if (t < a || t > b) next
-	}
-	/ irq_handler_entry: / { ie[cpu] = t; n++ }
-	/ irq_handler_exit: / { if (cpu in ie) { h += t - ie[cpu]; delete ie[cpu] } }
-	/ workqueue_execute_start: .*function vfcb_pf_(serve|retry)_work/ { we[cpu] = t }
-	/ workqueue_execute_end: / { if (cpu in we) { w += t - we[cpu]; delete we[cpu] } }
-	END { printf "%d %d %d\n", n, h * 1e6, w * 1e6 }' $T/trace
-}
 $CTL block set "$pf" 0 9200 --hex 00 --vf-writable
 
 # measure_storm KIND N MS: one storm, measured and checked.
@@ -338,7 +306,7 @@ measure_storm() {
 		not_ok "$kind: VF0's background reader is running before the storm"
 		diag "no read of VF0 completed within 30 s; reader $(alive $lpid && echo 'still running' || echo exited): $(cat /tmp/load.err 2>/dev/null)"
 	fi
-	svc_trace_on
+	svc_trace_on "$PF_IRQ" 16384
 	sleep $BEFORE_S		# VF0's rate without the storm, for comparison
 
 	start0=$(hv_stat flood_start_ns) sent0=$(hv_stat sent)
@@ -739,11 +707,39 @@ if grep -qw mem /sys/power/state && [ -w /sys/power/pm_test ]; then
 	snap $NVFS
 	echo platform > /sys/power/pm_test
 	echo 1 > /sys/module/suspend/parameters/pm_test_delay
+	echo 1 > /sys/power/pm_print_times
 	mark suspend
 	check "suspend to mem and resume (pm_test platform) with $NVFS VFs bound" \
 		sh -c "echo mem > /sys/power/state"
 	echo none > /sys/power/pm_test
+	echo 0 > /sys/power/pm_print_times
 	klog suspend
+	# The PM core's own record (pm_print_times): in each resume phase no
+	# VF's callback starts before the PF's has returned, although PCI
+	# devices resume asynchronously; in each suspend phase the PF's starts
+	# after every VF's returned.  Each line is "<driver> <bdf>: PM: ..."
+	# (6.1 prints the callback with its offset, 6.12 without);
+	# pm_order prints "PF's calls seen, VFs' calls seen, out of order".
+	pm_order() {
+		awk -v pf="$pf" -v vfs=" $(echo $vfs) " -v cb="pci_pm_$1" -v dir="$2" '
+			/: PM: / { for (i = 1; i < NF; i++) if ($i ~ /^[0-9a-f]+:[0-9a-f]+:[0-9a-f]+\.[0-7]:$/) break
+				   d = substr($i, 1, length($i) - 1) }
+			$0 ~ (": PM: calling " cb "[ +]") && d == pf { pfstart = 1; npf++ }
+			$0 ~ (": PM: " cb "(\\+[^ ]*)? returned") && d == pf { pfdone = 1 }
+			$0 ~ (": PM: calling " cb "[ +]") && index(vfs, " " d " ") {
+				nvf++; if (dir == "resume" && !pfdone) bad++ }
+			$0 ~ (": PM: " cb "(\\+[^ ]*)? returned") && index(vfs, " " d " ") {
+				if (dir == "suspend" && pfstart) bad++ }
+			END { print npf + 0, nvf + 0, bad + 0 }' /tmp/klog
+	}
+	for ph in suspend suspend_late suspend_noirq; do
+		is "$(pm_order $ph suspend)" "1 $NVFS 0" \
+			"suspend: the PF's $ph started after every VF's returned (pm_print_times: PF once, $NVFS VFs, 0 out of order)"
+	done
+	for ph in resume_noirq resume_early resume; do
+		is "$(pm_order $ph resume)" "1 $NVFS 0" \
+			"suspend: no VF's $ph started before the PF's returned (pm_print_times: PF once, $NVFS VFs, 0 out of order)"
+	done
 	check "the PF's suspend callback ran (its log line)" logged 'suspend: mailbox stopped'
 	check "the PF's resume callback ran and restarted the mailbox for $NVFS VFs" \
 		logged "resume: mailbox restarted, $NVFS VFs"
@@ -816,6 +812,59 @@ is "$(cat /tmp/numvfs.rc 2>/dev/null)" 0 "sriov_numvfs 3 -> 0 completes with VF 
 rm -f /tmp/opener.run
 wait $opener 2>/dev/null
 diag "the opener opened the PF node $(cat /tmp/opener.n 2>/dev/null) times"
+
+# ---- a fatal PCI error the AER core gives up ------------------------------------
+
+# A VF without a driver below the port makes the AER core give up a fatal
+# error after error_detected, but only after it has reset the link, which
+# resets the whole device (SR-IOV off, the VFs gone from config space): no
+# slot_reset, no resume.  The drivers must not hang or keep callers
+# waiting: the VFs' requests end within their deadline with EAGAIN, "no
+# handshake with the PF", which is all a VF can tell (its PF's config
+# space still answers, which is what pci_device_is_present() asks of a
+# VF, and a PF reset looks the same until the PF restores SR-IOV), and
+# the administrator's way back, removing the PF and rescanning, unwinds
+# everything and brings it up again.
+vfs=$(create_vfs "$pf" 3)
+is "$(echo $vfs | wc -w)" 3 "abandoned: 3 VFs"
+AV0=$(echo $vfs | cut -d' ' -f1) AV2=$(echo $vfs | cut -d' ' -f3)
+ADEV0=/dev/vfcb-vf-$AV0
+wait_for 20 vf_ready "$ADEV0"
+check "abandoned: VF0 ($AV0) handshake done" vf_ready "$ADEV0"
+$CTL block set "$pf" 0 72 --string "before the abandoned error"
+check "abandoned: VF2 ($AV2) has no driver (unbound)" unbind "$AV2"
+mark aer-abandoned
+check "abandoned: aer_inject: VF0 reports a Data Link Protocol error (fatal)" aer_inject "$AV0" 0x00000010
+wait_for 10 aer_end aer-abandoned
+check "abandoned: the AER core gave up (VF2 has no error handler)" logged 'AER: device recovery failed'
+check "abandoned: the link was reset, the PF stopped its mailbox" \
+	sh -c "grep -q 'link has been reset' /tmp/klog &&
+	       grep -qF 'PCI error (fatal): mailbox stopped until the link is reset' /tmp/klog"
+diag "abandoned: after the error: $(grep -E 'vfcb|AER|error_detected|recover' /tmp/klog | sed 's/^\[[^]]*\] //' | tail -n 12 | tr '\n' ';')"
+t0=$(now_ms)
+out=$($CTL read "$ADEV0" 72 2>&1)
+rc=$?
+t1=$(now_ms)
+diag "abandoned: VF0's read after it: status $rc in $((t1 - t0)) ms: $out"
+check "abandoned: VF0's read fails with EAGAIN (no handshake with the PF)" \
+	sh -c "[ $rc != 0 ] && echo '$out' | grep -q 'Resource temporarily unavailable'"
+check "abandoned: ... within VF0's deadline and a margin (12 s), no hang" test $((t1 - t0)) -le 12000
+# The way back: remove the PF (its VFs with it) and rescan.
+( echo 1 > /sys/bus/pci/devices/$pf/remove; echo $? > /tmp/remove.rc ) &
+wait_for 60 test -s /tmp/remove.rc
+is "$(cat /tmp/remove.rc 2>/dev/null)" 0 "abandoned: removing the PF completes (its VFs and their drivers go with it)"
+check "abandoned: the PF is gone" test ! -e "/sys/bus/pci/devices/$pf"
+echo 1 > /sys/bus/pci/rescan
+wait_for 20 test -e "/sys/bus/pci/devices/$pf/driver"
+is "$(driver_of "$pf")" vfcb_82576_pf "abandoned: after a rescan the PF is bound to vfcb_82576_pf again"
+vfs=$(create_vfs "$pf" 2)
+is "$(echo $vfs | wc -w)" 2 "abandoned: 2 VFs after the rescan"
+AV0=$(echo $vfs | cut -d' ' -f1)
+wait_for 20 vf_ready "/dev/vfcb-vf-$AV0"
+check "abandoned: the new VF0 handshakes" vf_ready "/dev/vfcb-vf-$AV0"
+$CTL block set "$pf" 0 72 --string "after the rescan"
+is "$($CTL read "/dev/vfcb-vf-$AV0" 72 --raw 2>&1)" "after the rescan" "abandoned: the new VF0 reads a block the host set"
+check "abandoned: sriov_numvfs back to 0" sh -c "echo 0 > /sys/bus/pci/devices/$pf/sriov_numvfs"
 check "rmmod vfcb_82576_vf" rmmod vfcb_82576_vf
 check "rmmod vfcb_vf" rmmod vfcb_vf
 check "rmmod vfcb_82576_pf" rmmod vfcb_82576_pf

@@ -93,3 +93,72 @@ aer_inject() {
 	printf "$(printf '\\%03o' "$@")" > /tmp/aer_inj
 	dd if=/tmp/aer_inj of=/dev/aer_inject bs=32 count=1
 }
+
+# The PF's service time: its mailbox vector's hard interrupt handler and
+# vfcb_pf's work items, traced on the mono clock (CLOCK_MONOTONIC, as
+# vfcb_itest's timestamps).  The kernels under test have no
+# IRQ_TIME_ACCOUNTING and a tick never samples a hard IRQ, so /proc/stat
+# cannot tell.  svc_trace_on IRQ [BUFFER_KB]: trace IRQ's handler and every
+# work item (the buffer is per CPU; tracing inflates what it measures, the
+# same for every window compared).
+T=/sys/kernel/tracing
+svc_trace_on() {
+	mountpoint -q $T || mount -t tracefs nodev $T
+	echo 0 > $T/tracing_on
+	echo mono > $T/trace_clock
+	echo "${2:-16384}" > $T/buffer_size_kb
+	echo "irq == ${1:-0}" > $T/events/irq/irq_handler_entry/filter
+	echo "irq == ${1:-0}" > $T/events/irq/irq_handler_exit/filter
+	echo 1 > $T/events/irq/irq_handler_entry/enable
+	echo 1 > $T/events/irq/irq_handler_exit/enable
+	echo 1 > $T/events/workqueue/workqueue_execute_start/enable
+	echo 1 > $T/events/workqueue/workqueue_execute_end/enable
+	echo > $T/trace
+	echo 1 > $T/tracing_on
+}
+svc_trace_off() {
+	echo 0 > $T/tracing_on
+	for e in irq/irq_handler_entry irq/irq_handler_exit \
+		 workqueue/workqueue_execute_start workqueue/workqueue_execute_end; do
+		echo 0 > $T/events/$e/enable
+	done
+	echo 0 > $T/events/irq/irq_handler_entry/filter
+	echo 0 > $T/events/irq/irq_handler_exit/filter
+}
+# svc_overrun: the events the trace lost (its buffer full), over all CPUs.
+svc_overrun() {
+	cat $T/per_cpu/cpu*/stats 2>/dev/null | awk '$1 == "overrun:" { n += $2 } END { print n + 0 }'
+}
+# svc_windows WINDOWS [FILE]: the service time in several windows in one
+# pass over the trace (or FILE, a copy of it), for a long trace read
+# under TCG.  WINDOWS has a line "KEY FROM_NS TO_NS" per window; prints
+# "KEY IRQS HANDLER_US WORK_US" for each, in WINDOWS' order.  Per CPU an
+# exit closes the entry before it; a handler or item that crosses a
+# window's edge counts in neither window.
+svc_windows() {
+	awk '
+	FNR == NR { key[++nw] = $1; a[nw] = $2 / 1e9; b[nw] = $3 / 1e9; next }
+	/ irq_handler_entry: / || / irq_handler_exit: / || / workqueue_execute_(start|end): / {
+		for (i = 1; i <= NF; i++) if ($i ~ /^\[[0-9]+\]$/) { cpu = $i; break }
+		for (; i <= NF; i++) if ($i ~ /^[0-9]+\.[0-9]+:$/) { t = $i + 0; break }
+	}
+	/ irq_handler_entry: / { ie[cpu] = t }
+	/ irq_handler_exit: / && (cpu in ie) {
+		for (k = 1; k <= nw; k++)
+			if (ie[cpu] >= a[k] && t <= b[k]) { h[k] += t - ie[cpu]; n[k]++ }
+		delete ie[cpu]
+	}
+	/ workqueue_execute_start: .*function vfcb_pf_(serve|retry)_work/ { we[cpu] = t }
+	/ workqueue_execute_end: / && (cpu in we) {
+		for (k = 1; k <= nw; k++)
+			if (we[cpu] >= a[k] && t <= b[k]) w[k] += t - we[cpu]
+		delete we[cpu]
+	}
+	END { for (k = 1; k <= nw; k++) printf "%s %d %d %d\n", key[k], n[k], h[k] * 1e6, w[k] * 1e6 }
+	' "$1" "${2:-$T/trace}"
+}
+# svc_times FROM_NS TO_NS: "IRQS HANDLER_US WORK_US" inside one window.
+svc_times() {
+	echo "w $1 $2" > /tmp/svc.win
+	svc_windows /tmp/svc.win | cut -d' ' -f2-
+}
