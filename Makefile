@@ -51,7 +51,7 @@ help:
 	@echo "                     from the fuzz_pf_core corpus"
 	@echo "  make static        checkpatch --strict, sparse, W=1"
 	@echo "  make integration   host topology on each kernel, nested on 6.12"
-	@echo "  make contain       hostile VF storming from an L2 guest, victim measured (~4 min)"
+	@echo "  make contain       hostile VF storming from an L2 guest, victim measured (~7 min)"
 	@echo "  make bench         benchmark table (see Documentation/performance.rst)"
 	@echo "  make install       install modules, vfcbctl, headers, udev rule"
 	@echo "  make install IGB=1 the same with the igb form (patched igb/igbvf)"
@@ -246,7 +246,7 @@ install-check:
 integration:
 	$(TOP)/scripts/integration.sh
 
-# Not part of check (about 4 min): the hostile VF storms from an L2 guest
+# Not part of check (about 7 min): the hostile VF storms from an L2 guest
 # while a victim VF in L1 is measured (Documentation/reliability.rst,
 # "Interrupt flood").
 contain: setup

@@ -8,7 +8,7 @@
 # the in-tree igb/igbvf baseline, the rig's own selftest, and the igb form
 # (igb and igbvf patched to carry vfcb, scripts/build-igb.sh): host-igb on
 # every set-up kernel, nested-igb on 6.12.
-# --contain KVER (never part of the default, it takes about 4 min): the
+# --contain KVER (never part of the default, it takes about 7 min): the
 # containment measurement, hostile VF in an L2 guest storming, victim VF in
 # L1 (tests/integration/contain-l1.sh, contain-l2.sh), run name
 # contain-SERIES (CONTAIN_NAME overrides); L1 gets CONTAIN_SMP vCPUs (default 3, L2 pinned to one).
@@ -168,6 +168,6 @@ if [ -n "$contain" ]; then
 		$(files_for "$contain") \
 		--l2-file "$ko/hostile_vf.ko" --l2-file tests/integration/itest-lib.sh \
 		--append "${CONTAIN_APPEND:-}" --l2-append "${CONTAIN_L2_APPEND:-}" \
-		--timeout 600 || rc=1
+		--timeout 900 || rc=1
 fi
 exit $rc

@@ -31,6 +31,11 @@
  *                  and the emulator what a storm costs, and the PF nothing,
  *                  so the good VFs' rate during it is the rate a storm
  *                  should leave them
+ *   idlebeacon N [MS]  the control for a PF that cannot see the guest:
+ *                  idleflood, plus one correct PING every 200 ms whose
+ *                  answer is read and acked as a driver would, so the PF
+ *                  sees the control run (5 requests/s, what a quiet VF
+ *                  costs it) and nothing else
  *   holdlock MS    take the VF's mailbox lock and keep it MS milliseconds
  *   reset          VF reset through CTRL.RST
  *
@@ -66,6 +71,7 @@
 #define HV_MBX_REQ	0x01
 #define HV_MBX_ACK	0x02
 #define HV_MBX_VFU	0x04
+#define HV_MBX_PFSTS	0x10
 #define HV_MBX_PFACK	0x20
 #define HV_VMBMEM	0x0800
 
@@ -178,7 +184,37 @@ static void hv_write_frags(struct hostile_vf *hv, const int *order, int n,
 		hv_post(hv, f[order[i]], 1 + vfcb_hdr_ndw(f[order[i]][0]), true);
 }
 
-enum hv_storm { HV_DOORBELLS, HV_ACKS, HV_HELLOS, HV_RESETS, HV_IDLE };
+enum hv_storm { HV_DOORBELLS, HV_ACKS, HV_HELLOS, HV_RESETS, HV_IDLE,
+		HV_IDLE_BEACON };
+
+#define HV_BEACON_NS	(200 * NSEC_PER_MSEC)
+
+/*
+ * One request the way a driver makes it: post, wait (bounded) for the
+ * PF's ack and its answer, ack the answer.  PFSTS and PFACK clear when
+ * V2PMAILBOX is read, so every read's bits are kept.
+ */
+static void hv_request(struct hostile_vf *hv, const u32 *msg, unsigned int ndw)
+{
+	unsigned int i;
+	u32 seen = 0;
+
+	for (i = 0; i < ndw; i++)
+		hv_wr(hv, HV_VMBMEM + 4 * i, msg[i]);
+	hv_wr(hv, HV_V2PMAILBOX, HV_MBX_REQ);
+	hv->sent++;
+	for (i = 0; i < 40; i++) {
+		seen |= hv_rd(hv, HV_V2PMAILBOX);
+		if ((seen & (HV_MBX_PFACK | HV_MBX_PFSTS)) ==
+		    (HV_MBX_PFACK | HV_MBX_PFSTS))
+			break;
+		usleep_range(400, 600);
+	}
+	if (seen & HV_MBX_PFACK)
+		hv->acked++;
+	if (seen & HV_MBX_PFSTS)
+		hv_wr(hv, HV_V2PMAILBOX, HV_MBX_ACK);
+}
 
 /* One register write (or message) of a storm. */
 static void hv_storm_one(struct hostile_vf *hv, enum hv_storm kind,
@@ -199,6 +235,7 @@ static void hv_storm_one(struct hostile_vf *hv, enum hv_storm kind,
 		hv_wr(hv, HV_CTRL, HV_CTRL_RST);
 		break;
 	case HV_IDLE:
+	case HV_IDLE_BEACON:
 		hv_rd(hv, HV_STATUS);
 		break;
 	}
@@ -213,6 +250,7 @@ static void hv_flood(struct hostile_vf *hv, enum hv_storm kind,
 {
 	u32 m[2] = { vfcb_hdr(VFCB_OP_PING, 0, 0, 0, 0, ++hv->tag), 0 };
 	u64 start = ktime_get_ns(), end = start + (u64)ms * NSEC_PER_MSEC;
+	u64 beacon = start, now;
 	unsigned long sent = 0;
 
 	if (kind == HV_HELLOS) {
@@ -229,8 +267,14 @@ static void hv_flood(struct hostile_vf *hv, enum hv_storm kind,
 		if (sent % 256)
 			continue;
 		WRITE_ONCE(hv->flood_sent, sent);
-		if (sent >= n && ktime_get_ns() >= end)
+		now = ktime_get_ns();
+		if (sent >= n && now >= end)
 			break;
+		if (kind == HV_IDLE_BEACON && now >= beacon) {
+			m[0] = vfcb_hdr(VFCB_OP_PING, 0, 0, 0, 0, ++hv->tag);
+			hv_request(hv, m, 1);
+			beacon = now + HV_BEACON_NS;
+		}
 		if (signal_pending(current)) {
 			WRITE_ONCE(hv->flood_interrupted, true);
 			break;
@@ -295,6 +339,8 @@ static ssize_t attack_write(struct file *file, const char __user *ubuf,
 		hv_flood(hv, HV_RESETS, n, ms);
 	} else if (!strcmp(word, "idleflood")) {
 		hv_flood(hv, HV_IDLE, n, ms);
+	} else if (!strcmp(word, "idlebeacon")) {
+		hv_flood(hv, HV_IDLE_BEACON, n, ms);
 	} else if (!strcmp(word, "holdlock")) {
 		hv_holdlock(hv, n);
 	} else if (!strcmp(word, "reset")) {

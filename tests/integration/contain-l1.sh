@@ -4,12 +4,15 @@
 # Containment, nested topology, L1 (the SR-IOV host): vfcb_pf owns the PF;
 # VF0, the victim, stays here on vfcb_82576_vf with a reader under load;
 # VF1, the attacker, goes through vfio-pci to an L2 guest running
-# hostile_vf (contain-l2.sh), which storms four times (REQ, ACK, HELLO,
-# reset), each at least 100 000 writes and 10 s.  The two sides share no
-# channel: L1 finds each storm from the PF's counters of VF1
-# (vfcb_itest storm-watch) and measures, per storm, VF0's read rate
-# before and during it, the PF's mailbox interrupts, and whether a write
-# VF0 makes during it reaches a reader of the PF's events.
+# hostile_vf (contain-l2.sh), which runs the control (idlebeacon: its vCPU
+# spinning on reads the PF never sees, with one PING every 200 ms) and
+# then storms four times (REQ, ACK, HELLO, reset), each at least 100 000
+# writes and 10 s.  The two sides share no channel: L1 finds each storm
+# from the PF's counters of VF1 (vfcb_itest storm-watch) and measures,
+# per storm, VF0's read rate before and during it, the PF's mailbox
+# interrupts, and whether a write VF0 makes during it reaches a reader of
+# the PF's events.  Each storm's rate is also set against the control's:
+# what the storm costs VF0 beyond a guest spinning in the same place.
 #
 # With 3 or more vCPUs (rig.sh --smp 3, as scripts/integration.sh
 # --contain runs it) L2's QEMU is pinned to the last vCPU and everything
@@ -22,7 +25,7 @@
 . /vfcb/guest-lib.sh
 . /vfcb/itest-lib.sh
 
-NSTORMS=4 QUIET_S=6 FLOOD_MSGS=200 PIN=1 MIN_MS=8000
+NSTORMS=5 QUIET_S=6 FLOOD_MSGS=200 PIN=1 MIN_MS=8000
 for a in $(cat /proc/cmdline); do
 	case "$a" in
 	vfcb_contain.pin=*) PIN=${a#*=} ;;
@@ -109,6 +112,8 @@ if [ -n "$l2mask" ]; then
 	done
 fi
 sleep 1
+# The PF's service time, traced from now until the last storm ends.
+svc_trace_on "$PF_IRQ" 65536
 rm -f /tmp/storms
 $ITEST storm-watch "$STATS1" "$PF_IRQNAME" /tmp/storms $NSTORMS 2500 2>/tmp/watch.err &
 wpid=$!
@@ -119,7 +124,7 @@ storm_done() { grep -q "^storm $1 " /tmp/storms 2>/dev/null; }
 table=
 rm -f /tmp/measured
 i=1
-for kind in flood ackflood helloflood resetflood; do
+for kind in idlebeacon flood ackflood helloflood resetflood; do
 	rm -f /tmp/ev.ready /tmp/ev.go
 	$ITEST ev-hold "$PFDEV" /tmp/ev.ready /tmp/ev.go > /tmp/ev.out 2>&1 &
 	evpid=$!
@@ -162,6 +167,12 @@ for kind in flood ackflood helloflood resetflood; do
 	irq_s=$((dirq * 1000 / fdur_ms))
 	check "$kind: the PF saw it last >= $MIN_MS ms ($fdur_ms ms)" test $fdur_ms -ge "$MIN_MS"
 	case $kind in
+	idlebeacon)
+		# At most one PING per 200 ms of the control, and nothing else.
+		nb=$((fdur_ms / 200 + 2))
+		check "idlebeacon: the PF saw the control's PINGs and nothing else (rx_msgs +$d_rx_msgs <= $nb, no bad message, bad ack or reset)" \
+			test "$d_rx_msgs" -ge 1 -a "$d_rx_msgs" -le $nb -a "$d_bad_msgs" = 0 \
+			-a "$d_bad_acks" = 0 -a "$d_vf_resets" = 0 ;;
 	flood) check "flood: the PF read VF1's doorbells (rx_msgs grew)" test "$d_rx_msgs" -ge 1 ;;
 	ackflood) check "ackflood: the PF counted VF1's acks of nothing (bad_acks grew)" test "$d_bad_acks" -ge 1 ;;
 	helloflood) check "helloflood: the PF read VF1's HELLOs (rx_msgs grew)" test "$d_rx_msgs" -ge 1 ;;
@@ -180,6 +191,9 @@ for kind in flood ackflood helloflood resetflood; do
 done
 kill $wpid 2>/dev/null
 wait $wpid 2>/dev/null
+svc_trace_off
+cat $T/trace > /tmp/svc.trace
+diag "contain: service-time trace: $(grep -c . /tmp/svc.trace) lines, $(svc_overrun) events lost"
 
 wait $l2pid
 is "$?" 0 "L2 guest ran its storms and powered off"
@@ -191,6 +205,13 @@ else
 	not_ok "VF0's reader stopped within 20 s of SIGTERM"
 	kill -KILL $lpid
 fi
+# The PF's service time in the same windows as VF0's rates below, in one
+# pass over the trace.
+while read -r kind fs fe irq_s delivered; do
+	echo "$kind.before $((fs - QUIET_S * 1000000000)) $fs"
+	echo "$kind.during $fs $fe"
+done < /tmp/measured > /tmp/svc.win
+svc_windows /tmp/svc.win /tmp/svc.trace > /tmp/svc.out
 # VF0's rates, now that the reader has stopped: reads entirely inside each
 # storm (as the PF saw it) against reads entirely inside the quiet
 # QUIET_S s before it and the QUIET_S s after it (from 0.5 s past its
@@ -211,15 +232,26 @@ while read -r kind fs fe irq_s delivered; do
 		not_ok "$kind: VF0 served during the storm (>= 1 read inside it, none failed)"
 		diag "reads inside the storm: $nduring, failed reads overlapping it: $nfaildur"
 	fi
-	set -- $(awk -v b=$nbefore -v a=$nafter -v q=$QUIET_S -v d=$nduring -v dms=$fdur_ms 'BEGIN {
+	rates=$(awk -v b=$nbefore -v a=$nafter -v q=$QUIET_S -v d=$nduring -v dms=$fdur_ms 'BEGIN {
 		rb = b / q; ra = a / q; rd = (dms > 0) ? d * 1000 / dms : 0
 		k1 = "n/a"; k2 = "n/a"
 		if (rb > 0) k1 = sprintf("%.0f", 100 * rd / rb)
 		if (rb + ra > 0) k2 = sprintf("%.0f", 200 * rd / (rb + ra))
 		printf "%.1f %.1f %.1f %s %s\n", rb, ra, rd, k1, k2 }')
-	diag "contain: $kind: VF0 reads/s: before $1 ($nbefore in $QUIET_S s), during $3 ($nduring in $fdur_ms ms), after $2 ($nafter in $QUIET_S s); kept $4 % of before, $5 % of the mean of before and after; slowest read overlapping it $maxlat ms"
+	# The PF's service time, in % of one CPU, in the same windows.
+	# shellcheck disable=SC2046 # word-split on purpose: three figures each
+	set -- $(awk -v k="$kind.before" '$1 == k { print $2, $3, $4 }' /tmp/svc.out) \
+		$(awk -v k="$kind.during" '$1 == k { print $2, $3, $4 }' /tmp/svc.out)
+	svc=$(awk -v bh="${2:-0}" -v bw="${3:-0}" -v dh="${5:-0}" -v dw="${6:-0}" -v q=$QUIET_S -v dms=$fdur_ms \
+		'BEGIN { printf "%.1f->%.1f", (bh + bw) / (q * 1e4), (dh + dw) / (dms * 10) }')
+	diag "contain: $kind: PF service time (hard IRQ + vfcb work items, traced), % of one CPU before->during: $svc ($2 + $3 us in $QUIET_S s; $5 + $6 us in $fdur_ms ms)"
+	set -- $rates
+	# Against the control: what the storm costs beyond a spinning guest.
+	[ "$kind" = idlebeacon ] && ctl_rd=$3
+	ofctl=$(awk -v d="$3" -v c="${ctl_rd:-0}" 'BEGIN { if (c > 0) printf "%.0f%%", 100 * d / c; else print "n/a" }')
+	diag "contain: $kind: VF0 reads/s: before $1 ($nbefore in $QUIET_S s), during $3 ($nduring in $fdur_ms ms), after $2 ($nafter in $QUIET_S s); kept $4 % of before, $5 % of the mean of before and after, $ofctl of its rate during the control; slowest read overlapping it $maxlat ms"
 	table="$table
-contain-table: $kind ${fdur_ms}ms irq/s=$irq_s before=$1 during=$3 after=$2 kept=$5% (of before: $4%) delivered=$delivered"
+contain-table: $kind ${fdur_ms}ms irq/s=$irq_s svc%=$svc before=$1 during=$3 after=$2 kept=$5% (of before: $4%) of-control=$ofctl delivered=$delivered"
 done < /tmp/measured
 is "$(awk '$1 == "fails" { print $2 }' /tmp/load.progress)" 0 "none of VF0's $(awk '$1 == "ops" { print $2 }' /tmp/load.progress) reads failed"
 grep -v ' 0$' /tmp/load.log 2>/dev/null | head -n 5 | while read -r l; do diag "failed read (start end errno): $l"; done
