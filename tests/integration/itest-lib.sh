@@ -102,8 +102,12 @@ aer_inject() {
 # work item (the buffer is per CPU; tracing inflates what it measures, the
 # same for every window compared).
 T=/sys/kernel/tracing
+# trace_mount: tracefs at $T (busybox here has no mountpoint).
+trace_mount() {
+	grep -q " $T tracefs " /proc/mounts || mount -t tracefs nodev $T
+}
 svc_trace_on() {
-	mountpoint -q $T || mount -t tracefs nodev $T
+	trace_mount
 	echo 0 > $T/tracing_on
 	echo mono > $T/trace_clock
 	echo "${2:-16384}" > $T/buffer_size_kb
