@@ -59,6 +59,7 @@
  * t->lock (a leaf: the rings, the outboxes, the pending events).
  * Events are reported with none of them held, by one reporter at a time.
  */
+#include <linux/moduleparam.h>
 #include <linux/pci.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
@@ -252,6 +253,33 @@ static void igb_vfcb_flush_all(struct igb_vfcb *t)
 	if (busy && !t->dead)
 		mod_delayed_work(system_wq, &t->work, 1);
 	spin_unlock(&t->lock);
+}
+
+/*
+ * Test only (tests/integration/igb.sh): the watchdog is what brings a lost
+ * interrupt back, and QEMU loses one too rarely to test it by.  Writing N
+ * here makes the next N igb_msg_task() passes of adapters that carry vfcb
+ * return at once, the causes left latched, as if their interrupt had not
+ * come.  A writer's count is taken down by every adapter's passes.
+ */
+static unsigned int vfcb_lose_irqs;
+module_param(vfcb_lose_irqs, uint, 0644);
+MODULE_PARM_DESC(vfcb_lose_irqs,
+		 "Test only: skip the next this many mailbox interrupts of a port carrying vfcb, as if lost (counts down; default 0)");
+
+/* Start of igb_msg_task(), no lock held: true to skip the pass. */
+bool igb_vfcb_lose_irq(struct igb_adapter *adapter)
+{
+	unsigned int n;
+
+	if (!rcu_access_pointer(adapter->vfcb))
+		return false;
+	do {
+		n = READ_ONCE(vfcb_lose_irqs);
+		if (!n)
+			return false;
+	} while (cmpxchg(&vfcb_lose_irqs, n, n - 1) != n);
+	return true;
 }
 
 /* End of igb_msg_task(), vfs_lock held. */

@@ -16,6 +16,9 @@ struct igb_vfcb;
 void igb_vfcb_start(struct igb_adapter *adapter);
 void igb_vfcb_stop(struct igb_adapter *adapter);
 
+/* Start of igb_msg_task(), no lock held. */
+bool igb_vfcb_lose_irq(struct igb_adapter *adapter);
+
 /* igb_msg_task(), adapter->vfs_lock held. */
 bool igb_vfcb_rx(struct igb_adapter *adapter, u32 vf, const u32 *msg);
 void igb_vfcb_vf_ack(struct igb_adapter *adapter, u32 vf);
