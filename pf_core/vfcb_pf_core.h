@@ -98,6 +98,7 @@ struct vfcb_pf_vf_stats {
  * @win_start: start of the flood-detection window (jiffies)
  * @win_msgs: messages received in the window
  * @win_errs: bad messages received in the window
+ * @win_hellos: handshakes in the window
  * @kick_tries: consecutive retries that could not post
  * @rx_dw: first dwords of the message being read, for tracing
  * @stats: counters
@@ -125,6 +126,7 @@ struct vfcb_pf_vf {
 	unsigned long win_start;
 	u32 win_msgs;
 	u32 win_errs;
+	u32 win_hellos;
 	u32 kick_tries;
 	u32 rx_dw[3];
 	struct vfcb_pf_vf_stats stats;

@@ -36,6 +36,16 @@ module_param(flood_errors, uint, 0644);
 MODULE_PARM_DESC(flood_errors,
 		 "Bad messages a VF may send per flood window before it is throttled (default 64)");
 
+/*
+ * A VF handshakes once per reset or probe; thousands a second is a loop,
+ * and each one costs the PF an answer and an event where a plain message
+ * costs a lookup.
+ */
+static unsigned int flood_hellos = 16;
+module_param(flood_hellos, uint, 0644);
+MODULE_PARM_DESC(flood_hellos,
+		 "Handshakes (HELLOs) a VF may make per flood window before it is throttled (default 16)");
+
 static unsigned int flood_window_ms = 100;
 module_param(flood_window_ms, uint, 0644);
 MODULE_PARM_DESC(flood_window_ms, "Flood detection window in ms (default 100)");
@@ -119,8 +129,16 @@ static bool vfcb_pf_throttled(struct vfcb_pf_vf *vf)
 	return false;
 }
 
-/* Count a received message; throttle the VF if it floods. */
-static void vfcb_pf_flood_account(struct vfcb_pf_vf *vf, bool bad)
+/* What a VF did, for the flood accounting. */
+enum vfcb_pf_flood_kind {
+	VFCB_PF_FLOOD_MSG,	/* a message, a reset */
+	VFCB_PF_FLOOD_BAD,	/* a refused message, an ack of nothing */
+	VFCB_PF_FLOOD_HELLO,	/* a message that was a handshake */
+};
+
+/* Count what the VF did; throttle the VF if it floods. */
+static void vfcb_pf_flood_account(struct vfcb_pf_vf *vf,
+				  enum vfcb_pf_flood_kind kind)
 {
 	unsigned long now = jiffies;
 
@@ -129,12 +147,16 @@ static void vfcb_pf_flood_account(struct vfcb_pf_vf *vf, bool bad)
 		vf->win_start = now;
 		vf->win_msgs = 0;
 		vf->win_errs = 0;
+		vf->win_hellos = 0;
 	}
 	vf->win_msgs++;
-	if (bad)
+	if (kind == VFCB_PF_FLOOD_BAD)
 		vf->win_errs++;
+	if (kind == VFCB_PF_FLOOD_HELLO)
+		vf->win_hellos++;
 	if (vf->win_msgs <= READ_ONCE(flood_msgs) &&
-	    vf->win_errs <= READ_ONCE(flood_errors))
+	    vf->win_errs <= READ_ONCE(flood_errors) &&
+	    vf->win_hellos <= READ_ONCE(flood_hellos))
 		return;
 
 	vf->throttled = true;
@@ -143,12 +165,13 @@ static void vfcb_pf_flood_account(struct vfcb_pf_vf *vf, bool bad)
 	trace_vfcb_pf_vf_event(vf->pf->pdev, vf->index, VFCB_PF_TR_THROTTLED,
 			       vf->win_errs);
 	dev_warn_ratelimited(&vf->pf->pdev->dev,
-			     "VF %u floods the mailbox (%u messages, %u bad in %u ms): not served for %u ms\n",
+			     "VF %u floods the mailbox (%u messages, %u bad, %u handshakes in %u ms): not served for %u ms\n",
 			     vf->index, vf->win_msgs, vf->win_errs,
-			     flood_window_ms, throttle_ms);
+			     vf->win_hellos, flood_window_ms, throttle_ms);
 	vf->win_start = now;
 	vf->win_msgs = 0;
 	vf->win_errs = 0;
+	vf->win_hellos = 0;
 }
 
 static void vfcb_pf_retry_in(struct vfcb_pf *pf, unsigned long delay)
@@ -182,7 +205,7 @@ static void vfcb_pf_vf_rx(struct vfcb_pf_vf *vf)
 		vf->unread = false;
 		vf->stats.muted_msgs++;
 		trace_vfcb_pf_vf_event(pf->pdev, vf->index, VFCB_PF_TR_MUTED, 0);
-		vfcb_pf_flood_account(vf, false);
+		vfcb_pf_flood_account(vf, VFCB_PF_FLOOD_MSG);
 		return;
 	}
 
@@ -190,7 +213,9 @@ static void vfcb_pf_vf_rx(struct vfcb_pf_vf *vf)
 	/* The engine always consumes (acks) the message it reads. */
 	vf->unread = false;
 	err = vf->ep.stats.last_error;
-	vfcb_pf_flood_account(vf, res == VFCB_PF_RX_ERROR);
+	vfcb_pf_flood_account(vf, res == VFCB_PF_RX_ERROR ? VFCB_PF_FLOOD_BAD :
+				  res == VFCB_PF_RX_READY ? VFCB_PF_FLOOD_HELLO :
+				  VFCB_PF_FLOOD_MSG);
 
 	switch (res) {
 	case VFCB_PF_RX_REQUEST:
@@ -399,7 +424,7 @@ void vfcb_pf_vf_consumed(struct vfcb_pf *pf, unsigned int vf)
 	if (!v->stopped && !v->ep.tx_busy) {
 		/* Nothing of ours to consume: an ACK storm costs the VF. */
 		v->stats.bad_acks++;
-		vfcb_pf_flood_account(v, true);
+		vfcb_pf_flood_account(v, VFCB_PF_FLOOD_BAD);
 	} else if (!v->stopped) {
 		vfcb_pfep_tx_acked(&v->ep);
 	}
@@ -440,7 +465,7 @@ void vfcb_pf_vf_reset(struct vfcb_pf *pf, unsigned int vf)
 	v->kick_tries = 0;
 	v->stats.vf_resets++;
 	/* A VF resetting itself in a loop is flooding too. */
-	vfcb_pf_flood_account(v, false);
+	vfcb_pf_flood_account(v, VFCB_PF_FLOOD_MSG);
 	/* Throttled: the host hears of it when the throttle ends. */
 	held = vfcb_pf_throttled(v);
 	if (held && !v->reset_held) {
