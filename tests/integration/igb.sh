@@ -425,9 +425,31 @@ joined() { grep -q joined /tmp/join.out; }
 run_here "VF0 joins 239.1.2.3" wait_for 10 joined
 check "VF0's multicast list has 01:00:5e:01:02:03 (ip maddr)" sh -c "nsenter -t $NSP0 -n cat /proc/net/dev_mcast | grep -q '$NET0 .*01005e010203'"
 ip route add 239.0.0.0/8 dev "$pfnet" 2>/dev/null
+# VF0's side, to tell a filter the PF never set from a reply that got lost
+vf0_echo() {
+	ns 0 awk '$1 == "Icmp:" && !h { for (i = 2; i <= NF; i++) n[$i] = i; h = 1; next }
+		  $1 == "Icmp:" { print "InEchos " $(n["InEchos"]) " OutEchoReps " $(n["OutEchoReps"]) }' /proc/net/snmp
+	echo "rx_multicast $(ns 0 cat "/sys/class/net/$NET0/statistics/multicast")"
+}
+echo0=$(vf0_echo | xargs)
 ping -c 3 -W 3 239.1.2.3 > /tmp/mping.out 2>&1
+diag "multicast ping: $(grep 'packets' /tmp/mping.out); VF0 before: $echo0; after: $(vf0_echo | xargs)"
+# Once in six runs on 6.1 (a fast machine, vfcb readers on every VF) no
+# ping was answered, with nothing in either kernel's log; not explained
+# yet (Documentation/reliability.rst, "Not done yet").  Joined once more,
+# igbvf sends its list again: a VF whose requests never get through
+# still fails, one lost now and then is reported, not failed.
+if ! grep -q "bytes from $A.10" /tmp/mping.out; then
+	kill $jpid 2>/dev/null
+	wait $jpid 2>/dev/null
+	rm -f /tmp/join.out
+	nsenter -t "$NSP0" -n $NET join "$NET0" 239.1.2.3 > /tmp/join.out 2>&1 &
+	jpid=$!
+	wait_for 10 joined
+	ping -c 3 -W 3 239.1.2.3 > /tmp/mping.out 2>&1
+	diag "multicast ping: not answered after the first join; joined again: $(grep 'packets' /tmp/mping.out); VF0: $(vf0_echo | xargs)"
+fi
 check "PF's ping to 239.1.2.3 answered by VF0" grep -q "bytes from $A.10" /tmp/mping.out
-diag "multicast ping: $(grep 'packets' /tmp/mping.out)"
 kill $jpid 2>/dev/null
 
 # VF MAC set by the host (ip link set PF vf 2 mac): igbvf takes it at its
