@@ -56,6 +56,8 @@ SOAK_FIG=
 soak_run() {
 	_todo=; [ "$2" = todo ] && { _todo=" # TODO $TODO_WHY"; }
 	shift 2
+	# A loop that stops before its figures must not report the last one's.
+	SOAK_FIG=
 	_o=/tmp/soak.out _rc=2
 	# Streamed, so a hang still shows how far the loop got.
 	{ "$@" 2>&1; echo "soak-rc: $?"; } | tee "$_o" | while IFS= read -r _l; do
@@ -99,6 +101,8 @@ WDPID=$!
 
 # fig KEY: a value from the last figures line.
 fig() { echo "$SOAK_FIG" | tr ' ' '\n' | awk -F= -v k="$1" '$1 == k { print $2 }'; }
+# fig0 KEY: the same, 0 if the loop gave no figures (its failure is in the TAP).
+fig0() { _v=$(fig "$1"); echo "${_v:-0}"; }
 
 # report LOOP COUNT LOST CORRUPT ERRORS RESYNCS HUNG T0 SPLATS0 HUNGS0 FAILED0 [todo]
 report() {
@@ -184,7 +188,7 @@ if [ "$UNBIND" -gt 0 ]; then
 		*) act="rmmod vfcb_82576_vf" ;;
 		esac
 		soak_run unbind - $SOAK blocked "$pf" 0 "$VF0" "$act"
-		hung=$((hung + $(fig hung)))
+		hung=$((hung + $(fig0 hung)))
 		# While VF0 has no driver the host keeps a bit for it.
 		bit=$(printf '0x%x' $((1 << (i % 62))))
 		$CTL invalidate "$pf" 0 "$bit" || bad=$((bad + 1))
@@ -198,7 +202,7 @@ if [ "$UNBIND" -gt 0 ]; then
 		echo 1000 > $TO_P 2>/dev/null
 		wait_for 20 vfs_ready || { bad=$((bad + 1)); diag "unbind $i: VFs not ready again within 20 s"; }
 		soak_run unbind - $SOAK covers "/dev/vfcb-vf-$VF0" "$bit" 10000
-		lost=$((lost + $(fig lost))) resyncs=$((resyncs + $(fig resyncs)))
+		lost=$((lost + $(fig0 lost))) resyncs=$((resyncs + $(fig0 resyncs)))
 		i=$((i + 1))
 	done
 	echo "$to0" > $TO_P

@@ -1096,6 +1096,37 @@ static void rnd_arg(uint8_t *a, size_t n)
 		memcpy(a + 24, &p, 8);
 }
 
+/*
+ * Delete every block of @vf, the host's and the VF's; returns how many,
+ * or -errno.  Two rounds at most: a VF may create one meanwhile.
+ */
+static int pf_clear(int fd, uint32_t vf)
+{
+	static uint32_t ids[VFCB_MAX_BLOCKS_PER_VF * 2];
+	struct vfcb_pf_block_list l = { .argsz = sizeof(l), .vf = vf };
+	struct vfcb_pf_block b = { .argsz = sizeof(b), .vf = vf };
+	int r, n = 0, round;
+	uint32_t i;
+
+	for (round = 0; round < 2; round++) {
+		l.count = sizeof(ids) / sizeof(ids[0]);
+		l.ids = (uintptr_t)ids;
+		r = xioctl(fd, VFCB_PF_LIST_BLOCKS, &l);
+		if (r < 0)
+			return r;
+		if (!l.count)
+			break;
+		for (i = 0; i < l.count && i < sizeof(ids) / sizeof(ids[0]); i++) {
+			b.block_id = ids[i];
+			r = xioctl(fd, VFCB_PF_DEL_BLOCK, &b);
+			if (r < 0 && r != -ENODATA)	/* gone meanwhile */
+				return r;
+			n += !r;
+		}
+	}
+	return n;
+}
+
 static int cmd_fuzz(int argc, char **argv)
 {
 	unsigned long seed = strtoul(argv[0], NULL, 0);
@@ -1255,6 +1286,23 @@ static int cmd_fuzz(int argc, char **argv)
 	}
 	check(calls > 1000 && ok_calls > 0, "fuzz: ran (%llu calls, %llu succeeded)",
 	      (unsigned long long)calls, (unsigned long long)ok_calls);
+
+	/*
+	 * The fuzzer's blocks go first: in a long run its random IDs reach
+	 * the host's limit of VFCB_MAX_BLOCKS_PER_VF per VF, and the host's
+	 * next SET_BLOCK then fails with ENOSPC, as it must.  Listing and
+	 * deleting them all shows the host can empty what a fuzzer filled.
+	 */
+	for (i = 0; i < nvfs; i++) {
+		int n = pf_clear(pfd, i);
+
+		if (n < 0) {
+			errors++;
+			diag("VF %u: the fuzzer's blocks not deleted: %s", i, strerror(-n));
+		} else {
+			diag("VF %u: %d blocks the fuzzer left, deleted", i, n);
+		}
+	}
 
 	/*
 	 * The devices still work: what the host sets, every VF reads.  A VF
