@@ -39,7 +39,8 @@ static const char *pf_hint(int err)
 	case EMSGSIZE:
 		return "a block holds at most 128 bytes";
 	case ENOSPC:
-		return "the VF's block quota is used up: raise it with 'vfcbctl policy VF --max-blocks N'";
+		/* Only SET_BLOCK: the VF's quota never limits the host. */
+		return "the host already defined 1024 blocks for this VF: delete some ('vfcbctl block del')";
 	case EINVAL:
 		return "the driver refused an argument; see Documentation/api.rst";
 	}

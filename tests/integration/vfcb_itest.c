@@ -176,6 +176,13 @@ static int pf_get(int fd, uint32_t vf, uint32_t id, struct vfcb_pf_block *b)
 	return xioctl(fd, VFCB_PF_GET_BLOCK, b);
 }
 
+static int pf_del(int fd, uint32_t vf, uint32_t id)
+{
+	struct vfcb_pf_block b = { .argsz = sizeof(b), .vf = vf, .block_id = id };
+
+	return xioctl(fd, VFCB_PF_DEL_BLOCK, &b);
+}
+
 static int pf_invalidate(int fd, uint32_t vf, uint64_t mask, uint32_t flags)
 {
 	struct vfcb_pf_invalidate inv = { .argsz = sizeof(inv), .flags = flags,
@@ -349,6 +356,40 @@ static int cmd_pf_ioctl(int argc, char **argv)
 	bl.ids = (uintptr_t)ids;
 	check(xioctl(fd, VFCB_PF_LIST_BLOCKS, &bl) == 0 && bl.count >= 1,
 	      "PF LIST_BLOCKS lists the block");
+
+	/*
+	 * The host's own limit: VFCB_MAX_BLOCKS_PER_VF blocks per VF, then
+	 * ENOSPC for a new one (not for rewriting one it has), which
+	 * creates nothing; deleting them brings the count back.
+	 */
+	{
+		uint32_t n0, made = 0, id = 0x7a000000;
+		int r = 0;
+
+		bl.count = 0;
+		xioctl(fd, VFCB_PF_LIST_BLOCKS, &bl);
+		n0 = bl.count;
+		while (made <= VFCB_MAX_BLOCKS_PER_VF) {
+			r = pf_set(fd, 0, id + made, buf, 4, 0);
+			if (r)
+				break;
+			made++;
+		}
+		expect_err(r, ENOSPC, "PF SET_BLOCK past the host's limit of blocks for a VF");
+		check(made >= VFCB_MAX_BLOCKS_PER_VF - n0 && made <= VFCB_MAX_BLOCKS_PER_VF,
+		      "the host's limit came after %u new blocks (%u there before, limit %u)",
+		      made, n0, VFCB_MAX_BLOCKS_PER_VF);
+		expect_err(pf_get(fd, 0, id + made, &b), ENODATA,
+			   "PF SET_BLOCK refused for the limit created nothing");
+		check(made && pf_set(fd, 0, id, buf, 8, 0) == 0,
+		      "PF SET_BLOCK rewrites a block it has at the limit");
+		while (made && !pf_del(fd, 0, id + made - 1))
+			made--;
+		bl.count = 0;
+		r = xioctl(fd, VFCB_PF_LIST_BLOCKS, &bl);
+		check(made == 0 && r == 0 && bl.count == n0,
+		      "PF DEL_BLOCK of them all: %u blocks again (got %u)", n0, bl.count);
+	}
 
 	pol = (struct vfcb_pf_policy){ .argsz = sizeof(pol), .vf = 0, .max_blocks = 0 };
 	expect_err(xioctl(fd, VFCB_PF_SET_POLICY, &pol), EINVAL, "PF SET_POLICY quota 0");
