@@ -70,7 +70,7 @@ up_vfs() {
 ping_pf_vf0() {
 	unshare -n sleep 600 &
 	nspid=$!
-	sleep 1
+	wait_for 10 netns_ready $nspid
 	ip link set dev "$VFNET0" netns $nspid
 	nsenter -t $nspid -n ip link set dev "$VFNET0" up
 	nsenter -t $nspid -n ip addr add $VFIP/24 dev "$VFNET0"

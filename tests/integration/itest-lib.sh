@@ -23,6 +23,15 @@ run_c() {
 	rm -f "$_o"
 }
 
+# netns_ready PID: PID, started as "unshare ... sh -c '...; exec sleep N'",
+# has its own network namespace and reached its sleep.  Until then
+# nsenter -t PID joins the caller's namespaces, and what it sets (a
+# sysctl) lands there instead: check this before entering.
+netns_ready() {
+	[ "$(cat "/proc/$1/comm" 2>/dev/null)" = sleep ] &&
+		[ "$(readlink "/proc/$1/ns/net")" != "$(readlink /proc/self/ns/net)" ]
+}
+
 # fails_with ERRNO-TEXT DESC CMD...: CMD must fail and say ERRNO-TEXT.
 fails_with() {
 	_want=$1; _d=$2; shift 2
