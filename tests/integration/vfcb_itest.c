@@ -176,13 +176,6 @@ static int pf_get(int fd, uint32_t vf, uint32_t id, struct vfcb_pf_block *b)
 	return xioctl(fd, VFCB_PF_GET_BLOCK, b);
 }
 
-static int pf_del(int fd, uint32_t vf, uint32_t id)
-{
-	struct vfcb_pf_block b = { .argsz = sizeof(b), .vf = vf, .block_id = id };
-
-	return xioctl(fd, VFCB_PF_DEL_BLOCK, &b);
-}
-
 static int pf_invalidate(int fd, uint32_t vf, uint64_t mask, uint32_t flags)
 {
 	struct vfcb_pf_invalidate inv = { .argsz = sizeof(inv), .flags = flags,

@@ -1104,7 +1104,6 @@ static int pf_clear(int fd, uint32_t vf)
 {
 	static uint32_t ids[VFCB_MAX_BLOCKS_PER_VF * 2];
 	struct vfcb_pf_block_list l = { .argsz = sizeof(l), .vf = vf };
-	struct vfcb_pf_block b = { .argsz = sizeof(b), .vf = vf };
 	int r, n = 0, round;
 	uint32_t i;
 
@@ -1117,8 +1116,7 @@ static int pf_clear(int fd, uint32_t vf)
 		if (!l.count)
 			break;
 		for (i = 0; i < l.count && i < sizeof(ids) / sizeof(ids[0]); i++) {
-			b.block_id = ids[i];
-			r = xioctl(fd, VFCB_PF_DEL_BLOCK, &b);
+			r = pf_del(fd, vf, ids[i]);
 			if (r < 0 && r != -ENODATA)	/* gone meanwhile */
 				return r;
 			n += !r;

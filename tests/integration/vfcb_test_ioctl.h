@@ -40,6 +40,13 @@ static int pf_set(int fd, uint32_t vf, uint32_t id, const void *d, uint32_t len,
 	return xioctl(fd, VFCB_PF_SET_BLOCK, &b);
 }
 
+static int pf_del(int fd, uint32_t vf, uint32_t id)
+{
+	struct vfcb_pf_block b = { .argsz = sizeof(b), .vf = vf, .block_id = id };
+
+	return xioctl(fd, VFCB_PF_DEL_BLOCK, &b);
+}
+
 static int vf_read(int fd, uint32_t id, void *buf, uint32_t *len)
 {
 	struct vfcb_vf_block b = { .argsz = sizeof(b), .block_id = id, .len = *len };
