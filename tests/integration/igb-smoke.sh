@@ -125,6 +125,11 @@ $CTL block get "$pf" 0 9 --raw > /tmp/w2
 check "host sees VF0's write" cmp /tmp/w /tmp/w2
 fails_with "No such" "VF0 reading a missing block: ENOENT" $CTL read "$DEV0" 33
 
+# The handshake of VF0's probe left an all-ones mask for its first
+# reader (re-read everything): taken first, so the wait below sees the
+# host's bits alone.
+is "$($CTL wait "$DEV0" --timeout 5000 2>&1 | awk '{ print $2 }')" 0xffffffffffffffff \
+	"VF0's first wait gets its probe's resync (all ones)"
 $CTL wait "$DEV0" --timeout 20000 > /tmp/mask 2>&1 &
 wpid=$!
 sleep 1
