@@ -134,7 +134,9 @@ judge_side() {
 	judge_kernel "$side" "$name" "$console"
 }
 
-last_kernel_line() { tr -d '\r' < "$1" 2>/dev/null | grep -v '^$' | tail -n 1 | cut -c1-200; }
+last_kernel_line() {
+	tr -d '\r' < "$1" 2>/dev/null | grep -v -e '^$' -e '\] rig-heartbeat: ' | tail -n 1 | cut -c1-200
+}
 
 judge_kernel() {
 	local side=$1 name=$2 console=$3 bad
@@ -188,6 +190,9 @@ write_results() {
 #   that spot as idle, its NMI backtrace shows it at the halt (RIP in
 #   [pv_]native_safe_halt): a CPU held by a driver with its interrupts off
 #   would be caught running, not halted;
+#   The same, seen from outside when the console says nothing of it: the
+#   watch below found vCPUs halted with interrupts on while the heartbeat
+#   showed their timers silent (frozen.txt, scripts/rig-vcpus-frozen);
 # - an int3 oops: a breakpoint the kernel's own code patching left, seen by
 #   another vCPU (cross-modifying code);
 # - QEMU itself aborting (an assertion).
@@ -198,8 +203,30 @@ lost_timer() {	# lost_timer CONSOLE
 		     n && NR - n <= 8 && /RIP: 0010:(pv_)?native_safe_halt\+/ { f = 1 }
 		     END { exit !f }' "$1"
 }
+# stale_timers CONSOLE: the CPUs (comma-separated) whose count of local
+# timer interrupts stood still over the last 30 s of the guest's
+# heartbeat lines (tests/rig/init.sh), or nothing.  Each CPU of a live
+# guest takes at least the soft-lockup watchdog's timer every 4 s, idle
+# or not; a CPU spinning with interrupts off stalls its count too, which
+# rig-vcpus-frozen tells apart.
+stale_timers() {
+	tr -d '\r' < "$1" 2>/dev/null | awk '
+		/^\[ *[0-9]+\.[0-9]+\] rig-heartbeat: LOC( [0-9]+)+$/ {
+			t = substr($0, 2) + 0
+			sub(/.*: LOC /, "")
+			for (c = 0; c < split($0, v, " "); c++) {
+				if (!(c in n) || n[c] != v[c + 1]) { n[c] = v[c + 1]; since[c] = t }
+				stale[c] = (t - since[c] >= 30)
+			}
+		}
+		END { for (c in stale) if (stale[c]) s = s (s == "" ? "" : ",") c; print s }'
+}
 emulator_fault() {
 	local d=$1 c
+	if [ -f "$d/frozen.txt" ]; then
+		echo "$(head -n 1 "$d/frozen.txt") (frozen.txt)"
+		return
+	fi
 	for c in "$d"/l1-console.log "$d"/l2-console.log; do
 		[ -f "$c" ] || continue
 		if lost_timer "$c"; then
@@ -235,6 +262,10 @@ judge_run() {
 	elif [ "$qemu_rc" != 0 ]; then
 		why1="QEMU exited with status $qemu_rc: $(tail -n 3 "$logdir/l1-qemu.log" 2>/dev/null | tr '\n' ' ')"
 		why2=$why1
+	fi
+	if [ -f "$logdir/frozen.txt" ]; then
+		why1="L1 ($l1_name) frozen, QEMU stopped: $(head -n 1 "$logdir/frozen.txt")"
+		why2="L1 was stopped frozen before L2 ($l2_name) finished"
 	fi
 	judge_side L1 "$l1_name" "$logdir/l1-console.log" "$logdir/l1-tap.log" "$why1"
 	if [ "$topology" = nested ]; then
@@ -412,6 +443,11 @@ cmd+=(-device pcie-root-port,id=rp0,chassis=1,x-speed=2_5,x-width=4
       -kernel "$RIG_DIR/kernels/$l1_kver/vmlinuz" -initrd "$logdir/l1.cpio.gz"
       -append "$kargs $append"
       -serial "file:$logdir/l1-console.log" -serial "file:$logdir/l1-tap.log")
+# The monitor, for the watch below.  A socket's path has at most 107
+# bytes; a deep log directory gets one in /tmp.
+mon=$logdir/monitor.sock
+[ ${#mon} -lt 100 ] || mon=$(mktemp -u /tmp/vfcb-rig-monitor.XXXXXX)
+cmd+=(-monitor "unix:$mon,server=on,wait=off")
 touch "$logdir/l1-console.log" "$logdir/l1-tap.log"
 if [ "$topology" = nested ]; then
 	touch "$logdir/l2-console.log" "$logdir/l2-tap.log"
@@ -438,7 +474,14 @@ timeout -k 10 "$timeout" "${cmd[@]}" < /dev/null > "$logdir/l1-qemu.log" 2>&1 &
 qemu_pid=$!
 # A vCPU whose timer interrupt QEMU lost does not wake again (seen asleep
 # for more than 15 minutes): stop such a run when its console shows it,
-# not at its timeout, since it is run again (emulator_fault()).
+# not at its timeout, since it is run again (emulator_fault()).  When
+# every vCPU lost it, nothing is printed at all: a console silent for
+# RIG_SILENT_S (45 s: four heartbeats missed), or a heartbeat whose timer
+# count stood still, has the monitor asked whether those vCPUs wait in
+# HLT (rig-vcpus-frozen); that is then stopped too, on a rerun as well,
+# as it can only end at the timeout.
+silent_s=${RIG_SILENT_S:-45}
+con_size=0 con_since=$start next_ask=$start
 while kill -0 "$qemu_pid" 2>/dev/null; do
 	sleep 1
 	if [ "${RIG_EMULATOR_RETRY:-1}" = 1 ] && [ -z "${RIG_RETRY_OF:-}" ] &&
@@ -447,8 +490,28 @@ while kill -0 "$qemu_pid" 2>/dev/null; do
 		kill -TERM "$qemu_pid" 2>/dev/null || true
 		break
 	fi
+	now=$(date +%s)
+	size=$(stat -c %s "$logdir/l1-console.log" 2>/dev/null || echo 0)
+	[ "$size" = "$con_size" ] || con_size=$size con_since=$now
+	[ "$now" -ge "$next_ask" ] || continue
+	why= cpus=$(stale_timers "$logdir/l1-console.log")
+	if [ -n "$cpus" ]; then
+		why="vCPU $cpus: no timer interrupt for 30 s (heartbeat)"
+	elif [ $((now - con_since)) -ge "$silent_s" ] &&
+	     grep -q 'rig-heartbeat: ' "$logdir/l1-console.log"; then
+		cpus=all why="console silent for $((now - con_since)) s, heartbeat missed"
+	fi
+	[ -n "$why" ] || continue
+	if said=$("$top/scripts/rig-vcpus-frozen" "$mon" "$cpus" "$logdir/frozen.txt" "$why"); then
+		log "$run_name: $(head -n 1 "$logdir/frozen.txt"): stopping QEMU"
+		kill -TERM "$qemu_pid" 2>/dev/null || true
+		break
+	fi
+	log "$run_name: $why; $said"
+	next_ask=$((now + silent_s))
 done
 wait "$qemu_pid" || qemu_rc=$?
+[ "$mon" = "$logdir/monitor.sock" ] || rm -f "$mon"
 elapsed=$(($(date +%s) - start))
 [ -n "$tailpid" ] && kill "$tailpid" 2>/dev/null
 log "$run_name: QEMU exited ($qemu_rc) after ${elapsed}s"

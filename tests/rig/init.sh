@@ -33,7 +33,22 @@ stty -F "$tap" raw -echo 2>/dev/null
 
 kmsg() { echo "vfcb-rig: $*" > /dev/kmsg; }
 
+# heartbeat: every 10 s, each CPU's count of local timer interrupts on the
+# console.  A CPU that QEMU stopped sending its timer interrupt to never
+# wakes again; this is how the rig sees it, even when nothing else is
+# printed (scripts/rig.sh, "stale_timers" and "frozen").  Not in dmesg's
+# words "vfcb" or "WARNING", which tests look for.  L1 only: L2 runs
+# under KVM, whose timers are L1's.
+heartbeat() {
+	while sleep 10; do
+		awk '$1 == "LOC:" { s = "<6>rig-heartbeat: LOC"
+			for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) s = s " " $i
+			print s }' /proc/interrupts > /dev/kmsg
+	done
+}
+
 kmsg "$VFCB_SIDE start $VFCB_TEST on $(uname -r)"
+[ "$VFCB_SIDE" = L1 ] && heartbeat < /dev/null > /dev/null 2>&1 &
 echo "# vfcb-rig: begin $VFCB_SIDE $VFCB_TEST" > "$tap"
 if [ -f /vfcb/test.sh ]; then
 	# A subshell, so a test that calls exit (or dies) cannot take init

@@ -77,10 +77,46 @@ expect "failing assertion: runner fails, names side, test and assertion" 1 "$out
 	'FAIL selftest-fail-assert: L1: one equals two: failed in L1 \(fail-assert\.sh\)' \
 	'^selftest-fail-assert: [0-9]+ passed, 1 failed$'
 
+# Asked after 20 s of silence, the monitor would find this idle guest's
+# vCPUs in HLT: only the heartbeat keeps it from being called frozen.
 out=$work/hang.out
-rc=$(guest_case hang 30)
+rc=$(RIG_SILENT_S=20 guest_case hang 40)
 expect "hanging guest: runner times out and says L1 hung" 1 "$out" "$rc" \
-	'FAIL selftest-hang: .*L1 \(hang\.sh\) hung: no result after 30s'
+	'FAIL selftest-hang: .*L1 \(hang\.sh\) hung: no result after 40s'
+grep -Eq '\] rig-heartbeat: LOC [0-9]+ [0-9]+.$' "$top/build/rig/logs/selftest-hang/l1-console.log" &&
+   ! grep -q 'frozen\|stopping QEMU' "$out" &&
+	t_ok "a live guest's heartbeat (each CPU's timer count) keeps it from being called frozen" ||
+	t_not_ok "a live guest's heartbeat (each CPU's timer count) keeps it from being called frozen"
+
+# A real guest frozen as a lost timer interrupt leaves it: every vCPU
+# waiting in HLT with interrupts on, and never woken.  The monitor's
+# "stop" (taken when it finds them so) stands in for the lost interrupt.
+out=$work/idle.out rc=0
+d=$top/build/rig/logs/selftest-idle
+RIG_SILENT_S=20 RIG_EMULATOR_RETRY=0 "$top/scripts/rig.sh" host --kver "$kver" \
+	--name selftest-idle --timeout 120 --test "$sdir/idle.sh" > "$out" 2>&1 &
+rig_pid=$!
+for _ in $(seq 90); do
+	grep -q 'rig-heartbeat: ' "$d/l1-console.log" 2>/dev/null && break
+	sleep 1
+done
+for _ in $(seq 50); do
+	"$top/scripts/qemu_monitor.py" "$d/monitor.sock" stop "info registers -a" > "$work/idle.regs" 2>&1
+	[ "$(grep -c 'HLT=1' "$work/idle.regs")" = 2 ] && break
+	"$top/scripts/qemu_monitor.py" "$d/monitor.sock" cont > /dev/null 2>&1
+	sleep 0.2
+done
+wait $rig_pid || rc=$?
+expect "a real guest whose vCPUs wait in HLT, never woken: QEMU stopped, the run fails as frozen" 1 "$out" "$rc" \
+	'console silent for [0-9]+ s, heartbeat missed; vCPU 0,1 halted with interrupts on in 6 samples over 2\.5 s: stopping QEMU' \
+	'L1 \(idle\.sh\) frozen, QEMU stopped'
+waiting=0
+for r in $(sed -n 's/^RIP=.* RFL=\([0-9a-f]*\) .* HLT=1$/\1/p' "$d/frozen.txt" 2>/dev/null); do
+	[ $((0x$r & 0x200)) = 0 ] || waiting=$((waiting + 1))
+done
+[ "$waiting" = 2 ] && grep -q '^== cpu 1: info lapic' "$d/frozen.txt" &&
+	t_ok "frozen.txt has QEMU's own registers (both vCPUs HLT=1, IF set) and local APICs" ||
+	t_not_ok "frozen.txt has QEMU's own registers (both vCPUs HLT=1, IF set) and local APICs"
 
 out=$work/kwarn.out
 rc=$(guest_case kwarn 120)
@@ -96,14 +132,15 @@ expect "crashing test: runner reports missing plan and exit status" 1 "$out" "$r
 
 # ---- emulator faults: run once more, and only for those ----------------
 
-# fake_qemu_case NAME MODE: a host run whose QEMU is tests/rig/selftest/
-# fake-qemu.sh; prints the runner's exit status, then the QEMU calls.
+# fake_qemu_case NAME MODE [TIMEOUT]: a host run whose QEMU is tests/rig/
+# selftest/fake-qemu.sh; prints the runner's exit status, then the QEMU
+# calls.  A console silent for 3 s counts as missed heartbeats.
 fake_qemu_case() {
 	local name=$1 rc=0
 	rm -f "$work/$name.count"
-	QEMU=$sdir/fake-qemu.sh FAKE_QEMU_MODE=$2 FAKE_QEMU_COUNT=$work/$name.count \
+	QEMU=$sdir/fake-qemu.sh FAKE_QEMU_MODE=$2 FAKE_QEMU_COUNT=$work/$name.count RIG_SILENT_S=3 \
 		"$top/scripts/rig.sh" host --kver "$kver" --name "selftest-$name" \
-		--timeout 30 --test "$sdir/pass.sh" > "$work/$name.out" 2>&1 || rc=$?
+		--timeout "${3:-30}" --test "$sdir/pass.sh" > "$work/$name.out" 2>&1 || rc=$?
 	echo "$rc $(cat "$work/$name.count" 2>/dev/null || echo 0)"
 }
 
@@ -125,6 +162,34 @@ expect "a lost timer interrupt shown by the halted vCPU's backtrace: the same" 0
 	"emulator fault, a halted vCPU's timer interrupt lost \\(l1-console\\.log\\): running again once" \
 	'^selftest-emufault-bt: [0-9]+ passed, 0 failed$'
 [ "$calls" = 2 ] && t_ok "run twice ($calls QEMU calls)" || t_not_ok "run twice ($calls QEMU calls)"
+
+read -r rc calls < <(fake_qemu_case frozen frozen)
+expect "every vCPU asleep, nothing printed: the monitor finds them halted, QEMU stopped, the run goes again once" 0 \
+	"$work/frozen.out" "$rc" \
+	'console silent for [0-9]+ s, heartbeat missed; vCPU 0,1 halted with interrupts on in 6 samples over 2\.5 s: stopping QEMU' \
+	'QEMU exited \(143\) after [0-9]+s$' \
+	'emulator fault, console silent .*\(frozen\.txt\): running again once' \
+	'^selftest-frozen: [0-9]+ passed, 0 failed$'
+[ "$calls" = 2 ] && grep -q '^RIP=.*HLT=1' "$top/build/rig/logs/selftest-frozen.emulator-fault/frozen.txt" &&
+   grep -q '^== cpu 1: info lapic' "$top/build/rig/logs/selftest-frozen.emulator-fault/frozen.txt" &&
+   grep -q 'L1 (pass.sh) frozen, QEMU stopped' "$top/build/rig/logs/selftest-frozen.emulator-fault/results.tap" &&
+	t_ok "frozen.txt keeps every vCPU's registers and local APIC; the first run's results say frozen ($calls QEMU calls)" ||
+	t_not_ok "frozen.txt keeps every vCPU's registers and local APIC; the first run's results say frozen ($calls QEMU calls)"
+
+read -r rc calls < <(fake_qemu_case stale stale)
+expect "one vCPU's timer count still over 30 s of heartbeats: that vCPU found asleep, the run goes again once" 0 \
+	"$work/stale.out" "$rc" \
+	'vCPU 1: no timer interrupt for 30 s \(heartbeat\); vCPU 1 halted with interrupts on' \
+	'^selftest-stale: [0-9]+ passed, 0 failed$'
+[ "$calls" = 2 ] && t_ok "run twice ($calls QEMU calls)" || t_not_ok "run twice ($calls QEMU calls)"
+
+read -r rc calls < <(fake_qemu_case clihlt clihlt 12)
+expect "silent, vCPUs halted with interrupts off (a panic's, a driver's): not stopped early, not run again" 1 \
+	"$work/clihlt.out" "$rc" \
+	'console silent for [0-9]+ s, heartbeat missed; vCPU 0 halted with interrupts off \(sample 1 of 6\): not frozen' \
+	'L1 \(pass\.sh\) hung: no result after 12s'
+[ "$calls" = 1 ] && ! grep -q 'emulator fault\|stopping QEMU' "$work/clihlt.out" &&
+	t_ok "run once ($calls QEMU call)" || t_not_ok "run once ($calls QEMU calls)"
 
 read -r rc calls < <(fake_qemu_case kwarn-once warn)
 expect "a kernel WARNING is not the emulator's: no second run" 1 \

@@ -10,8 +10,21 @@
 #   timerbt the same, the halted vCPU shown by a whole NMI backtrace at
 #           the halt instead of "idling at" (as seen in make contain)
 #   warn    every call: a kernel WARNING, the test passed
-con= tap=
+#   frozen  the first call: a heartbeat, then nothing, every vCPU halted
+#           with interrupts on (fake-monitor.py), then hangs for 25 s;
+#           later calls pass
+#   stale   the same, but only vCPU 1 asleep: the heartbeat shows its
+#           timer count standing still
+#   clihlt  every call: as frozen, but the vCPUs halted with interrupts
+#           off, as a panic leaves them: not the emulator's
+con= tap= mon=
 while [ $# -gt 0 ]; do
+	if [ "$1" = -monitor ]; then
+		mon=${2#unix:}
+		mon=${mon%%,*}
+		shift 2
+		continue
+	fi
 	if [ "$1" = -serial ]; then
 		case "$2" in
 		file:*) if [ -z "$con" ]; then con=${2#file:}; else tap=${2#file:}; fi ;;
@@ -24,6 +37,11 @@ done
 n=$(($(cat "$FAKE_QEMU_COUNT" 2>/dev/null || echo 0) + 1))
 echo "$n" > "$FAKE_QEMU_COUNT"
 echo '[    1.000000] Linux version 6.12' > "$con"
+# monitor MODE: answer on the monitor's socket, as QEMU does from its start.
+monitor() {
+	python3 "$(dirname "$0")/fake-monitor.py" "$mon" "$1" &
+	for _ in $(seq 50); do [ -S "$mon" ] && return; sleep 0.1; done
+}
 pass() { printf '%s\n' '# vfcb-rig: begin L1 pass.sh' 'ok 1 - fine' '1..1' '# vfcb-rig: exit 0' > "$tap"; }
 case "$FAKE_QEMU_MODE:$n" in
 timer:1)
@@ -41,6 +59,18 @@ timerbt:1)
 		'[   23.509383] RIP: 0010:pv_native_safe_halt+0xf/0x20' \
 		"[   23.520963] rcu: rcu_preempt kthread timer wakeup didn't happen for 5255 jiffies! g-1139 f0x0 RCU_GP_WAIT_FQS(5) ->state=0x402" \
 		>> "$con"
+	printf '%s\n' '# vfcb-rig: begin L1 pass.sh' 'ok 1 - fine' > "$tap"
+	exec sleep 25 ;;
+frozen:1|clihlt:*)
+	monitor "$FAKE_QEMU_MODE"
+	echo '[   10.000000] rig-heartbeat: LOC 1000 1200' >> "$con"
+	printf '%s\n' '# vfcb-rig: begin L1 pass.sh' 'ok 1 - fine' > "$tap"
+	exec sleep 25 ;;
+stale:1)
+	monitor stale
+	for t in 10 20 30 40 50; do
+		printf '[   %d.000000] rig-heartbeat: LOC %d 1200\r\n' "$t" $((t * 100)) >> "$con"
+	done
 	printf '%s\n' '# vfcb-rig: begin L1 pass.sh' 'ok 1 - fine' > "$tap"
 	exec sleep 25 ;;
 warn:*)
