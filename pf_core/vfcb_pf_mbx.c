@@ -136,6 +136,28 @@ enum vfcb_pf_flood_kind {
 	VFCB_PF_FLOOD_HELLO,	/* a message that was a handshake */
 };
 
+/* Start a new flood window at @now, with nothing counted in it. */
+static void vfcb_pf_flood_window_open(struct vfcb_pf_vf *vf, unsigned long now)
+{
+	vf->win_start = now;
+	vf->win_msgs = 0;
+	vf->win_errs = 0;
+	vf->win_hellos = 0;
+}
+
+/* What a message the engine read counts as. */
+static enum vfcb_pf_flood_kind vfcb_pf_flood_kind_of(enum vfcb_pf_rx_result res)
+{
+	switch (res) {
+	case VFCB_PF_RX_ERROR:
+		return VFCB_PF_FLOOD_BAD;
+	case VFCB_PF_RX_READY:
+		return VFCB_PF_FLOOD_HELLO;
+	default:
+		return VFCB_PF_FLOOD_MSG;
+	}
+}
+
 /* Count what the VF did; throttle the VF if it floods. */
 static void vfcb_pf_flood_account(struct vfcb_pf_vf *vf,
 				  enum vfcb_pf_flood_kind kind)
@@ -143,12 +165,8 @@ static void vfcb_pf_flood_account(struct vfcb_pf_vf *vf,
 	unsigned long now = jiffies;
 
 	if (time_after(now, vf->win_start +
-			    msecs_to_jiffies(READ_ONCE(flood_window_ms)))) {
-		vf->win_start = now;
-		vf->win_msgs = 0;
-		vf->win_errs = 0;
-		vf->win_hellos = 0;
-	}
+			    msecs_to_jiffies(READ_ONCE(flood_window_ms))))
+		vfcb_pf_flood_window_open(vf, now);
 	vf->win_msgs++;
 	if (kind == VFCB_PF_FLOOD_BAD)
 		vf->win_errs++;
@@ -168,10 +186,8 @@ static void vfcb_pf_flood_account(struct vfcb_pf_vf *vf,
 			     "VF %u floods the mailbox (%u messages, %u bad, %u handshakes in %u ms): not served for %u ms\n",
 			     vf->index, vf->win_msgs, vf->win_errs,
 			     vf->win_hellos, flood_window_ms, throttle_ms);
-	vf->win_start = now;
-	vf->win_msgs = 0;
-	vf->win_errs = 0;
-	vf->win_hellos = 0;
+	/* What earned the throttle is not held against the VF after it. */
+	vfcb_pf_flood_window_open(vf, now);
 }
 
 static void vfcb_pf_retry_in(struct vfcb_pf *pf, unsigned long delay)
@@ -213,9 +229,7 @@ static void vfcb_pf_vf_rx(struct vfcb_pf_vf *vf)
 	/* The engine always consumes (acks) the message it reads. */
 	vf->unread = false;
 	err = vf->ep.stats.last_error;
-	vfcb_pf_flood_account(vf, res == VFCB_PF_RX_ERROR ? VFCB_PF_FLOOD_BAD :
-				  res == VFCB_PF_RX_READY ? VFCB_PF_FLOOD_HELLO :
-				  VFCB_PF_FLOOD_MSG);
+	vfcb_pf_flood_account(vf, vfcb_pf_flood_kind_of(res));
 
 	switch (res) {
 	case VFCB_PF_RX_REQUEST:
