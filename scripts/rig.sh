@@ -190,9 +190,9 @@ write_results() {
 #   that spot as idle, its NMI backtrace shows it at the halt (RIP in
 #   [pv_]native_safe_halt): a CPU held by a driver with its interrupts off
 #   would be caught running, not halted;
-#   The same, seen from outside when the console says nothing of it: the
-#   watch below found vCPUs halted with interrupts on while the heartbeat
-#   showed their timers silent (frozen.txt, scripts/rig-vcpus-frozen);
+# - the same fault seen from outside, when the console says nothing of it:
+#   the watch below found vCPUs halted with interrupts on while the
+#   heartbeat showed their timers silent (frozen.txt, rig-vcpus-frozen);
 # - an int3 oops: a breakpoint the kernel's own code patching left, seen by
 #   another vCPU (cross-modifying code);
 # - QEMU itself aborting (an assertion).
