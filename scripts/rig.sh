@@ -41,7 +41,10 @@
 # (L1's TCG: multi, one host thread per vCPU, the default; or single),
 # RIG_EMULATOR_RETRY (1, the default: a failed run that shows a fault of
 # the emulator's own is run once more, its first logs kept in
-# <name>.emulator-fault/; 0: fail at once).
+# <name>.emulator-fault/; 0: fail at once), RIG_SILENT_S (45: seconds of
+# a silent L1 console before the rig asks QEMU's monitor, monitor.sock in
+# the log directory, whether every vCPU is frozen in HLT; such a run is
+# stopped, its registers kept in frozen.txt).
 #
 # Exit status: 0 when every test passed on every side, 1 otherwise, 2 on a
 # usage or set-up error.  Logs: build/rig/logs/<name>/.
