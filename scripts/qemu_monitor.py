@@ -7,7 +7,7 @@
 Sends each COMMAND (one monitor line, e.g. "info registers -a") and prints
 its answer after a "== COMMAND" line.  Exits 2 when the monitor cannot be
 reached.  scripts/qemu-dump-on-reset and scripts/rig-vcpus-frozen import
-Monitor from here.
+Monitor and per_cpu from here.
 """
 
 import re
@@ -38,6 +38,12 @@ class Monitor:
         out = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", out)
         lines = out.splitlines()
         return "\n".join(l for l in lines[1:] if l != "(qemu) ") + "\n"
+
+
+def per_cpu(regs_all):
+    """(index, text) of each vCPU's block in "info registers -a"."""
+    return [(int(m.group(1)), m.group(2)) for m in
+            re.finditer(r"^CPU#(\d+)$(.*?)(?=^CPU#|\Z)", regs_all, re.M | re.S)]
 
 
 def main():
