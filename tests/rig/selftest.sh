@@ -93,20 +93,26 @@ grep -Eq '\] rig-heartbeat: LOC [0-9]+ [0-9]+.$' "$top/build/rig/logs/selftest-h
 # "stop" (taken when it finds them so) stands in for the lost interrupt.
 out=$work/idle.out rc=0
 d=$top/build/rig/logs/selftest-idle
+# A previous run's console must not pass for this one's heartbeat.
+rm -rf "$d"
 RIG_SILENT_S=20 RIG_EMULATOR_RETRY=0 "$top/scripts/rig.sh" host --kver "$kver" \
 	--name selftest-idle --timeout 120 --test "$sdir/idle.sh" > "$out" 2>&1 &
 rig_pid=$!
+# Whatever happens below, the runner does not outlive the selftest (its
+# QEMU ends at the 120 s timeout at the latest).
+trap 'kill $rig_pid 2>/dev/null' EXIT
 for _ in $(seq 90); do
 	grep -q 'rig-heartbeat: ' "$d/l1-console.log" 2>/dev/null && break
 	sleep 1
 done
 for _ in $(seq 50); do
-	"$top/scripts/qemu_monitor.py" "$d/monitor.sock" stop "info registers -a" > "$work/idle.regs" 2>&1
+	"$top/scripts/qemu_monitor.py" "$d/monitor.sock" stop "info registers -a" > "$work/idle.regs" 2>&1 || true
 	[ "$(grep -c 'HLT=1' "$work/idle.regs")" = 2 ] && break
-	"$top/scripts/qemu_monitor.py" "$d/monitor.sock" cont > /dev/null 2>&1
+	"$top/scripts/qemu_monitor.py" "$d/monitor.sock" cont > /dev/null 2>&1 || true
 	sleep 0.2
 done
 wait $rig_pid || rc=$?
+trap - EXIT
 expect "a real guest whose vCPUs wait in HLT, never woken: QEMU stopped, the run fails as frozen" 1 "$out" "$rc" \
 	'console silent for [0-9]+ s, heartbeat missed; vCPU 0,1 halted with interrupts on in 6 samples over 2\.5 s: stopping QEMU' \
 	'L1 \(idle\.sh\) frozen, QEMU stopped'
