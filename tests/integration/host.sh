@@ -279,10 +279,6 @@ dead() { ! kill -0 "$1" 2>/dev/null; }
 FLOOD_MSGS0=$(cat /sys/module/vfcb_pf/parameters/flood_msgs)
 [ -z "$FLOOD_MSGS" ] || echo "$FLOOD_MSGS" > /sys/module/vfcb_pf/parameters/flood_msgs
 
-# The PF's mailbox interrupts (its one MSI-X vector), from /proc/interrupts.
-pf_irqs() {
-	awk -v n="vfcb-82576-$pf" '$NF == n { s = 0; for (i = 2; i < NF; i++) if ($i ~ /^[0-9]+$/) s += $i; print s }' /proc/interrupts
-}
 PF_IRQ=$(awk -v n="vfcb-82576-$pf" '$NF == n { sub(":", "", $1); print $1 }' /proc/interrupts)
 ITR_US=$(cat /sys/module/vfcb_82576_pf/parameters/mbx_itr_us)
 IRQ_BOUND=$((1000000 / ITR_US))
@@ -564,11 +560,6 @@ all_back() {
 		i=$((i + 1))
 	done
 }
-# mark NAME: a line in the kernel log; klog NAME: what came after it.
-mark() { echo "vfcb-itest: $1" > /dev/kmsg; }
-klog() { dmesg | sed -n "/vfcb-itest: $1\$/,\$p" > /tmp/klog; }
-logged() { grep -Eq "$1" /tmp/klog; }
-now_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
 # back N WHAT [kept]: VF0..VF(N-1) handshake again by themselves (with
 # "kept": go on without a new handshake), keep block 72, get an
 # invalidation raised now; the PF's mailbox interrupt fires.
@@ -629,7 +620,7 @@ aer_end() { klog "$1"; logged 'AER: device recovery (successful|failed)'; }
 # the PF resets nothing: the drivers keep serving, and must, since here
 # no resume comes.
 snap $NGOOD
-mark aer-gaveup
+kmark aer-gaveup
 check "aer_inject: the PF reports an Unsupported Request (non-fatal)" aer_inject "$pf" 0x00100000
 wait_for 10 aer_end aer-gaveup
 check "non-fatal, VF6 on hostile_vf: the AER core gives up" logged 'AER: device recovery failed'
@@ -648,7 +639,7 @@ $CTL block set "$pf" 6 72 --string "VF6's block 72, set before the errors"
 wait_for 20 vf_ready "$DEV6"
 check "VF6 ($VF6): handshake done on vfcb_82576_vf" vf_ready "$DEV6"
 snap $NVFS
-mark aer-nonfatal
+kmark aer-nonfatal
 check "aer_inject: the PF reports an Unsupported Request again" aer_inject "$pf" 0x00100000
 wait_for 10 aer_end aer-nonfatal
 check "non-fatal, all VFs on vfcb_82576_vf: the AER core recovered" logged 'AER: device recovery successful'
@@ -663,7 +654,7 @@ back $NVFS aer-nonfatal kept
 # whole device (SR-IOV off, every register back to power-on) before the
 # slot_reset callbacks restore config space.
 snap $NVFS
-mark aer-fatal
+kmark aer-fatal
 check "aer_inject: VF3 reports a Data Link Protocol error (fatal)" aer_inject "$VF3" 0x00000010
 wait_for 10 aer_end aer-fatal
 check "fatal: the AER core recovered the devices below the port" logged 'AER: device recovery successful'
@@ -722,7 +713,7 @@ if grep -qw mem /sys/power/state && [ -w /sys/power/pm_test ]; then
 	echo platform > /sys/power/pm_test
 	echo 1 > /sys/module/suspend/parameters/pm_test_delay
 	echo 1 > /sys/power/pm_print_times
-	mark suspend
+	kmark suspend
 	check "suspend to mem and resume (pm_test platform) with $NVFS VFs bound" \
 		sh -c "echo mem > /sys/power/state"
 	echo none > /sys/power/pm_test
@@ -847,7 +838,7 @@ wait_for 20 vf_ready "$ADEV0"
 check "abandoned: VF0 ($AV0) handshake done" vf_ready "$ADEV0"
 $CTL block set "$pf" 0 72 --string "before the abandoned error"
 check "abandoned: VF2 ($AV2) has no driver (unbound)" unbind "$AV2"
-mark aer-abandoned
+kmark aer-abandoned
 check "abandoned: aer_inject: VF0 reports a Data Link Protocol error (fatal)" aer_inject "$AV0" 0x00000010
 wait_for 10 aer_end aer-abandoned
 check "abandoned: the AER core gave up (VF2 has no error handler)" logged 'AER: device recovery failed'

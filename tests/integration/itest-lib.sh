@@ -61,6 +61,19 @@ pf_pending() {
 	$CTL vf show "$1" "$2" | awk '$1 == "pending_mask" { print $2 }'
 }
 
+# pf_irqs: the mailbox interrupts of vfcb_82576_pf on the PF in $pf (its
+# one MSI-X vector), from /proc/interrupts.
+pf_irqs() {
+	awk -v n="vfcb-82576-$pf" '$NF == n { s = 0; for (i = 2; i < NF; i++) if ($i ~ /^[0-9]+$/) s += $i; print s }' /proc/interrupts
+}
+
+# kmark NAME: a line in the kernel log; klog NAME: what came after it, in
+# /tmp/klog; logged RE: that holds a line matching RE.
+kmark() { echo "vfcb-itest: $1" > /dev/kmsg; }
+klog() { dmesg | sed -n "/vfcb-itest: $1\$/,\$p" > /tmp/klog; }
+logged() { grep -Eq "$1" /tmp/klog; }
+now_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
+
 # block_is PF VF ID TEXT: the host's block ID of VF holds TEXT.
 block_is() { [ "$($CTL block get "$1" "$2" "$3" --raw 2>/dev/null)" = "$4" ]; }
 
