@@ -18,7 +18,7 @@ ko=$top/build/kvers/$kver/ko
 mkdir -p "$src" "$ko"
 cd "$top"
 # Copy only what changed, so a rebuild is incremental.
-for d in Kbuild engine pf_core vf_core e82576 uapi include tests/hostile_vf tests/kapi tests/loop; do
+for d in Kbuild engine pf_core vf_core e82576 uapi include tests/hostile_vf tests/kapi tests/loop tests/s3fw; do
 	[ -e "$d" ] || continue
 	mkdir -p "$src/$(dirname "$d")"
 	cp -ru "$d" "$src/$(dirname "$d")/"

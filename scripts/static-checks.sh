@@ -32,7 +32,7 @@ trap 'rm -f "$log"' EXIT
 checkpatch=$RIG_DIR/checkpatch/scripts/checkpatch.pl
 kernel_c=$(git ls-files -co --exclude-standard -- \
 	'engine/*.[ch]' 'pf_core/*.[ch]' 'vf_core/*.[ch]' 'e82576/*.[ch]' 'include/*.h' \
-	'uapi/*.h' 'igb/*.[ch]' 'tests/hostile_vf/*.[ch]' 'tests/kapi/*.[ch]' 'tests/loop/*.[ch]' | sort -u)
+	'uapi/*.h' 'igb/*.[ch]' 'tests/hostile_vf/*.[ch]' 'tests/kapi/*.[ch]' 'tests/loop/*.[ch]' 'tests/s3fw/*.[ch]' | sort -u)
 
 # checkpatch_one FILE: checkpatch's verdict on one file into FILE's log.
 checkpatch_one() {
@@ -69,7 +69,7 @@ for kver in "$@"; do
 	# removes the copy so the next one sees every warning again.
 	out=$top/build/kvers/$kver/static
 	mkdir -p "$out"
-	for d in Kbuild engine pf_core vf_core e82576 uapi include tests/hostile_vf tests/kapi tests/loop; do
+	for d in Kbuild engine pf_core vf_core e82576 uapi include tests/hostile_vf tests/kapi tests/loop tests/s3fw; do
 		[ -e "$d" ] || continue
 		mkdir -p "$out/$(dirname "$d")"
 		cp -ru "$d" "$out/$(dirname "$d")/"
