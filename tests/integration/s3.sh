@@ -1,0 +1,162 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Integration test, host topology: a real suspend to RAM (ACPI S3) with
+# vfcb_pf on the 82576 PF and three VFs on vfcb_vf, a reader busy on every
+# VF throughout.  host.sh tests suspend with pm_test, which runs every
+# callback but never sleeps, so the devices keep their state.  Here the
+# RTC's alarm wakes a machine that QEMU reset on the way, as a real sleep
+# cuts the NIC's power: the PCI core restores config space and the drivers
+# must rebuild the rest.  vfcb_s3fw_test does what SeaBIOS leaves undone
+# on resume: it restores the chipset's MMCONFIG window (without it
+# extended config space, SR-IOV's included, is gone) and ACPI I/O base
+# (without it the next sleep or power-off goes nowhere).
+
+. /vfcb/guest-lib.sh
+. /vfcb/itest-lib.sh
+
+NVFS=3
+CYCLES=${S3_CYCLES:-3}
+pf=$(find_pf)
+PFDEV=/dev/vfcb-pf-$pf
+
+# snap: each VF's count of handshakes now; all_back: every VF handshook
+# again since.
+snap() {
+	i=0
+	while [ $i -lt $NVFS ]; do
+		eval "bdf=\$VF$i"
+		eval "rs0_$i=$(vf_stat "$bdf" resyncs)"
+		i=$((i + 1))
+	done
+}
+all_back() {
+	i=0
+	while [ $i -lt $NVFS ]; do
+		eval "bdf=\$VF$i r0=\$rs0_$i"
+		[ "$(vf_stat "$bdf" resyncs)" -gt "$r0" ] || return 1
+		i=$((i + 1))
+	done
+}
+
+# ---- bring-up ------------------------------------------------------------
+
+grep -qw deep /sys/power/mem_sleep 2>/dev/null ||
+	bail_out "no S3 (mem_sleep: $(cat /sys/power/mem_sleep 2>&1))"
+check "an RTC that can wake the machine" test -e /sys/class/rtc/rtc0/wakealarm
+check "vfcb_s3fw_test loads (restores what SeaBIOS leaves reset on resume)" \
+	insmod /vfcb/vfcb_s3fw_test.ko
+S3FW=/sys/module/vfcb_s3fw_test/parameters/restored
+check "vfcb_pf loads" insmod /vfcb/vfcb_pf.ko
+check "vfcb_82576_pf loads" insmod /vfcb/vfcb_82576_pf.ko
+vfs=$(create_vfs "$pf" $NVFS)
+is "$(echo $vfs | wc -w)" $NVFS "sriov_numvfs=$NVFS created $NVFS VFs"
+i=0
+for v in $vfs; do eval "VF$i=$v DEV$i=/dev/vfcb-vf-$v"; i=$((i + 1)); done
+check "vfcb_vf loads" insmod /vfcb/vfcb_vf.ko
+check "vfcb_82576_vf loads" insmod /vfcb/vfcb_82576_vf.ko
+i=0
+while [ $i -lt $NVFS ]; do
+	eval "dev=\$DEV$i"
+	wait_for 20 vf_ready "$dev"
+	check "VF$i: bound to vfcb_82576_vf, handshake done" vf_ready "$dev" ||
+		bail_out "VF$i did not handshake before any sleep"
+	$CTL block set "$pf" $i 72 --string "VF$i's block 72, set before the sleeps"
+	$CTL block set "$pf" $i 7 --hex "$(head -c 128 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+	i=$((i + 1))
+done
+$CTL block set "$pf" 1 9 --hex 00 --vf-writable
+
+# The PCI core logs each config register it restores that differs from
+# what it saved (pci_restore_config_dword, a debug message): after a real
+# sleep the PF's BARs among them.  pm_test restores them unchanged.
+dd=/sys/kernel/debug/dynamic_debug/control
+[ -w $dd ] || dd=/proc/dynamic_debug/control
+echo 'file drivers/pci/pci.c func pci_restore_config_dword +p' > $dd ||
+	diag "no dynamic debug: the config-space check below will fail"
+
+# A reader on each VF throughout: every 128-byte read of block 7 must
+# succeed and match the first, across every sleep.
+i=0
+while [ $i -lt $NVFS ]; do
+	eval "dev=\$DEV$i"
+	$ITEST load "$dev" 7 /tmp/load$i.progress /tmp/load$i.log 2>/tmp/load$i.err &
+	eval "LOAD$i=$!"
+	i=$((i + 1))
+done
+wait_for 10 test -s /tmp/load$((NVFS - 1)).progress
+
+# ---- the sleeps ------------------------------------------------------------
+
+c=1
+while [ $c -le $CYCLES ]; do
+	w="S3 $c of $CYCLES"
+	snap
+	# An acknowledged write just before the sleep must be on the host
+	# after it.
+	head -c 128 /dev/urandom > /tmp/w
+	check "$w: VF1 writes 128 bytes to block 9 before the sleep" $CTL write "$DEV1" 9 --file /tmp/w
+	kmark "s3-$c"
+	echo +3 > /sys/class/rtc/rtc0/wakealarm
+	t0=$(date +%s)
+	check "$w: suspend to RAM, woken by the RTC" sh -c "echo mem > /sys/power/state"
+	diag "$w: echo mem returned after $(($(date +%s) - t0)) s"
+	wait_for 10 all_back
+	check "$w: all $NVFS VFs handshake again by themselves, within 10 s" all_back
+	klog "s3-$c"
+	check "$w: the machine slept (ACPI S3)" logged 'ACPI: PM: Waking up from system sleep state S3'
+	is "$(cat $S3FW)" $c "$w: the chipset was reset in the sleep (vfcb_s3fw_test restored it after $c of $c wakes)"
+	# (6.1 words it "restoring config space at offset 0x10 (was ...")
+	check "$w: the PF lost its config space in the sleep (the PCI core restored BAR0)" \
+		logged "$pf: (restore config 0x10: |restoring config space at offset 0x10 )"
+	check "$w: the PF's resume callback restarted the mailbox for $NVFS VFs" \
+		logged "resume: mailbox restarted, $NVFS VFs"
+	bad=0 i=0
+	while [ $i -lt $NVFS ]; do
+		eval "dev=\$DEV$i"
+		[ "$($CTL read "$dev" 72 --raw 2>&1)" = "VF$i's block 72, set before the sleeps" ] ||
+			bad=$((bad + 1))
+		i=$((i + 1))
+	done
+	is $bad 0 "$w: every VF reads its block 72 as the host set it"
+	$CTL block get "$pf" 1 9 --raw > /tmp/h 2>&1
+	check "$w: the host holds VF1's last write to block 9" cmp -s /tmp/w /tmp/h
+	# A reader that subscribes now gets exactly what the host raises:
+	# the resume's all-ones is over, and the PF's interrupt is alive.
+	irq0=$(pf_irqs)
+	run_c $ITEST inval "$PFDEV" 2 "$DEV2" $((1 << c))
+	check "$w: VF2's requests raise the PF's mailbox interrupt ($irq0 before)" \
+		test "$(pf_irqs)" -gt "${irq0:-0}"
+	fails_with "" "$w: no mailbox interrupt lost" logged 'mailbox interrupt lost'
+	c=$((c + 1))
+done
+
+# Each reader read on after the last wake, and none failed.
+i=0
+while [ $i -lt $NVFS ]; do
+	eval "ops0_$i=$(awk '$1 == "ops" { print $2 }' /tmp/load$i.progress)"
+	i=$((i + 1))
+done
+sleep 1
+i=0
+while [ $i -lt $NVFS ]; do
+	eval "pid=\$LOAD$i ops0=\$ops0_$i"
+	kill "$pid"
+	wait "$pid"
+	ops=$(awk '$1 == "ops" { print $2 }' /tmp/load$i.progress)
+	fails=$(awk '$1 == "fails" { print $2 }' /tmp/load$i.progress)
+	check "VF$i's reader read on after the last wake ($ops reads, $ops0 a second before)" \
+		test "$ops" -gt "$ops0"
+	is "$fails" 0 "VF$i's reader: none of its $ops reads of 128 bytes failed or differed"
+	[ "$fails" = 0 ] || diag "$(awk '$3 != 0' /tmp/load$i.log | head -5)"
+	i=$((i + 1))
+done
+
+check "rmmod vfcb_82576_vf" rmmod vfcb_82576_vf
+check "rmmod vfcb_vf" rmmod vfcb_vf
+check "sriov_numvfs back to 0" sh -c "echo 0 > /sys/bus/pci/devices/$pf/sriov_numvfs"
+check "rmmod vfcb_82576_pf" rmmod vfcb_82576_pf
+check "rmmod vfcb_pf" rmmod vfcb_pf
+check "no WARNING/BUG in the whole run" kernel_log_clean
+
+done_testing
