@@ -147,8 +147,8 @@ for k in ${igbs[@]+"${igbs[@]}"}; do
 	ko=build/kvers/$k/ko
 	scripts/rig.sh host --kver "$k" --test tests/integration/igb.sh --module 8021q \
 		--file "$ko/vfcb_pf.ko" --file "$ko/vfcb_vf.ko" --file "$ko/igb.ko" --file "$ko/igbvf.ko" \
-		--file "$ko/vfcb_kapi_test.ko" --file tools/vfcbctl --file build/itest/vfcb_itest \
-		--file build/itest/igbt_net --file build/itest/vfcb_soak \
+		--file "$ko/vfcb_kapi_test.ko" --file "$ko/vfcb_s3fw_test.ko" --file tools/vfcbctl \
+		--file build/itest/vfcb_itest --file build/itest/igbt_net --file build/itest/vfcb_soak \
 		--file tests/integration/itest-lib.sh --timeout 360 || rc=1
 done
 if [ -n "$nested_igb" ]; then

@@ -609,6 +609,49 @@ check "rmmod vfcb_kapi_test" rmmod vfcb_kapi_test
 reach 1 $A.10 20
 ping_ok 1 $A.10 "VF1 -> VF0 after igbvf rebound"
 
+mark "suspend to RAM"
+# ---- a real suspend to RAM ---------------------------------------------------------
+
+# s3.sh's sleep with igb and igbvf: the RTC's alarm wakes a machine QEMU
+# reset on the way, and vfcb_s3fw_test restores the chipset registers
+# SeaBIOS leaves reset (Documentation/testing.rst, "A real suspend to
+# RAM").  igb and igbvf bring their netdevs back; vfcb's VFs handshake
+# again, and an acknowledged write from before the sleep stays with the
+# host.
+check "vfcb_s3fw_test loads (restores what SeaBIOS leaves reset on resume)" \
+	insmod /vfcb/vfcb_s3fw_test.ko
+$CTL block set "$pf" 0 13 --hex 00 --vf-writable 2>/dev/null
+mkblob /tmp/s3w 128
+check "vfcb: VF0 writes 128 bytes to its block 13 before the sleep" $CTL write "$DEV0" 13 --file /tmp/s3w
+s3_r0="$(vf_stat "$VF0" resyncs) $(vf_stat "$VF1" resyncs) $(vf_stat "$VF2" resyncs)"
+# all_back: each VF's core handshook again since s3_r0.
+all_back() {
+	set -- $s3_r0
+	[ "$(vf_stat "$VF0" resyncs)" -gt "$1" ] && [ "$(vf_stat "$VF1" resyncs)" -gt "$2" ] &&
+		[ "$(vf_stat "$VF2" resyncs)" -gt "$3" ]
+}
+echo +3 > /sys/class/rtc/rtc0/wakealarm
+check "suspend to RAM with igb and igbvf bound, woken by the RTC" sh -c "echo mem > /sys/power/state"
+is "$(cat /sys/module/vfcb_s3fw_test/parameters/restored)" 1 \
+	"the chipset was reset in the sleep (vfcb_s3fw_test restored it)"
+wait_for 15 all_back
+check "vfcb: VF0..VF2 handshake again by themselves after the wake, within 15 s" all_back
+check_ready "vfcb: VF0..VF2 ready after the wake" 0 1 2
+$CTL block get "$pf" 0 13 --raw > /tmp/s3h 2>/dev/null
+check "vfcb: the host holds VF0's 128-byte write from before the sleep" cmp -s /tmp/s3w /tmp/s3h
+check "vfcb: 128-byte block reads back byte-identical on VF1 after the wake" set_read 1 7 128
+run_c $ITEST inval "$PFDEV" 2 "$DEV2" 0x4
+run_here "PF has carrier after the wake" wait_for 20 pf_carrier
+for i in 0 1 2; do
+	eval "n=\$NET$i"
+	run_here "VF$i has carrier after the wake" wait_for 20 carrier $i "$n"
+done
+reach - $A.10 20
+ping_ok - $A.10 "PF -> VF0 after the wake"
+reach 1 $A.12 20
+ping_ok 1 $A.12 "VF1 -> VF2 after the wake"
+check "rmmod vfcb_s3fw_test" rmmod vfcb_s3fw_test
+
 mark "sriov_numvfs N->0->N"
 # sriov_numvfs N -> 0 -> N: the stores go with the VFs (design.rst, "PF
 # removal and SR-IOV disable"); new VFs handshake and pass frames.
