@@ -41,15 +41,16 @@
  */
 static struct s3fw_reg {
 	unsigned int devfn;
+	unsigned short device;	/* the function expected at devfn */
 	u8 offset;
 	const char *name;
 	struct pci_dev *dev;
 	u32 saved;	/* as the last suspend found it; syscore only */
 } s3fw_regs[] = {
-	{ Q35_MCH_DEVFN, 0x64, "MCH PCIEXBAR[63:32]" },
-	{ Q35_MCH_DEVFN, 0x60, "MCH PCIEXBAR" },
-	{ Q35_LPC_DEVFN, 0x40, "LPC PMBASE" },
-	{ Q35_LPC_DEVFN, 0x44, "LPC ACPI_CNTL" },
+	{ Q35_MCH_DEVFN, Q35_MCH_DEVICE, 0x64, "MCH PCIEXBAR[63:32]" },
+	{ Q35_MCH_DEVFN, Q35_MCH_DEVICE, 0x60, "MCH PCIEXBAR" },
+	{ Q35_LPC_DEVFN, Q35_LPC_DEVICE, 0x40, "LPC PMBASE" },
+	{ Q35_LPC_DEVFN, Q35_LPC_DEVICE, 0x44, "LPC ACPI_CNTL" },
 };
 
 /* Resumes that found any of the registers reset and wrote it back. */
@@ -141,11 +142,10 @@ static int __init s3fw_init(void)
 	struct s3fw_reg *r;
 
 	for (r = s3fw_regs; r < s3fw_regs + ARRAY_SIZE(s3fw_regs); r++) {
-		unsigned short want = r->devfn == Q35_MCH_DEVFN ? Q35_MCH_DEVICE : Q35_LPC_DEVICE;
-
 		r->dev = pci_get_domain_bus_and_slot(0, 0, r->devfn);
-		if (!r->dev || r->dev->vendor != PCI_VENDOR_ID_INTEL || r->dev->device != want) {
-			pr_err("not QEMU's q35: no %#06x at 0000:00:%02x.%d\n", want,
+		if (!r->dev || r->dev->vendor != PCI_VENDOR_ID_INTEL ||
+		    r->dev->device != r->device) {
+			pr_err("not QEMU's q35: no 8086:%04x at 0000:00:%02x.%d\n", r->device,
 			       PCI_SLOT(r->devfn), PCI_FUNC(r->devfn));
 			s3fw_put();
 			return -ENODEV;
