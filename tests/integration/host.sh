@@ -512,25 +512,9 @@ check "no WARNING/BUG after the hostile VF" kernel_log_clean
 # afresh, which hid a probe that saved none (the fatal error's slot_reset
 # restores it: bus mastering lost, the PF's interrupt dead).
 
-# Helpers for this section and the suspend one.  Each process costs tens
-# of ms under TCG: one awk per VF and one copy of the kernel log per event.
-# vf_counts BDF: "RESYNCS PM_SUSPENDS PM_RESUMES PCI_ERRORS SLOT_RESETS
-# ERROR_RESUMES" from the VF core's and vfcb_82576_vf's debugfs stats.
-vf_counts() {
-	awk '{ v[$1] = $2 }
-	     END { print v["resyncs:"] + 0, v["pm_suspends:"] + 0, v["pm_resumes:"] + 0,
-			 v["pci_errors:"] + 0, v["slot_resets:"] + 0, v["error_resumes:"] + 0 }' \
-		"/sys/kernel/debug/vfcb_vf/$1/stats" "/sys/kernel/debug/vfcb_82576_vf/$1/stats" 2>/dev/null
-}
-# snap N: VF0..VF(N-1)'s counts before an event.
-snap() {
-	i=0
-	while [ $i -lt "$1" ]; do
-		eval "bdf=\$VF$i"
-		eval "cnt0_$i=\"$(vf_counts "$bdf")\""
-		i=$((i + 1))
-	done
-}
+# Helpers for this section and the suspend one (and snap, all_back and
+# vf_counts in itest-lib.sh).  Each process costs tens of ms under TCG:
+# one awk per VF and one copy of the kernel log per event.
 # calls_grew N "S R E SR ER": every VF's counts of suspend, resume,
 # error_detected, slot_reset and error resume grew by these.
 calls_grew() {
@@ -544,21 +528,6 @@ calls_grew() {
 		i=$((i + 1))
 	done
 	[ -z "$bad" ] || { echo "wanted +($2):$bad"; return 1; }
-}
-# all_back N [same]: every VF handshook again since snap (or, with
-# "same", none did).
-all_back() {
-	i=0
-	while [ $i -lt "$1" ]; do
-		eval "bdf=\$VF$i c0=\$cnt0_$i"
-		r=$(awk '$1 == "resyncs:" { print $2 }' "/sys/kernel/debug/vfcb_vf/$bdf/stats")
-		if [ "${2:-}" = same ]; then
-			[ "$r" = "${c0%% *}" ] || return 1
-		else
-			[ "$r" -gt "${c0%% *}" ] || return 1
-		fi
-		i=$((i + 1))
-	done
 }
 # back N WHAT [kept]: VF0..VF(N-1) handshake again by themselves (with
 # "kept": go on without a new handshake), keep block 72, get an

@@ -623,19 +623,13 @@ check "vfcb_s3fw_test loads (restores what SeaBIOS leaves reset on resume)" \
 $CTL block set "$pf" 0 13 --hex 00 --vf-writable 2>/dev/null
 mkblob /tmp/s3w 128
 check "vfcb: VF0 writes 128 bytes to its block 13 before the sleep" $CTL write "$DEV0" 13 --file /tmp/s3w
-s3_r0="$(vf_stat "$VF0" resyncs) $(vf_stat "$VF1" resyncs) $(vf_stat "$VF2" resyncs)"
-# all_back: each VF's core handshook again since s3_r0.
-all_back() {
-	set -- $s3_r0
-	[ "$(vf_stat "$VF0" resyncs)" -gt "$1" ] && [ "$(vf_stat "$VF1" resyncs)" -gt "$2" ] &&
-		[ "$(vf_stat "$VF2" resyncs)" -gt "$3" ]
-}
+snap $NVFS
 echo +3 > /sys/class/rtc/rtc0/wakealarm
 check "suspend to RAM with igb and igbvf bound, woken by the RTC" sh -c "echo mem > /sys/power/state"
 is "$(cat /sys/module/vfcb_s3fw_test/parameters/restored)" 1 \
 	"the chipset was reset in the sleep (vfcb_s3fw_test restored it)"
-wait_for 15 all_back
-check "vfcb: VF0..VF2 handshake again by themselves after the wake, within 15 s" all_back
+wait_for 15 all_back $NVFS
+check "vfcb: VF0..VF2 handshake again by themselves after the wake, within 15 s" all_back $NVFS
 check_ready "vfcb: VF0..VF2 ready after the wake" 0 1 2
 $CTL block get "$pf" 0 13 --raw > /tmp/s3h 2>/dev/null
 check "vfcb: the host holds VF0's 128-byte write from before the sleep" cmp -s /tmp/s3w /tmp/s3h

@@ -67,6 +67,42 @@ pf_irqs() {
 	awk -v n="vfcb-82576-$pf" '$NF == n { s = 0; for (i = 2; i < NF; i++) if ($i ~ /^[0-9]+$/) s += $i; print s }' /proc/interrupts
 }
 
+# VF0..VF(N-1) are the VFs whose addresses are in $VF0, $VF1, ...
+# vf_counts BDF: "RESYNCS PM_SUSPENDS PM_RESUMES PCI_ERRORS SLOT_RESETS
+# ERROR_RESUMES" from the VF core's and vfcb_82576_vf's debugfs stats
+# (zeros for what a VF on another driver, igbvf, does not have: busybox
+# awk prints nothing at all when one of its files is missing).
+vf_counts() {
+	cat "/sys/kernel/debug/vfcb_vf/$1/stats" "/sys/kernel/debug/vfcb_82576_vf/$1/stats" 2>/dev/null |
+		awk '{ v[$1] = $2 }
+		     END { print v["resyncs:"] + 0, v["pm_suspends:"] + 0, v["pm_resumes:"] + 0,
+				 v["pci_errors:"] + 0, v["slot_resets:"] + 0, v["error_resumes:"] + 0 }'
+}
+# snap N: VF0..VF(N-1)'s counts before an event (in cnt0_0, cnt0_1, ...).
+snap() {
+	i=0
+	while [ $i -lt "$1" ]; do
+		eval "bdf=\$VF$i"
+		eval "cnt0_$i=\"$(vf_counts "$bdf")\""
+		i=$((i + 1))
+	done
+}
+# all_back N [same]: every VF handshook again since snap (or, with
+# "same", none did).
+all_back() {
+	i=0
+	while [ $i -lt "$1" ]; do
+		eval "bdf=\$VF$i c0=\$cnt0_$i"
+		r=$(awk '$1 == "resyncs:" { print $2 }' "/sys/kernel/debug/vfcb_vf/$bdf/stats")
+		if [ "${2:-}" = same ]; then
+			[ "$r" = "${c0%% *}" ] || return 1
+		else
+			[ "$r" -gt "${c0%% *}" ] || return 1
+		fi
+		i=$((i + 1))
+	done
+}
+
 # kmark NAME: a line in the kernel log; klog NAME: what came after it, in
 # /tmp/klog; logged RE: that holds a line matching RE.
 kmark() { echo "vfcb-itest: $1" > /dev/kmsg; }

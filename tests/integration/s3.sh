@@ -20,21 +20,22 @@ CYCLES=${S3_CYCLES:-3}
 pf=$(find_pf)
 PFDEV=/dev/vfcb-pf-$pf
 
-# snap: each VF's count of handshakes now; all_back: every VF handshook
-# again since.
-snap() {
+# reads I: how many reads VF I's reader has done.
+reads() { cat "/tmp/load$1.progress" 2>/dev/null | awk '$1 == "ops" { n = $2 } END { print n + 0 }'; }
+# all_read_since: every reader did a read since the counts in reads0_I.
+all_read_since() {
 	i=0
 	while [ $i -lt $NVFS ]; do
-		eval "bdf=\$VF$i"
-		eval "rs0_$i=$(vf_stat "$bdf" resyncs)"
+		eval "r0=\$reads0_$i"
+		[ "$(reads $i)" -gt "$r0" ] || return 1
 		i=$((i + 1))
 	done
 }
-all_back() {
+# mark_reads: note each reader's count now, in reads0_I.
+mark_reads() {
 	i=0
 	while [ $i -lt $NVFS ]; do
-		eval "bdf=\$VF$i r0=\$rs0_$i"
-		[ "$(vf_stat "$bdf" resyncs)" -gt "$r0" ] || return 1
+		eval "reads0_$i=$(reads $i)"
 		i=$((i + 1))
 	done
 }
@@ -84,25 +85,30 @@ while [ $i -lt $NVFS ]; do
 	eval "LOAD$i=$!"
 	i=$((i + 1))
 done
-wait_for 10 test -s /tmp/load$((NVFS - 1)).progress
+# Proof the readers run before anything is judged on them.
+i=0
+while [ $i -lt $NVFS ]; do eval "reads0_$i=0"; i=$((i + 1)); done
+wait_for 10 all_read_since
+check "every VF's reader has started reading" all_read_since
 
 # ---- the sleeps ------------------------------------------------------------
 
 c=1
 while [ $c -le $CYCLES ]; do
 	w="S3 $c of $CYCLES"
-	snap
+	snap $NVFS
 	# An acknowledged write just before the sleep must be on the host
 	# after it.
 	head -c 128 /dev/urandom > /tmp/w
 	check "$w: VF1 writes 128 bytes to block 9 before the sleep" $CTL write "$DEV1" 9 --file /tmp/w
+	mark_reads
 	kmark "s3-$c"
 	echo +3 > /sys/class/rtc/rtc0/wakealarm
 	t0=$(date +%s)
 	check "$w: suspend to RAM, woken by the RTC" sh -c "echo mem > /sys/power/state"
 	diag "$w: echo mem returned after $(($(date +%s) - t0)) s"
-	wait_for 10 all_back
-	check "$w: all $NVFS VFs handshake again by themselves, within 10 s" all_back
+	wait_for 10 all_back $NVFS
+	check "$w: all $NVFS VFs handshake again by themselves, within 10 s" all_back $NVFS
 	klog "s3-$c"
 	check "$w: the machine slept (ACPI S3)" logged 'ACPI: PM: Waking up from system sleep state S3'
 	is "$(cat $S3FW)" $c "$w: the chipset was reset in the sleep (vfcb_s3fw_test restored it after $c of $c wakes)"
@@ -128,22 +134,20 @@ while [ $c -le $CYCLES ]; do
 	check "$w: VF2's requests raise the PF's mailbox interrupt ($irq0 before)" \
 		test "$(pf_irqs)" -gt "${irq0:-0}"
 	fails_with "" "$w: no mailbox interrupt lost" logged 'mailbox interrupt lost'
+	wait_for 10 all_read_since
+	check "$w: every VF's reader read on across the sleep" all_read_since
 	c=$((c + 1))
 done
 
 # Each reader read on after the last wake, and none failed.
-i=0
-while [ $i -lt $NVFS ]; do
-	eval "ops0_$i=$(awk '$1 == "ops" { print $2 }' /tmp/load$i.progress)"
-	i=$((i + 1))
-done
+mark_reads
 sleep 1
 i=0
 while [ $i -lt $NVFS ]; do
-	eval "pid=\$LOAD$i ops0=\$ops0_$i"
+	eval "pid=\$LOAD$i ops0=\$reads0_$i"
 	kill "$pid"
 	wait "$pid"
-	ops=$(awk '$1 == "ops" { print $2 }' /tmp/load$i.progress)
+	ops=$(reads $i)
 	fails=$(awk '$1 == "fails" { print $2 }' /tmp/load$i.progress)
 	check "VF$i's reader read on after the last wake ($ops reads, $ops0 a second before)" \
 		test "$ops" -gt "$ops0"
