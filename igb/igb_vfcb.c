@@ -72,6 +72,8 @@
 
 #define IGB_VFCB_RING	4	/* VF messages igb took before the core did */
 #define IGB_VFCB_WATCHDOG_MS	250	/* look for a lost interrupt this often */
+#define IGB_VFCB_BUSY_TRIES	250	/* a jiffy apart, while a VF holds VFU */
+#define IGB_VFCB_BUSY_SLOW_MS	100	/* then this far apart */
 
 struct igb_vfcb_vf {
 	u32 rx[IGB_VFCB_RING][VFCB_IGB_MSG_DWORDS];
@@ -86,6 +88,7 @@ struct igb_vfcb_vf {
 	u32 igb_msg;		/* igb's unprompted message (ping, NACK) */
 	bool ev_reset;
 	bool ev_consumed;
+	unsigned int busy_tries;	/* flushes the VF's VFU refused in a row */
 	u64 rx_drops;
 };
 
@@ -197,6 +200,7 @@ void igb_vfcb_vf_reset(struct igb_adapter *adapter, u32 vf)
 	v->tx_out = false;
 	v->igb_out = false;
 	v->igb_msg_wait = false;
+	v->busy_tries = 0;
 	v->ev_consumed = false;
 	v->ev_reset = true;
 	spin_unlock(&t->lock);
@@ -233,7 +237,16 @@ static bool igb_vfcb_flush_vf(struct igb_vfcb *t, u32 vf)
 	}
 	/* igb's waiting message would be overwritten at once: it goes. */
 	v->igb_msg_wait = false;
-	for (i = 0; i < v->tx_ndw; i++)
+	/*
+	 * CTS as on igb's own pings: a VF igb does not count clear to send
+	 * (after a PF reset, until its VF_RESET) must not take a vfcb
+	 * message for "the PF is up and knows me", or it never asks igb
+	 * for its MAC filter again.
+	 */
+	array_wr32(E1000_VMBMEM(vf), 0, v->tx[0] |
+		   (t->adapter->vf_data[vf].flags & IGB_VF_FLAG_CTS ?
+		    E1000_VT_MSGTYPE_CTS : 0));
+	for (i = 1; i < v->tx_ndw; i++)
 		array_wr32(E1000_VMBMEM(vf), i, v->tx[i]);
 	/* STS without PFU: interrupts the VF, releases the buffer. */
 	wr32(E1000_P2VMAILBOX(vf), E1000_P2VMAILBOX_STS);
@@ -242,16 +255,58 @@ static bool igb_vfcb_flush_vf(struct igb_vfcb *t, u32 vf)
 	return true;
 }
 
+/*
+ * t->lock held: flush @vf, and if the VF holds its buffer (VFU) return
+ * when to try again, else 0.  A VF driver holds VFU only to write its
+ * message, then raises REQ; one that keeps it must not make the host poll
+ * every jiffy for as long as it likes: after IGB_VFCB_BUSY_TRIES tries,
+ * one each IGB_VFCB_BUSY_SLOW_MS.
+ */
+static unsigned long igb_vfcb_flush_or_wait(struct igb_vfcb *t, u32 vf)
+{
+	struct igb_vfcb_vf *v = &t->vf[vf];
+
+	if (igb_vfcb_flush_vf(t, vf)) {
+		v->busy_tries = 0;
+		return 0;
+	}
+	if (v->busy_tries < IGB_VFCB_BUSY_TRIES) {
+		v->busy_tries++;
+		return 1;
+	}
+	if (v->busy_tries == IGB_VFCB_BUSY_TRIES) {
+		v->busy_tries++;
+		dev_warn_ratelimited(&t->adapter->pdev->dev,
+				     "vfcb: VF %u holds its mailbox: messages to it wait, tried each %u ms\n",
+				     vf, IGB_VFCB_BUSY_SLOW_MS);
+	}
+	return msecs_to_jiffies(IGB_VFCB_BUSY_SLOW_MS);
+}
+
+/* t->lock held: come back in @delay jiffies (0: no need). */
+static void igb_vfcb_retry(struct igb_vfcb *t, unsigned long delay)
+{
+	if (!delay || t->dead)
+		return;
+	/* A slow retry never pushes back a sooner run of the work. */
+	if (delay == 1)
+		mod_delayed_work(system_wq, &t->work, 1);
+	else
+		queue_delayed_work(system_wq, &t->work, delay);
+}
+
 static void igb_vfcb_flush_all(struct igb_vfcb *t)
 {
-	bool busy = false;
+	unsigned long delay = 0, d;
 	unsigned int vf;
 
 	spin_lock(&t->lock);
-	for (vf = 0; vf < t->num_vfs; vf++)
-		busy |= !igb_vfcb_flush_vf(t, vf);
-	if (busy && !t->dead)
-		mod_delayed_work(system_wq, &t->work, 1);
+	for (vf = 0; vf < t->num_vfs; vf++) {
+		d = igb_vfcb_flush_or_wait(t, vf);
+		if (d && (!delay || d < delay))
+			delay = d;
+	}
+	igb_vfcb_retry(t, delay);
 	spin_unlock(&t->lock);
 }
 
@@ -299,8 +354,8 @@ void igb_vfcb_flush(struct igb_adapter *adapter)
  * it itself), true if it was written or waits for the buffer.  A newer
  * message, or a vfcb message, replaces one still waiting or unread: what
  * igbvf needs of it is the interrupt, which makes it look at its link (and
- * read the buffer: a vfcb message reads as clear to send), and igb NACKs
- * a VF that is not clear to send again at its next ack.
+ * read the buffer: a vfcb message carries igb's CTS flag for the VF, see
+ * igb_vfcb_flush_vf(), so it reads as igb's own ping or NACK would).
  */
 bool igb_vfcb_igb_msg(struct igb_adapter *adapter, u32 vf, u32 msg)
 {
@@ -311,8 +366,7 @@ bool igb_vfcb_igb_msg(struct igb_adapter *adapter, u32 vf, u32 msg)
 	spin_lock(&t->lock);
 	t->vf[vf].igb_msg = msg;
 	t->vf[vf].igb_msg_wait = true;
-	if (!igb_vfcb_flush_vf(t, vf) && !t->dead)
-		mod_delayed_work(system_wq, &t->work, 1);
+	igb_vfcb_retry(t, igb_vfcb_flush_or_wait(t, vf));
 	spin_unlock(&t->lock);
 	return true;
 }

@@ -15,8 +15,10 @@
  *  - e1000_read_mbx_vf() (also used by the link check, which reads the
  *    buffer whether or not the PF wrote) calls igbvf_vfcb_read(): an unread
  *    vfcb message is taken the same way, and a vfcb message, read or not,
- *    reads as "clear to send": a PF that exchanges vfcb messages with us is
- *    up and talking;
+ *    reads as the PF's CTS flag in it says: "clear to send" (the PF is up
+ *    and knows us), or without it a NACK, as igb's own answer to a VF it
+ *    no longer knows (after a PF reset) would, so igbvf resets and asks
+ *    for its MAC filter again;
  *  - a stock igb answers vfcb's message with the same type and NACK: that
  *    is taken the same way and becomes vfcb_vf_pf_refused().
  * igbvf_vfcb_tx_wait() makes igbvf's own write wait until the PF took an
@@ -34,8 +36,9 @@
  * has not read is overwritten by the outbox, as igbvf's own writes flush
  * it: what igbvf needs of it is the interrupt, which makes its watchdog
  * look at the link and read the buffer (where a vfcb message reads as
- * clear to send); waiting for that read stalled vfcb for nothing while the
- * link was down, when igbvf does not read at all.
+ * igb's CTS or NACK would, from the CTS flag the PF sets in it); waiting
+ * for that read stalled vfcb for nothing while the link was down, when
+ * igbvf does not read at all.
  *
  * ->post only fills an outbox: the work item writes it with igbvf's
  * non-posted write under mbx_lock and notes PFACK as "consumed".  The
@@ -71,6 +74,7 @@
 #define IGBVF_VFCB_EV_SENT	BIT(2)
 #define IGBVF_VFCB_EV_REFUSED	BIT(3)
 #define IGBVF_VFCB_EV_RESET_DONE BIT(4)
+#define IGBVF_VFCB_EV_GONE	BIT(5)	/* surprise removal */
 
 struct igbvf_vfcb {
 	struct e1000_hw *hw;
@@ -127,13 +131,24 @@ static void igbvf_vfcb_reset_locked(struct igbvf_vfcb *t, bool done)
 	t->ev |= done ? IGBVF_VFCB_EV_RESET_DONE : IGBVF_VFCB_EV_RESET;
 }
 
-static void igbvf_vfcb_reset(struct igbvf_vfcb *t, bool done)
+/* Note a reset (or the VF gone) for the next report; no work is kicked. */
+static void igbvf_vfcb_event(struct igbvf_vfcb *t, unsigned int ev)
 {
 	unsigned long flags;
 
 	spin_lock_irqsave(&t->lock, flags);
-	igbvf_vfcb_reset_locked(t, done);
+	if (ev & IGBVF_VFCB_EV_GONE)
+		t->ev |= IGBVF_VFCB_EV_GONE;
+	else
+		igbvf_vfcb_reset_locked(t, ev & IGBVF_VFCB_EV_RESET_DONE);
 	spin_unlock_irqrestore(&t->lock, flags);
+}
+
+/* From igbvf's paths: note the reset and report it from the work. */
+static void igbvf_vfcb_reset(struct igbvf_vfcb *t, bool done)
+{
+	igbvf_vfcb_event(t, done ? IGBVF_VFCB_EV_RESET_DONE :
+			 IGBVF_VFCB_EV_RESET);
 	igbvf_vfcb_kick(t, 0);
 }
 
@@ -152,7 +167,7 @@ static bool igbvf_vfcb_take(struct igbvf_vfcb *t, bool ack)
 	u32 dw0;
 
 	dw0 = array_er32(VMBMEM(0), 0);
-	vfcb = dw0 == VFCB_IGB_MSG_TYPE;
+	vfcb = (dw0 & ~E1000_VT_MSGTYPE_CTS) == VFCB_IGB_MSG_TYPE;
 	if (!vfcb && ((dw0 & VFCB_IGB_TYPE_MASK) != VFCB_IGB_MSG_TYPE ||
 		      !(dw0 & E1000_VT_MSGTYPE_NACK)))
 		return false;
@@ -217,8 +232,14 @@ void igbvf_vfcb_read(struct e1000_hw *hw, u32 *msg)
 		if (!igbvf_vfcb_take(t, false))
 			hw->dev_spec.vf.v2p_mailbox |= E1000_V2PMAILBOX_PFSTS;
 	}
+	/*
+	 * The PF's CTS is igb's word on whether it knows us: without it
+	 * (after a PF reset) read as igb's NACK, which makes igbvf reset and
+	 * ask for its MAC filter again.
+	 */
 	if (!(msg[0] & E1000_VT_MSGTYPE_NACK))
-		msg[0] = E1000_VT_MSGTYPE_CTS;
+		msg[0] = msg[0] & E1000_VT_MSGTYPE_CTS ? E1000_VT_MSGTYPE_CTS :
+			 E1000_VT_MSGTYPE_NACK;
 }
 
 /* igbvf is about to write the buffer: let the PF take ours first. */
@@ -314,11 +335,27 @@ static void igbvf_vfcb_service(struct igbvf_vfcb *t)
 	u32 v2p;
 
 	v2p = igbvf_vfcb_v2p(hw);
-	t->ready = !(v2p & E1000_V2PMAILBOX_RSTI) && v2p != ~0u;
-	if (!t->ready) {
-		igbvf_vfcb_reset(t, false);
+	/* All ones and absent from config space too: gone, no reset ends it. */
+	if (v2p == ~0u && !pci_device_is_present(t->pdev)) {
+		t->ready = false;
+		igbvf_vfcb_event(t, IGBVF_VFCB_EV_GONE);
 		return;
 	}
+	/*
+	 * The PF is in reset until it raises RSTD: igb only does when its
+	 * netdev comes up again, which may be never.  Say so once, when it
+	 * begins, and do not come back by ourselves: RSTD is seen by the
+	 * core's poll and igbvf_vfcb_rst().  A report (and its kick) on
+	 * every pass ran this work back to back for as long as the PF's
+	 * netdev stayed down.
+	 */
+	if (v2p & E1000_V2PMAILBOX_RSTI) {
+		if (t->ready)
+			igbvf_vfcb_event(t, IGBVF_VFCB_EV_RESET);
+		t->ready = false;
+		return;
+	}
+	t->ready = true;
 	if ((v2p & E1000_V2PMAILBOX_RSTD) && !t->rstd_reported) {
 		t->rstd_reported = true;
 		igbvf_vfcb_reset(t, true);
@@ -391,6 +428,8 @@ static void igbvf_vfcb_report(struct igbvf_vfcb *t)
 		if (!ev)
 			break;
 		spin_unlock_irqrestore(&t->lock, flags);
+		if (ev & IGBVF_VFCB_EV_GONE)
+			vfcb_vf_surprise_removed(vf);
 		if (ev & IGBVF_VFCB_EV_RESET)
 			vfcb_vf_pf_reset(vf, false);
 		if (ev & IGBVF_VFCB_EV_CONSUMED)

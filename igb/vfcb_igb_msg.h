@@ -7,7 +7,8 @@
  * 0x01 .. E1000_VF_SET_PROMISC 0x06 from the VF, E1000_PF_CONTROL_MSG
  * 0x0100 from the PF), "message info" in bits 23:16 and the flags ACK,
  * NACK and CTS in bits 31:29.  A vfcb message is one more type: dword 0 is
- * VFCB_IGB_MSG_TYPE with no flags and no info, and the vfcb message
+ * VFCB_IGB_MSG_TYPE with no info and no flags but, from the PF, CTS when
+ * igb counts the VF clear to send (as on its pings), and the vfcb message
  * (Documentation/protocol.rst) follows in dwords 1..15, so the vfcb
  * transport carries messages of VFCB_IGB_MSG_DWORDS dwords.  An igb that
  * does not know the type answers it the way it answers any unknown

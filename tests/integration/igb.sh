@@ -609,6 +609,93 @@ check "rmmod vfcb_kapi_test" rmmod vfcb_kapi_test
 reach 1 $A.10 20
 ping_ok 1 $A.10 "VF1 -> VF0 after igbvf rebound"
 
+mark "PF down"
+# ---- the PF's netdev down and up -------------------------------------------------
+
+# igb_down() resets the NIC (CTRL.RST), which puts every VF's mailbox in
+# reset (RSTI) until igb_up() says it is done (PFRSTD): with the PF's
+# netdev down the VFs wait, for as long as it stays down.  vfcb on igbvf
+# hears of it once and waits quietly; before the fix its work requeued
+# itself back to back until the PF came up (in 3 s here: 26 000 reset
+# events per VF and a vCPU busy).
+for i in 0 1 2; do
+	eval "rst$i=\$(vf_stat \$VF$i events_reset) hs$i=\$(vf_stat \$VF$i handshakes)"
+done
+idle0=$(awk '$1 == "cpu" { print $5 }' /proc/stat) t0=$(now_ms)
+check "the PF's netdev down (igb resets the NIC: RSTI on every VF)" ip link set dev "$pfnet" down
+sleep 3
+idle1=$(awk '$1 == "cpu" { print $5 }' /proc/stat) t1=$(now_ms)
+diag "PF down: CPUs idle $(( (idle1 - idle0) * 10 )) ms of $(( $(nproc) * (t1 - t0) )) ms"
+for i in 0 1 2; do
+	eval "r0=\$rst$i v=\$VF$i"
+	r=$(vf_stat "$v" events_reset)
+	check "VF$i: its vfcb heard of the PF's reset, once or a few times (events_reset +$((r - r0)) in 3 s, 1..4)" \
+		test $((r - r0)) -ge 1 -a $((r - r0)) -le 4
+done
+check "the PF's netdev up again (PFRSTD: reset done)" ip link set dev "$pfnet" up
+# vfcb traffic while igbvf finds out: VF1's buffer mostly holds a vfcb
+# message when igbvf reads it, not igb's ping or NACK.
+for j in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+	$CTL invalidate "$pf" 1 0x40 > /dev/null 2>&1
+	sleep 0.2
+done
+run_here "PF has carrier after its netdev came up" wait_for 20 pf_carrier
+check_ready "vfcb: VF0..VF2 ready after the PF came up" 0 1 2
+for i in 0 1 2; do
+	eval "h0=\$hs$i v=\$VF$i"
+	check "VF$i: its vfcb handshook again after the PF's reset" \
+		test "$(vf_stat "$v" handshakes)" -gt "$h0"
+done
+check "vfcb: 128-byte block reads back byte-identical on VF2 after the PF came up" set_read 2 7 128
+for i in 0 1 2; do
+	eval "n=\$NET$i"
+	run_here "VF$i has carrier after the PF came up" wait_for 20 carrier $i "$n"
+done
+# Each VF's igbvf must ask igb for its MAC filter again (VF_RESET): igb
+# forgot the ones it had not set itself (VF1's, random).
+for i in 0 1 2; do
+	reach - $A.1$i 20
+	ping_ok - $A.1$i "PF -> VF$i after the PF came up"
+done
+
+mark "VF holds its mailbox"
+# ---- a guest that keeps its VF's mailbox lock ---------------------------------------
+
+# VFU held (through VF2's BAR, as a guest can) locks the PF out of VF2's
+# buffer.  A message for VF2 waits; the host tries a jiffy apart for 250
+# tries, then one each 100 ms, rather than every jiffy for as long as the
+# guest holds it (before the fix: ~250 runs of igb's vfcb work a second).
+# Once VF2 lets go, the message goes.
+trace_mount
+echo 0 > $T/tracing_on
+echo 4096 > $T/buffer_size_kb
+echo 1 > $T/events/workqueue/workqueue_execute_start/enable
+echo > $T/trace
+echo 1 > $T/tracing_on
+inv0=$(vf_stat "$VF2" invalidations)
+kmark hold
+$ITEST holdvfu "$VF2" 5000 > /tmp/hold.out 2>&1 &
+hpid=$!
+sleep 0.3
+check "host invalidates 0x20 for VF2 while VF2 holds its mailbox" $CTL invalidate "$pf" 2 0x20
+sleep 2
+echo vfcb-hold-from > $T/trace_marker
+sleep 2
+echo vfcb-hold-to > $T/trace_marker
+echo 0 > $T/tracing_on
+echo 0 > $T/events/workqueue/workqueue_execute_start/enable
+wait $hpid
+diag "holdvfu: $(cat /tmp/hold.out)"
+n=$(awk '/vfcb-hold-from/ { on = 1 } /vfcb-hold-to/ { on = 0 } on && /igb_vfcb_work/ { n++ } END { print n + 0 }' $T/trace)
+check "the host tried VF2's held mailbox once per 100 ms, not every jiffy (igb's vfcb work ran $n times in 2 s, 5..30)" \
+	test "$n" -ge 5 -a "$n" -le 30
+klog hold
+check "igb said VF2 holds its mailbox" logged "VF 2 holds its mailbox"
+vf2_got() { [ "$(pf_pending "$pf" 2)" = 0x0000000000000000 ] && [ "$(vf_stat "$VF2" invalidations)" -gt "$inv0" ]; }
+wait_for 10 vf2_got
+check "VF2 got the invalidation once it let go of its mailbox" vf2_got
+check_ready "vfcb: VF2 still ready" 2
+
 mark "suspend to RAM"
 # ---- a real suspend to RAM ---------------------------------------------------------
 

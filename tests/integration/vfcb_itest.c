@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -1280,6 +1281,52 @@ static int cmd_storm_watch(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * A guest holding its VF's mailbox lock: VFU set in V2PMAILBOX through the
+ * VF's BAR 0 (sysfs resource0), kept MS milliseconds, taken again every
+ * 10 ms if the VF's driver released it, then let go.  Prints "held MS
+ * retakes N".
+ */
+#define ITEST_V2PMAILBOX	0xc40
+#define ITEST_VFU		0x4u
+static int cmd_holdvfu(int argc, char **argv)
+{
+	unsigned int ms = strtoul(argv[1], NULL, 0), retakes = 0;
+	volatile uint32_t *mbx;
+	double end;
+	char path[128];
+	void *bar;
+	int fd;
+
+	(void)argc;
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/resource0", argv[0]);
+	fd = open(path, O_RDWR | O_SYNC | O_CLOEXEC);
+	if (fd < 0) {
+		perror(path);
+		return 1;
+	}
+	bar = mmap(NULL, 0x1000, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (bar == MAP_FAILED) {
+		perror("mmap");
+		return 1;
+	}
+	mbx = (volatile uint32_t *)((char *)bar + ITEST_V2PMAILBOX);
+	*mbx = ITEST_VFU;
+	end = now_us() + ms * 1e3;
+	while (now_us() < end) {
+		usleep(10000);
+		if (!(*mbx & ITEST_VFU)) {
+			*mbx = ITEST_VFU;
+			retakes++;
+		}
+	}
+	*mbx = 0;
+	printf("held %u retakes %u\n", ms, retakes);
+	munmap(bar, 0x1000);
+	close(fd);
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int nargs;
@@ -1298,6 +1345,7 @@ static const struct {
 	{ "ev-hold", 3, cmd_ev_hold, "PFDEV READY GO" },
 	{ "storm-watch", 4, cmd_storm_watch, "STATS IRQNAME OUT NSTORMS [IDLE_MS]" },
 	{ "ev-wake", 3, cmd_ev_wake, "PFDEV READY STOP" },
+	{ "holdvfu", 2, cmd_holdvfu, "VF_BDF MS" },
 };
 
 int main(int argc, char **argv)
