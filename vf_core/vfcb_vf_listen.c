@@ -133,8 +133,17 @@ void vfcb_vf_unregister_listener(struct vfcb_vf *vf,
 		l->pending = 0;
 	}
 	spin_unlock_irqrestore(&vf->lock, flags);
-	/* From its own callback: it is not called again once it returns. */
-	if (found && current_work() != &l->work)
+	if (!found)
+		return;
+	/*
+	 * From its own callback the work cannot be waited for, but an
+	 * invalidation that came while the callback ran has queued it again:
+	 * drop that, or it would run after the owner freed @l.  Off the list,
+	 * nothing queues it any more.
+	 */
+	if (current_work() == &l->work)
+		cancel_work(&l->work);
+	else
 		cancel_work_sync(&l->work);
 }
 EXPORT_SYMBOL_GPL(vfcb_vf_unregister_listener);

@@ -75,6 +75,8 @@ MODULE_PARM_DESC(vf, "index of the VF (bound to vfcb_vf) to test");
 #define KT_INV_AWAY	BIT_ULL(9)
 #define KT_INV_SELF	BIT_ULL(10)
 #define KT_INV_SELF2	BIT_ULL(11)
+#define KT_INV_SELF3	BIT_ULL(12)
+#define KT_INV_SELF4	BIT_ULL(13)
 
 struct kt_listener {
 	struct vfcb_vf_listener l;
@@ -85,6 +87,8 @@ struct kt_listener {
 	bool slept;		/* a sleep in the callback came back */
 	unsigned int sleep_ms;	/* extra sleep in the callback */
 	bool unreg_self;	/* unregister itself from the callback */
+	bool queued;		/* its work was queued again, before that */
+	bool still_queued;	/* ... and still was, after it */
 	bool reread;		/* read KT_BLK_RD from the callback */
 	int reread_ret;
 	struct completion entered;
@@ -262,6 +266,7 @@ static void kt_invalidate(struct vfcb_vf_listener *l, u64 mask)
 	struct kt_listener *x = container_of(l, struct kt_listener, l);
 	bool ctx_ok = kt_can_sleep();
 	u8 buf[VFCB_MAX_BLOCK_SIZE];
+	bool queued = false, still_queued = false;
 	int ret = 0;
 
 	if (atomic_inc_return(&kt.in_cb) > 1)
@@ -274,8 +279,11 @@ static void kt_invalidate(struct vfcb_vf_listener *l, u64 mask)
 		if (x->reread)
 			ret = vfcb_vf_read_block(kt.vf, KT_BLK_RD, buf,
 						 sizeof(buf), NULL);
-		if (x->unreg_self)
+		if (x->unreg_self) {
+			queued = work_pending(&x->l.work);
 			vfcb_vf_unregister_listener(kt.vf, &x->l);
+			still_queued = work_pending(&x->l.work);
+		}
 	}
 	atomic_dec(&kt.in_cb);
 
@@ -286,6 +294,8 @@ static void kt_invalidate(struct vfcb_vf_listener *l, u64 mask)
 	x->slept |= ctx_ok;
 	if (x->reread)
 		x->reread_ret = ret;
+	x->queued |= queued;
+	x->still_queued |= still_queued;
 	x->returned = true;
 	spin_unlock(&kt.ev_lock);
 	wake_up(&kt.wq);
@@ -820,6 +830,48 @@ static void kt_late_listener(void)
 	kt_listener_unregister(kt.vf, x);
 }
 
+/*
+ * An invalidation that arrives while a self-removing listener's callback
+ * runs queues its work again; unregistering from the callback must drop
+ * that, or the work runs after the owner freed the listener.  The bits it
+ * carried are kept for the next listener.
+ */
+static void kt_unregister_self_queued(void)
+{
+	struct kt_listener *x = &kt.self, *next = &kt.late;
+	bool entered, returned, queued, still_queued;
+	unsigned int calls;
+
+	kt_listener_init(x);
+	x->unreg_self = true;
+	x->sleep_ms = 500;
+	kt_is(kt_listener_register(kt.vf, x), 0,
+	      "vf: register a self-removing listener whose callback sleeps 500 ms");
+	vfcb_pf_invalidate(kt.pf, vf_index, KT_INV_SELF3);
+	entered = wait_for_completion_timeout(&x->entered, KT_WAIT) > 0;
+	vfcb_pf_invalidate(kt.pf, vf_index, KT_INV_SELF4);
+	wait_event_timeout(kt.wq, READ_ONCE(x->returned), KT_WAIT);
+	x->registered = false;
+	msleep(300);
+	spin_lock(&kt.ev_lock);
+	returned = x->returned;
+	queued = x->queued;
+	still_queued = x->still_queued;
+	calls = x->calls;
+	spin_unlock(&kt.ev_lock);
+	kt_ok(entered && returned && queued,
+	      "vf: an invalidation raised while its callback slept queued its work again");
+	kt_ok(returned && !still_queued,
+	      "vf: unregistering from the callback dropped the queued work");
+	kt_ok(returned && calls == 1 && !(kt_seen(x) & KT_INV_SELF4),
+	      "vf: ... and the listener is not called again (%u calls)", calls);
+	kt_listener_init(next);
+	kt_is(kt_listener_register(kt.vf, next), 0, "vf: register the next listener");
+	kt_ok(kt_wait_seen(next, KT_INV_SELF4),
+	      "vf: the next listener gets the bits the dropped work carried");
+	kt_listener_unregister(kt.vf, next);
+}
+
 static void kt_cmd_listeners(void)
 {
 	char buf[VFCB_MAX_BLOCK_SIZE];
@@ -833,6 +885,7 @@ static void kt_cmd_listeners(void)
 	kt_unregister_waits();
 	kt_unregister_self();
 	kt_late_listener();
+	kt_unregister_self_queued();
 	kt_listener_unregister(kt.vf, &kt.a);
 	kt_listener_unregister(kt.vf, &kt.b);
 }
