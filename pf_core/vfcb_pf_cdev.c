@@ -155,8 +155,12 @@ static int vfcb_ioctl_list(struct vfcb_pf *pf, void __user *uarg)
 		return sz;
 	if (bl.flags)
 		return -EINVAL;
-	/* No VF has more blocks than this: bounds the allocation. */
-	cap = min_t(u32, bl.count, VFCB_MAX_BLOCKS_PER_VF);
+	/*
+	 * No VF has more blocks than this (the host's own and the VF's own
+	 * count apart, each up to the limit): bounds the allocation, and a
+	 * caller that asks for the count it was told gets every ID.
+	 */
+	cap = min_t(u32, bl.count, 2 * VFCB_MAX_BLOCKS_PER_VF);
 	if (cap) {
 		ids = kcalloc(cap, sizeof(*ids), GFP_KERNEL);
 		if (!ids)

@@ -282,6 +282,48 @@ static void pf_argsz_matrix(int fd, uint32_t nvf)
 	argsz_zero_tail(fd, VFCB_PF_CFG_WRITE, &cfg, sizeof(cfg), 1, "PF CFG_WRITE");
 }
 
+/*
+ * The host's blocks for VF 0 are at its limit (@nhost of them): VF 0
+ * creates two of its own, which count apart, so its store holds more
+ * than VFCB_MAX_BLOCKS_PER_VF and LIST_BLOCKS must still list them all.
+ */
+static void list_past_host_limit(int fd, const char *vf0_bdf, uint32_t nhost)
+{
+	struct vfcb_pf_vf_info vi = { .argsz = sizeof(vi), .vf = 0 };
+	struct vfcb_pf_policy pol = { .argsz = sizeof(pol), .vf = 0 };
+	const uint32_t vid = 0x7b000000;
+	uint32_t want = nhost + 2, i, mine = 0;
+	struct vfcb_pf_block_list bl;
+	uint32_t *all = calloc(want, sizeof(*all));
+	uint8_t d[4] = { 9, 8, 7, 6 };
+	char path[64];
+	int vfd, r;
+
+	snprintf(path, sizeof(path), "/dev/vfcb-vf-%s", vf0_bdf);
+	vfd = open(path, O_RDWR | O_CLOEXEC);
+	r = xioctl(fd, VFCB_PF_VF_INFO, &vi);
+	pol.flags = VFCB_POLICY_VF_CREATE;
+	pol.max_blocks = vi.max_blocks;
+	check(all && vfd >= 0 && !r && !xioctl(fd, VFCB_PF_SET_POLICY, &pol) &&
+	      !vf_write(vfd, vid, d, 4) && !vf_write(vfd, vid + 1, d, 4),
+	      "VF 0 creates 2 blocks of its own beside the host's %u", nhost);
+	bl = (struct vfcb_pf_block_list){ .argsz = sizeof(bl), .vf = 0,
+					  .count = want, .ids = (uintptr_t)all };
+	r = all ? xioctl(fd, VFCB_PF_LIST_BLOCKS, &bl) : -ENOMEM;
+	for (i = 0; !r && i < want && i < bl.count; i++)
+		mine += all[i] == vid || all[i] == vid + 1;
+	check(!r && bl.count == want && mine == 2,
+	      "PF LIST_BLOCKS lists all %u blocks, past %u (count %u, the VF's 2 among them: %u)",
+	      want, VFCB_MAX_BLOCKS_PER_VF, bl.count, mine);
+	pf_del(fd, 0, vid);
+	pf_del(fd, 0, vid + 1);
+	pol.flags = vi.policy;
+	xioctl(fd, VFCB_PF_SET_POLICY, &pol);
+	if (vfd >= 0)
+		close(vfd);
+	free(all);
+}
+
 static int cmd_pf_ioctl(int argc, char **argv)
 {
 	int fd = open_dev(argv[0], 0);
@@ -377,6 +419,7 @@ static int cmd_pf_ioctl(int argc, char **argv)
 			   "PF SET_BLOCK refused for the limit created nothing");
 		check(made && pf_set(fd, 0, id, buf, 8, 0) == 0,
 		      "PF SET_BLOCK rewrites a block it has at the limit");
+		list_past_host_limit(fd, argv[2], n0 + made);
 		while (made && !pf_del(fd, 0, id + made - 1))
 			made--;
 		bl.count = 0;
