@@ -30,9 +30,10 @@
  *	core.
  * @num_vfs: VFs enabled
  * @unread: VF n's message was seen (VFREQ) and is not acked yet.  Set
- *	before VFREQ is cleared in MBVFICR and tested by post after it took
- *	the PF lock, so a VF message is never overwritten in the buffer both
- *	directions share.
+ *	in the same hold of @lock that cleared VFREQ in MBVFICR, and tested
+ *	by post under @lock after it took the PF lock, so no post falls
+ *	between the two and a VF message is never overwritten in the buffer
+ *	both directions share.
  */
 struct vfcb_82576_pf_hw {
 	void __iomem *bar0;

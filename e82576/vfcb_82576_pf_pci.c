@@ -45,7 +45,8 @@ MODULE_PARM_DESC(mbx_itr_us,
  * @irq: Linux IRQ of MSI-X vector 0 (mailbox and VF resets)
  * @vfcb: the core's handle while VFs are registered, else NULL.  Written
  *	by sriov_configure and remove (under the PF's device lock), read by
- *	the interrupt handler.
+ *	the interrupt handler and @watchdog: both are waited for before the
+ *	handle is put.
  * @watchdog: serves causes whose interrupt was lost (see
  *	vfcb_82576_pf_hw_watchdog()); runs from probe to remove, stopped
  *	across a reset.  Once it found the interrupt lost it polls every
@@ -179,14 +180,19 @@ static bool vfcb_82576_pf_vfs_in_guests(struct pci_dev *pdev)
 static void vfcb_82576_pf_sriov_disable(struct vfcb_82576_pf *pf)
 {
 	struct vfcb_pf *vfcb = pf->vfcb;
+	bool armed;
 
 	if (!vfcb)
 		return;
 	/* The interrupt keeps running: the VFs' acks come through it. */
 	vfcb_pf_unregister(vfcb);
 	WRITE_ONCE(pf->vfcb, NULL);
+	/* Neither the handler nor the watchdog may still use the handle. */
 	synchronize_irq(pf->irq);
+	armed = del_timer_sync(&pf->watchdog);
 	vfcb_pf_put(vfcb);
+	if (armed)
+		vfcb_82576_pf_watchdog_arm(pf);
 	if (pci_vfs_assigned(pf->pdev))
 		pci_warn(pf->pdev, "disabling VFs still assigned to guests\n");
 	pci_disable_sriov(pf->pdev);
