@@ -22,6 +22,8 @@
  *   vfcb_pf_vf.lock     (spin, irqsave) a VF's endpoint and mailbox state;
  *                                the transport's ops run under it
  *   vfcb_pf.ev_lock     (spin, irqsave) event queues and notifier ring
+ *   vfcb_pf.retry_lock  (spin, irqsave) when @retry_work is due; a leaf,
+ *                                like ev_lock (neither takes the other)
  * No lock is held across a notifier callback, misc_register/deregister,
  * or a wait for a VF.
  */
@@ -43,6 +45,10 @@
 #include "vfcb_proto.h"
 #include "vfcb_pf_blocks.h"
 #include "vfcb_pf.h"
+
+/* Posting retried every 2 ms, for at most 250 tries (0.5 s) in a row. */
+#define VFCB_PF_RETRY_MS	2
+#define VFCB_PF_RETRY_MAX	250
 #include "vfcb_pf_transport.h"
 
 /* Events queued per reader; fuzz_pf_core builds with 16, to overflow sooner. */
@@ -149,10 +155,14 @@ struct vfcb_pf_vf {
  * @dead: unregistered: every host operation fails with -ENODEV
  * @going_away: unregister is telling the VFs (state reported as GONE)
  * @retry_work: retries posts the transport refused, ends throttling
+ * @retry_lock: protects @retry_at, and orders the changes of @retry_work's
+ *	timer, so one VF's late retry never pushes back another's earlier one
+ * @retry_at: jiffies when @retry_work runs, while it is pending
  * @idle_wq: unregister waits here for the VFs' acks
  * @serial_base: random; VF n is told serial_base + n
  * @misc: the character device
- * @ev_lock: protects @readers (the list and each queue), @ntf_*, @ev_dropped
+ * @ev_lock: protects @readers (the list and each queue), @ntf_*, @ev_dropped,
+ *	@ev_stopped
  * @readers: event queues of open files (struct vfcb_pf_evq)
  * @ev_wq: readers of the character device wait here
  * @ntf_chain: kernel listeners of VF events
@@ -163,6 +173,9 @@ struct vfcb_pf_vf {
  * @ntf_lost_vfs: their VFs, as in an OVERFLOW record
  * @ev_dropped: events the notifier ring had no room for, ever
  * @ntf_work: calls @ntf_chain outside every lock
+ * @ev_stopped: unregister stopped the events: none is queued any more, so
+ *	a reporter that checked its VF before the stop cannot queue
+ *	@ntf_work after unregister flushed it
  * @dbg: debugfs directory of the PF
  * @vfs: per-VF state, @num_vfs entries
  */
@@ -179,12 +192,14 @@ struct vfcb_pf {
 	bool going_away;
 
 	struct delayed_work retry_work;
+	spinlock_t retry_lock;		/* @retry_at, see above */
+	unsigned long retry_at;
 	wait_queue_head_t idle_wq;
 	u32 serial_base;
 
 	struct miscdevice misc;
 
-	spinlock_t ev_lock;		/* @readers, @ntf_*, @ev_dropped */
+	spinlock_t ev_lock;		/* @readers, @ntf_*, @ev_*, see above */
 	struct list_head readers;
 	wait_queue_head_t ev_wq;
 	struct blocking_notifier_head ntf_chain;
@@ -195,6 +210,7 @@ struct vfcb_pf {
 	u32 ntf_lost_vfs;
 	u64 ev_dropped;
 	struct work_struct ntf_work;
+	bool ev_stopped;
 
 	struct dentry *dbg;
 	struct vfcb_pf_vf vfs[];

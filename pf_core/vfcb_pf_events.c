@@ -113,6 +113,10 @@ void vfcb_pf_emit_event(struct vfcb_pf *pf, u32 type, unsigned int vf,
 	bool work = false;
 
 	spin_lock_irqsave(&pf->ev_lock, flags);
+	if (pf->ev_stopped) {
+		spin_unlock_irqrestore(&pf->ev_lock, flags);
+		return;
+	}
 	list_for_each_entry(q, &pf->readers, node)
 		vfcb_pf_ring_push(q->ev, &q->head, &q->count, &q->dropped,
 				  &q->lost_vfs, &ev);
@@ -188,9 +192,18 @@ unsigned int vfcb_pf_evq_pop(struct vfcb_pf *pf, struct vfcb_pf_evq *q,
 	return n;
 }
 
-/* Unregister: deliver what the notifier still has queued, then wake readers. */
+/*
+ * Unregister: queue nothing more (a reporter may still be on its way here
+ * from a VF it found running), deliver what the notifier has queued, then
+ * wake the readers.
+ */
 void vfcb_pf_events_stop(struct vfcb_pf *pf)
 {
+	unsigned long flags;
+
+	spin_lock_irqsave(&pf->ev_lock, flags);
+	pf->ev_stopped = true;
+	spin_unlock_irqrestore(&pf->ev_lock, flags);
 	flush_work(&pf->ntf_work);
 	wake_up_interruptible_all(&pf->ev_wq);
 }

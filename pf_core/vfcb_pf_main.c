@@ -172,8 +172,16 @@ struct vfcb_pf *vfcb_pf_register(struct pci_dev *pdev, unsigned int num_vfs,
 
 err_unlist:
 	mutex_lock(&vfcb_pf_list_lock);
-	list_del(&pf->node);
+	list_del_init(&pf->node);
 	mutex_unlock(&vfcb_pf_list_lock);
+	/*
+	 * On the list, it could be found (vfcb_pf_get()): whoever holds it
+	 * now sees a dead PF, whose stores and transport are never touched.
+	 */
+	down_write(&pf->api_lock);
+	WRITE_ONCE(pf->dead, true);
+	up_write(&pf->api_lock);
+	vfcb_pf_mbx_stop(pf);
 err_free:
 	for (i = 0; i < num_vfs; i++)
 		vfcb_pf_blocks_destroy(&pf->vfs[i].blocks);

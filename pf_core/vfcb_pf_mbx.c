@@ -60,10 +60,6 @@ module_param(teardown_ms, uint, 0644);
 MODULE_PARM_DESC(teardown_ms,
 		 "How long unregistering waits for the VFs to ack the PF's going away, in ms (default 1000)");
 
-/* Posting retried every 2 ms, for at most 250 tries (0.5 s) in a row. */
-#define VFCB_PF_RETRY_MS	2
-#define VFCB_PF_RETRY_MAX	250
-
 /* ------------------------------------------------- engine transport --- */
 
 /*
@@ -190,10 +186,24 @@ static void vfcb_pf_flood_account(struct vfcb_pf_vf *vf,
 	vfcb_pf_flood_window_open(vf, now);
 }
 
+/*
+ * One work retries for every VF: bring it forward to @delay from now, but
+ * never push back an earlier run (a throttled VF's retry comes in a second,
+ * another VF's refused post wants one in VFCB_PF_RETRY_MS).
+ */
 static void vfcb_pf_retry_in(struct vfcb_pf *pf, unsigned long delay)
 {
-	/* mod_delayed_work() would push an earlier retry back: queue only. */
-	queue_delayed_work(system_wq, &pf->retry_work, delay ?: 1);
+	unsigned long at, flags;
+
+	delay = delay ?: 1;
+	spin_lock_irqsave(&pf->retry_lock, flags);
+	at = jiffies + delay;
+	if (!delayed_work_pending(&pf->retry_work) ||
+	    time_before(at, pf->retry_at)) {
+		pf->retry_at = at;
+		mod_delayed_work(system_wq, &pf->retry_work, delay);
+	}
+	spin_unlock_irqrestore(&pf->retry_lock, flags);
 }
 
 /* ------------------------------------------------------- serving --- */
@@ -502,6 +512,7 @@ EXPORT_SYMBOL_GPL(vfcb_pf_vf_reset);
 void vfcb_pf_mbx_init(struct vfcb_pf *pf)
 {
 	INIT_DELAYED_WORK(&pf->retry_work, vfcb_pf_retry_work);
+	spin_lock_init(&pf->retry_lock);
 	init_waitqueue_head(&pf->idle_wq);
 }
 

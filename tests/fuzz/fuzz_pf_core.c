@@ -562,6 +562,14 @@ static void check_all(void)
 			check(!v->serving || work_queued(&v->serve_work));
 			check(!v->unread || v->serving ||
 			      work_queued(&H.pf->retry_work.work));
+			/*
+			 * A refused post is retried within VFCB_PF_RETRY_MS,
+			 * whatever another VF's retry waits for.
+			 */
+			if (v->kick_tries && v->kick_tries <= VFCB_PF_RETRY_MAX)
+				check(work_queued(&H.pf->retry_work.work) &&
+				      time_before_eq(H.pf->retry_work.expires,
+						     jiffies + msecs_to_jiffies(VFCB_PF_RETRY_MS)));
 		}
 		if (h->dirty)
 			compare_store(i);

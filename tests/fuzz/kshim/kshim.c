@@ -253,6 +253,16 @@ bool queue_delayed_work(struct workqueue_struct *wq, struct delayed_work *d,
 	return enqueue(&d->work);
 }
 
+/* Pending or not, it runs @delay from now. */
+bool mod_delayed_work(struct workqueue_struct *wq, struct delayed_work *d,
+		      unsigned long delay)
+{
+	bool was = dequeue(&d->work);
+
+	queue_delayed_work(wq, d, delay);
+	return was;
+}
+
 bool kshim_work_runnable(const struct work_struct *w)
 {
 	if (!w->pending)
@@ -273,6 +283,11 @@ void kshim_run_work(unsigned int i)
 	w->func(w);
 	if (kshim_atomic)
 		__builtin_trap();	/* a work item left a spinlock held */
+}
+
+bool cancel_work(struct work_struct *w)
+{
+	return dequeue(w);
 }
 
 bool cancel_work_sync(struct work_struct *w)

@@ -158,6 +158,7 @@ extern unsigned long jiffies;
 #define time_after(a, b)	((long)((b) - (a)) < 0)
 #define time_before(a, b)	time_after(b, a)
 #define time_after_eq(a, b)	((long)((a) - (b)) >= 0)
+#define time_before_eq(a, b)	time_after_eq(b, a)
 static inline unsigned long msecs_to_jiffies(unsigned int m)
 {
 	return DIV_ROUND_UP((unsigned long)m * HZ, 1000);
@@ -275,6 +276,10 @@ bool queue_work(struct workqueue_struct *wq, struct work_struct *w);
 bool schedule_work(struct work_struct *w);
 bool queue_delayed_work(struct workqueue_struct *wq, struct delayed_work *d,
 			unsigned long delay);
+bool mod_delayed_work(struct workqueue_struct *wq, struct delayed_work *d,
+		      unsigned long delay);
+#define delayed_work_pending(d)	((d)->work.pending)
+bool cancel_work(struct work_struct *w);
 bool cancel_work_sync(struct work_struct *w);
 bool cancel_delayed_work_sync(struct delayed_work *d);
 bool flush_work(struct work_struct *w);
