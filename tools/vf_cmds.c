@@ -39,7 +39,7 @@ static const char *vf_hint(int err)
 	case EPROTO:
 		return "malformed exchange with the PF; see the kernel log";
 	case EOPNOTSUPP:
-		return "the PF does not support this request";
+		return "the PF's driver does not speak vfcb (vfcbctl vf info: no-vfcb), or not this request";
 	case EMSGSIZE:
 		return "a block holds at most 128 bytes";
 	case ENOTTY:

@@ -178,8 +178,11 @@ static const struct cmd cmds[] = {
 	{ "wait", NULL, DEV_VF, true, 0, "[VFDEV] [--timeout MS]", wait_opts,
 	  "guest: wait for an invalidation, print the mask",
 	  "Blocks until the PF has invalidated blocks since this command\n"
-	  "opened the device, then prints the mask and the IDs in it.  Exits\n"
-	  "1 if --timeout ends first.",
+	  "opened the device, then prints the mask and the IDs in it.  Bits\n"
+	  "nobody collected before (no other reader, no in-kernel listener)\n"
+	  "come at once: the first wait after the driver bound gets all ones,\n"
+	  "its handshake's \"re-read everything\".  Exits 1 if --timeout ends\n"
+	  "first.",
 	  cmd_wait },
 };
 
