@@ -51,7 +51,7 @@ help:
 	@echo "                     from the fuzz_pf_core corpus"
 	@echo "  make static        checkpatch --strict, sparse, W=1"
 	@echo "  make integration   host topology on each kernel, nested on 6.12"
-	@echo "  make contain       hostile VF storming from an L2 guest, victim measured (~7 min)"
+	@echo "  make contain       hostile VF storming from an L2 guest, victim measured (~8 min)"
 	@echo "  make bench         benchmark table (see Documentation/performance.rst)"
 	@echo "  make install       install modules, vfcbctl, headers, udev rule"
 	@echo "  make install IGB=1 the same with the igb form (patched igb/igbvf)"

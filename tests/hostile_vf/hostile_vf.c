@@ -36,6 +36,12 @@
  *                  answer is read and acked as a driver would, so the PF
  *                  sees the control run (5 requests/s, what a quiet VF
  *                  costs it) and nothing else
+ *   writebeacon N [MS]  idlebeacon writing 0 to V2PMAILBOX instead of
+ *                  reading STATUS: a mailbox register write that asks for
+ *                  nothing (no request, ack or lock), so the PF takes no
+ *                  interrupt for it; what a storm costs beyond it is the
+ *                  PF's part, what it costs beyond idlebeacon includes the
+ *                  emulator's work for a mailbox write
  *   holdlock MS    take the VF's mailbox lock and keep it MS milliseconds
  *   reset          VF reset through CTRL.RST
  *
@@ -185,7 +191,7 @@ static void hv_write_frags(struct hostile_vf *hv, const int *order, int n,
 }
 
 enum hv_storm { HV_DOORBELLS, HV_ACKS, HV_HELLOS, HV_RESETS, HV_IDLE,
-		HV_IDLE_BEACON };
+		HV_IDLE_BEACON, HV_WRITE_BEACON };
 
 #define HV_BEACON_NS	(200 * NSEC_PER_MSEC)
 
@@ -238,6 +244,9 @@ static void hv_storm_one(struct hostile_vf *hv, enum hv_storm kind,
 	case HV_IDLE_BEACON:
 		hv_rd(hv, HV_STATUS);
 		break;
+	case HV_WRITE_BEACON:
+		hv_wr(hv, HV_V2PMAILBOX, 0);
+		break;
 	}
 }
 
@@ -270,7 +279,8 @@ static void hv_flood(struct hostile_vf *hv, enum hv_storm kind,
 		now = ktime_get_ns();
 		if (sent >= n && now >= end)
 			break;
-		if (kind == HV_IDLE_BEACON && now >= beacon) {
+		if ((kind == HV_IDLE_BEACON || kind == HV_WRITE_BEACON) &&
+		    now >= beacon) {
 			m[0] = vfcb_hdr(VFCB_OP_PING, 0, 0, 0, 0, ++hv->tag);
 			hv_request(hv, m, 1);
 			beacon = now + HV_BEACON_NS;
@@ -341,6 +351,8 @@ static ssize_t attack_write(struct file *file, const char __user *ubuf,
 		hv_flood(hv, HV_IDLE, n, ms);
 	} else if (!strcmp(word, "idlebeacon")) {
 		hv_flood(hv, HV_IDLE_BEACON, n, ms);
+	} else if (!strcmp(word, "writebeacon")) {
+		hv_flood(hv, HV_WRITE_BEACON, n, ms);
 	} else if (!strcmp(word, "holdlock")) {
 		hv_holdlock(hv, n);
 	} else if (!strcmp(word, "reset")) {

@@ -3,9 +3,10 @@
 #
 # Containment, nested topology, L2 (the attacker): the VF arrived through
 # vfio-pci and runs hostile_vf.  After a HELLO and a quiet gap, the
-# control (idlebeacon: the same spinning loop reading STATUS, with a
-# PING every 200 ms so L1 can see it) and four sustained storms (REQ, ACK,
-# HELLO, reset), each at least CONTAIN_N writes and CONTAIN_MS ms, with a
+# controls (idlebeacon: the same spinning loop reading STATUS, with a
+# PING every 200 ms so L1 can see it; writebeacon: writing 0 to the
+# mailbox register instead) and four sustained storms (REQ, ACK, HELLO,
+# reset), each at least CONTAIN_N writes and CONTAIN_MS ms, with a
 # quiet gap after each, so L1 (contain-l1.sh) can measure its victim VF
 # before and during every one.
 # L1 and L2 share no channel but the VF: L1 finds the storms from the PF's
@@ -16,7 +17,7 @@
 . /vfcb/itest-lib.sh
 
 N=100000 MS=10000 GAP=10
-STORMS="idlebeacon flood ackflood helloflood resetflood"
+STORMS="idlebeacon writebeacon flood ackflood helloflood resetflood"
 for a in $(cat /proc/cmdline); do
 	case "$a" in
 	vfcb_contain.n=*) N=${a#*=} ;;
