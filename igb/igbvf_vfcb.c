@@ -131,24 +131,20 @@ static void igbvf_vfcb_reset_locked(struct igbvf_vfcb *t, bool done)
 	t->ev |= done ? IGBVF_VFCB_EV_RESET_DONE : IGBVF_VFCB_EV_RESET;
 }
 
-/* Note a reset (or the VF gone) for the next report; no work is kicked. */
-static void igbvf_vfcb_event(struct igbvf_vfcb *t, unsigned int ev)
+/* Note a reset for the next report; no work is kicked. */
+static void igbvf_vfcb_note_reset(struct igbvf_vfcb *t, bool done)
 {
 	unsigned long flags;
 
 	spin_lock_irqsave(&t->lock, flags);
-	if (ev & IGBVF_VFCB_EV_GONE)
-		t->ev |= IGBVF_VFCB_EV_GONE;
-	else
-		igbvf_vfcb_reset_locked(t, ev & IGBVF_VFCB_EV_RESET_DONE);
+	igbvf_vfcb_reset_locked(t, done);
 	spin_unlock_irqrestore(&t->lock, flags);
 }
 
 /* From igbvf's paths: note the reset and report it from the work. */
 static void igbvf_vfcb_reset(struct igbvf_vfcb *t, bool done)
 {
-	igbvf_vfcb_event(t, done ? IGBVF_VFCB_EV_RESET_DONE :
-			 IGBVF_VFCB_EV_RESET);
+	igbvf_vfcb_note_reset(t, done);
 	igbvf_vfcb_kick(t, 0);
 }
 
@@ -338,7 +334,9 @@ static void igbvf_vfcb_service(struct igbvf_vfcb *t)
 	/* All ones and absent from config space too: gone, no reset ends it. */
 	if (v2p == ~0u && !pci_device_is_present(t->pdev)) {
 		t->ready = false;
-		igbvf_vfcb_event(t, IGBVF_VFCB_EV_GONE);
+		spin_lock_irqsave(&t->lock, flags);
+		t->ev |= IGBVF_VFCB_EV_GONE;
+		spin_unlock_irqrestore(&t->lock, flags);
 		return;
 	}
 	/*
@@ -351,7 +349,7 @@ static void igbvf_vfcb_service(struct igbvf_vfcb *t)
 	 */
 	if (v2p & E1000_V2PMAILBOX_RSTI) {
 		if (t->ready)
-			igbvf_vfcb_event(t, IGBVF_VFCB_EV_RESET);
+			igbvf_vfcb_note_reset(t, false);
 		t->ready = false;
 		return;
 	}

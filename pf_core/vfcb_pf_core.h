@@ -45,11 +45,11 @@
 #include "vfcb_proto.h"
 #include "vfcb_pf_blocks.h"
 #include "vfcb_pf.h"
+#include "vfcb_pf_transport.h"
 
 /* Posting retried every 2 ms, for at most 250 tries (0.5 s) in a row. */
 #define VFCB_PF_RETRY_MS	2
 #define VFCB_PF_RETRY_MAX	250
-#include "vfcb_pf_transport.h"
 
 /* Events queued per reader; fuzz_pf_core builds with 16, to overflow sooner. */
 #ifndef VFCB_PF_EVQ_LEN
