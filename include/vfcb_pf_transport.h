@@ -42,6 +42,15 @@ struct vfcb_pf;
  *	The transport must refuse (-EBUSY), never overwrite, while a message
  *	of the VF it has reported with vfcb_pf_vf_sent() has not been acked
  *	and the two directions share one buffer (as on the 82576).
+ * @quiet: optional.  VF @vf is throttled (@on true) or its throttle ended
+ *	(false): stop, or start again, raising the PF's interrupt for that
+ *	VF's mailbox (the 82576's MBVFIMR), so a VF the core has stopped
+ *	serving stops costing the host interrupts.  Whatever the driver still
+ *	sees of the VF meanwhile it reports as usual; the core leaves it
+ *	unread.  When the VF is unquieted, a cause it latched while quiet
+ *	must reach the driver's event path again (the 82576 raises its
+ *	vector once).  Without it, a flooding VF costs the host what the
+ *	driver's interrupt moderation allows.
  *
  * Context of every op: called by the core with its per-VF spinlock held
  * and interrupts disabled.  An op must not sleep and must not call back
@@ -60,6 +69,7 @@ struct vfcb_pf_transport_ops {
 	void (*ack)(void *priv, unsigned int vf);
 	int (*post)(void *priv, unsigned int vf, const u32 *msg,
 		    unsigned int ndw);
+	void (*quiet)(void *priv, unsigned int vf, bool on);
 };
 
 /**

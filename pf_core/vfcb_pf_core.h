@@ -98,6 +98,8 @@ struct vfcb_pf_vf_stats {
  * @wait_idle: unregister waits for this VF's ack (it was handshaken)
  * @throttle_until: jiffies until which the VF is throttled
  * @throttled: @throttle_until is meaningful
+ * @quiet: the transport was told to stop the VF's interrupts (->quiet) for
+ *	the throttle, and not yet to start them again
  * @deferred: a message left unread by throttling has been counted
  * @reset_held: the VF was reset while throttled and no VF_RESET event has
  *	told it yet: one is emitted when the throttle ends
@@ -127,6 +129,7 @@ struct vfcb_pf_vf {
 	bool wait_idle;
 	unsigned long throttle_until;
 	bool throttled;
+	bool quiet;
 	bool deferred;
 	bool reset_held;
 	unsigned long win_start;

@@ -23,7 +23,7 @@ static int vfcb_pf_vf_stats_show(struct seq_file *m, void *unused)
 	struct vfcb_pf_vf_stats ds;
 	struct vfcb_ep_stats es;
 	u64 pending, inflight;
-	bool ready, throttled, unread, serving;
+	bool ready, throttled, quiet, unread, serving;
 	u32 count, max, policy;
 	u8 version;
 
@@ -31,6 +31,7 @@ static int vfcb_pf_vf_stats_show(struct seq_file *m, void *unused)
 	spin_lock_irq(&vf->lock);
 	ds = vf->stats;
 	throttled = vf->throttled && time_before(jiffies, vf->throttle_until);
+	quiet = vf->quiet;
 	es = vf->ep.stats;
 	ready = vf->ep.ready;
 	version = vf->ep.version;
@@ -64,6 +65,7 @@ static int vfcb_pf_vf_stats_show(struct seq_file *m, void *unused)
 	seq_printf(m, "bad_acks %llu\n", ds.bad_acks);
 	seq_printf(m, "vf_resets %llu\n", ds.vf_resets);
 	seq_printf(m, "throttled %u\n", throttled);
+	seq_printf(m, "quiet %u\n", quiet);
 	seq_printf(m, "throttle_events %llu\n", ds.throttle_events);
 	seq_printf(m, "throttled_msgs %llu\n", ds.throttled_msgs);
 	seq_printf(m, "muted_msgs %llu\n", ds.muted_msgs);

@@ -117,11 +117,28 @@ static const struct vfcb_transport_ops vfcb_pf_tr_ops = {
 
 /* ------------------------------------------------------ policing --- */
 
+/*
+ * Ask the transport to stop (@on) or start again the VF's interrupts, once
+ * per change.  vf->lock held.
+ */
+static void vfcb_pf_quiet(struct vfcb_pf_vf *vf, bool on)
+{
+	struct vfcb_pf *pf = vf->pf;
+
+	if (vf->quiet == on || !pf->tr.ops->quiet)
+		return;
+	pf->tr.ops->quiet(pf->tr.priv, vf->index, on);
+	vf->quiet = on;
+}
+
+/* True while the VF is throttled; ends a throttle whose time is up. */
 static bool vfcb_pf_throttled(struct vfcb_pf_vf *vf)
 {
 	if (vf->throttled && time_before(jiffies, vf->throttle_until))
 		return true;
 	vf->throttled = false;
+	if (!vf->stopped)
+		vfcb_pf_quiet(vf, false);
 	return false;
 }
 
@@ -154,6 +171,26 @@ static enum vfcb_pf_flood_kind vfcb_pf_flood_kind_of(enum vfcb_pf_rx_result res)
 	}
 }
 
+/*
+ * One work retries for every VF: bring it forward to @delay from now, but
+ * never push back an earlier run (a throttled VF's retry comes in a second,
+ * another VF's refused post wants one in VFCB_PF_RETRY_MS).
+ */
+static void vfcb_pf_retry_in(struct vfcb_pf *pf, unsigned long delay)
+{
+	unsigned long at, flags;
+
+	delay = delay ?: 1;
+	spin_lock_irqsave(&pf->retry_lock, flags);
+	at = jiffies + delay;
+	if (!delayed_work_pending(&pf->retry_work) ||
+	    time_before(at, pf->retry_at)) {
+		pf->retry_at = at;
+		mod_delayed_work(system_wq, &pf->retry_work, delay);
+	}
+	spin_unlock_irqrestore(&pf->retry_lock, flags);
+}
+
 /* Count what the VF did; throttle the VF if it floods. */
 static void vfcb_pf_flood_account(struct vfcb_pf_vf *vf,
 				  enum vfcb_pf_flood_kind kind)
@@ -176,6 +213,12 @@ static void vfcb_pf_flood_account(struct vfcb_pf_vf *vf,
 	vf->throttled = true;
 	vf->throttle_until = now + msecs_to_jiffies(READ_ONCE(throttle_ms));
 	vf->stats.throttle_events++;
+	/*
+	 * Unserved, the VF need not interrupt the host either; the retry
+	 * work ends the throttle on time, even if the VF falls silent.
+	 */
+	vfcb_pf_quiet(vf, true);
+	vfcb_pf_retry_in(vf->pf, vf->throttle_until - now + 1);
 	trace_vfcb_pf_vf_event(vf->pf->pdev, vf->index, VFCB_PF_TR_THROTTLED,
 			       vf->win_errs);
 	dev_warn_ratelimited(&vf->pf->pdev->dev,
@@ -184,26 +227,6 @@ static void vfcb_pf_flood_account(struct vfcb_pf_vf *vf,
 			     vf->win_hellos, flood_window_ms, throttle_ms);
 	/* What earned the throttle is not held against the VF after it. */
 	vfcb_pf_flood_window_open(vf, now);
-}
-
-/*
- * One work retries for every VF: bring it forward to @delay from now, but
- * never push back an earlier run (a throttled VF's retry comes in a second,
- * another VF's refused post wants one in VFCB_PF_RETRY_MS).
- */
-static void vfcb_pf_retry_in(struct vfcb_pf *pf, unsigned long delay)
-{
-	unsigned long at, flags;
-
-	delay = delay ?: 1;
-	spin_lock_irqsave(&pf->retry_lock, flags);
-	at = jiffies + delay;
-	if (!delayed_work_pending(&pf->retry_work) ||
-	    time_before(at, pf->retry_at)) {
-		pf->retry_at = at;
-		mod_delayed_work(system_wq, &pf->retry_work, delay);
-	}
-	spin_unlock_irqrestore(&pf->retry_lock, flags);
 }
 
 /* ------------------------------------------------------- serving --- */
@@ -364,8 +387,9 @@ static bool vfcb_pf_reset_held(struct vfcb_pf_vf *vf)
 }
 
 /*
- * Retries refused posts, serves VFs whose throttle ended and tells the
- * host of the resets held while they were throttled.
+ * Retries refused posts, ends throttles (the VF's interrupts start again),
+ * serves VFs whose throttle ended and tells the host of the resets held
+ * while they were throttled.
  */
 static void vfcb_pf_retry_work(struct work_struct *work)
 {
@@ -379,6 +403,9 @@ static void vfcb_pf_retry_work(struct work_struct *work)
 		bool more, held = false;
 
 		spin_lock_irqsave(&vf->lock, flags);
+		/* A throttle ends here if the VF sent nothing since. */
+		if (vf->throttled && !vf->stopped && vfcb_pf_throttled(vf))
+			vfcb_pf_retry_in(pf, vf->throttle_until - jiffies + 1);
 		if (vf->kick_tries || vf->unread) {
 			more = vfcb_pf_vf_run(vf);
 			if (vf->kick_tries)
@@ -573,6 +600,8 @@ void vfcb_pf_mbx_going_away(struct vfcb_pf *pf)
 		bool more;
 
 		spin_lock_irqsave(&vf->lock, flags);
+		/* Its ack must interrupt us, even while it is throttled. */
+		vfcb_pf_quiet(vf, false);
 		vf->wait_idle = vf->ep.ready;
 		vfcb_pfep_notify_reset(&vf->ep, VFCB_RESET_GOING_AWAY);
 		more = vfcb_pf_vf_run(vf);
@@ -598,6 +627,8 @@ void vfcb_pf_mbx_stop(struct vfcb_pf *pf)
 
 	for (i = 0; i < pf->num_vfs; i++) {
 		spin_lock_irqsave(&pf->vfs[i].lock, flags);
+		/* The driver gets its VFs back as it lent them: none quiet. */
+		vfcb_pf_quiet(&pf->vfs[i], false);
 		pf->vfs[i].stopped = true;
 		spin_unlock_irqrestore(&pf->vfs[i].lock, flags);
 	}

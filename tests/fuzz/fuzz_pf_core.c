@@ -87,6 +87,7 @@ struct hvf {
 	bool ack_due;		/* the core acked; the VF engine not told */
 	bool consumed_due;	/* the VF engine read; the core not told */
 	bool refuse;		/* the transport refuses posts */
+	bool quiet;		/* ->quiet(on) was called last */
 	u64 posted_mask;	/* INVALIDATE bits of the outstanding post */
 	u64 raised;
 	u64 delivered;
@@ -330,8 +331,19 @@ static int core_post(void *priv, unsigned int vf, const u32 *msg,
 	return 0;
 }
 
+/* Each call a change: the core tells the transport once per change. */
+static void core_quiet(void *priv, unsigned int vf, bool on)
+{
+	struct hvf *h = hv(vf);
+
+	locked(vf);
+	check(h->quiet != on);
+	h->quiet = on;
+}
+
 static const struct vfcb_pf_transport_ops core_ops = {
 	.read = core_read, .ack = core_ack, .post = core_post,
+	.quiet = core_quiet,
 };
 
 /* ------------------------------------------- the VF engine's transport --- */
@@ -570,6 +582,19 @@ static void check_all(void)
 				check(work_queued(&H.pf->retry_work.work) &&
 				      time_before_eq(H.pf->retry_work.expires,
 						     jiffies + msecs_to_jiffies(VFCB_PF_RETRY_MS)));
+			/*
+			 * Quiet exactly while throttled (going away, every VF
+			 * is heard), and a throttle ends on time: the retry
+			 * work is due by its end.
+			 */
+			check(h->quiet == v->quiet && (!v->quiet || v->throttled));
+			check(v->quiet == v->throttled || H.gone);
+			if (v->throttled)
+				check(work_queued(&H.pf->retry_work.work) &&
+				      time_before_eq(H.pf->retry_work.expires,
+						     v->throttle_until + 1));
+		} else {
+			check(!h->quiet);	/* given back unquieted */
 		}
 		if (h->dirty)
 			compare_store(i);
