@@ -29,6 +29,7 @@
 #define VFCB_82576_GPIE_MSIX_MODE	0x00000010
 #define VFCB_82576_GPIE_EIAME	0x40000000
 #define VFCB_82576_GPIE_PBA	0x80000000
+#define VFCB_82576_EICS		0x01520
 #define VFCB_82576_EIMS		0x01524
 #define VFCB_82576_EIMC		0x01528
 #define VFCB_82576_EIAC		0x0152c
@@ -49,6 +50,7 @@
 #define VFCB_82576_MBVFICR_VFREQ(vf)	BIT(vf)
 #define VFCB_82576_MBVFICR_VFACK(vf)	BIT(16 + (vf))
 #define VFCB_82576_MBVFIMR		0x00c84
+#define VFCB_82576_MBVFIMR_ALL		0xff	/* bit n: VF n may interrupt */
 #define VFCB_82576_VFLRE		0x00c88
 /*
  * Deliberately absent: the VF's V2PMAILBOX (0xc40 + 4 * vf).  QEMU lets the
@@ -107,6 +109,7 @@ void vfcb_82576_pf_hw_setup_irq(struct vfcb_82576_pf_hw *hw,
 				unsigned int vector, unsigned int itr_us)
 {
 	u32 bit = BIT(vector);
+	unsigned long flags;
 
 	wr(hw, VFCB_82576_GPIE, VFCB_82576_GPIE_MSIX_MODE |
 	   VFCB_82576_GPIE_PBA | VFCB_82576_GPIE_EIAME |
@@ -124,7 +127,11 @@ void vfcb_82576_pf_hw_setup_irq(struct vfcb_82576_pf_hw *hw,
 	wr(hw, VFCB_82576_EIAC, bit);
 	wr(hw, VFCB_82576_EIAM, bit);
 	wr(hw, VFCB_82576_EIMS, bit);
-	wr(hw, VFCB_82576_MBVFIMR, 0xff);
+	/* Every VF but those the core quieted (a PF reset keeps them so). */
+	spin_lock_irqsave(&hw->lock, flags);
+	hw->vector = vector;
+	wr(hw, VFCB_82576_MBVFIMR, VFCB_82576_MBVFIMR_ALL & ~hw->quiet);
+	spin_unlock_irqrestore(&hw->lock, flags);
 	wr(hw, VFCB_82576_IMS, VFCB_82576_ICR_VMMB);
 }
 
@@ -138,6 +145,8 @@ void vfcb_82576_pf_hw_vfs_on(struct vfcb_82576_pf_hw *hw,
 	wr(hw, VFCB_82576_MBVFICR, ~0u);
 	wr(hw, VFCB_82576_VFLRE, ~0u);
 	bitmap_zero(hw->unread, VFCB_82576_MAX_VFS);
+	hw->quiet = 0;
+	wr(hw, VFCB_82576_MBVFIMR, VFCB_82576_MBVFIMR_ALL);
 	WRITE_ONCE(hw->num_vfs, num_vfs);
 	spin_unlock_irqrestore(&hw->lock, flags);
 }
@@ -234,6 +243,12 @@ void vfcb_82576_pf_hw_service(struct vfcb_82576_pf_hw *hw,
 	spin_unlock(&hw->service_lock);
 }
 
+/* The MBVFICR bits (message, ack) of the VFs in @vfs. */
+static u32 vfcb_82576_pf_causes(u32 vfs)
+{
+	return vfs | vfs << 16;
+}
+
 /**
  * vfcb_82576_pf_hw_watchdog() - serve causes whose interrupt was lost
  * @hw: the PF
@@ -256,9 +271,12 @@ bool vfcb_82576_pf_hw_watchdog(struct vfcb_82576_pf_hw *hw,
 {
 	unsigned long flags;
 	bool latched, lost;
+	u32 mbv;
 
 	spin_lock_irqsave(&hw->lock, flags);
-	latched = rd(hw, VFCB_82576_MBVFICR) || rd(hw, VFCB_82576_VFLRE);
+	/* A quiet VF's causes raise no interrupt: none of them is lost. */
+	mbv = rd(hw, VFCB_82576_MBVFICR) & ~vfcb_82576_pf_causes(hw->quiet);
+	latched = mbv || rd(hw, VFCB_82576_VFLRE);
 	lost = latched && hw->wd_latched && hw->services == hw->wd_services;
 	hw->wd_latched = latched && !lost;
 	hw->wd_services = hw->services;
@@ -357,8 +375,64 @@ out:
 	return ret;
 }
 
+/*
+ * The VF's mailbox stops (or starts again) raising the PF's interrupt:
+ * MBVFIMR gates a VF's causes, which still latch in MBVFICR and are served
+ * by the next pass for any other cause.  Unquieted, a cause it latched
+ * meanwhile would wait for one: raise the vector for it (EICS).
+ * QEMU's igb ignores MBVFIMR (documented in reliability.rst), so there
+ * this only changes the register.
+ */
+static void vfcb_82576_pf_quiet(void *priv, unsigned int vf, bool on)
+{
+	struct vfcb_82576_pf_hw *hw = priv;
+	unsigned long flags;
+
+	if (vf >= VFCB_82576_MAX_VFS)
+		return;
+	spin_lock_irqsave(&hw->lock, flags);
+	if (on)
+		hw->quiet |= BIT(vf);
+	else
+		hw->quiet &= ~BIT(vf);
+	wr(hw, VFCB_82576_MBVFIMR, VFCB_82576_MBVFIMR_ALL & ~hw->quiet);
+	if (!on && (rd(hw, VFCB_82576_MBVFICR) & vfcb_82576_pf_causes(BIT(vf))))
+		wr(hw, VFCB_82576_EICS, BIT(hw->vector));
+	spin_unlock_irqrestore(&hw->lock, flags);
+}
+
 const struct vfcb_pf_transport_ops vfcb_82576_pf_tr_ops = {
 	.read = vfcb_82576_pf_read,
 	.ack = vfcb_82576_pf_ack,
 	.post = vfcb_82576_pf_post,
+	.quiet = vfcb_82576_pf_quiet,
 };
+
+/**
+ * vfcb_82576_pf_hw_show() - the mailbox's interrupt registers, for debugfs
+ * @hw: the PF
+ * @m: where to print
+ *
+ * Context: process context, the device powered.
+ */
+void vfcb_82576_pf_hw_show(struct vfcb_82576_pf_hw *hw, struct seq_file *m)
+{
+	u32 mbvfimr, mbvficr, vflre, quiet;
+	unsigned long flags;
+	u64 services, lost;
+
+	spin_lock_irqsave(&hw->lock, flags);
+	mbvfimr = rd(hw, VFCB_82576_MBVFIMR);
+	mbvficr = rd(hw, VFCB_82576_MBVFICR);
+	vflre = rd(hw, VFCB_82576_VFLRE);
+	quiet = hw->quiet;
+	services = hw->services;
+	lost = hw->lost_irqs;
+	spin_unlock_irqrestore(&hw->lock, flags);
+	seq_printf(m, "mbvfimr 0x%02x\n", mbvfimr);
+	seq_printf(m, "mbvficr 0x%08x\n", mbvficr);
+	seq_printf(m, "vflre 0x%02x\n", vflre);
+	seq_printf(m, "quiet 0x%02x\n", quiet);
+	seq_printf(m, "services %llu\n", services);
+	seq_printf(m, "lost_irqs %llu\n", lost);
+}

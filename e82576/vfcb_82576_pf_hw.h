@@ -8,6 +8,7 @@
 #define _VFCB_82576_PF_HW_H
 
 #include <linux/bitmap.h>
+#include <linux/seq_file.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
@@ -34,6 +35,9 @@
  *	by post under @lock after it took the PF lock, so no post falls
  *	between the two and a VF message is never overwritten in the buffer
  *	both directions share.
+ * @quiet: VF n's mailbox interrupt is masked (bit n), as the core asked
+ *	(->quiet) for a throttled VF; under @lock
+ * @vector: the MSI-X vector of the mailbox, as set up; under @lock
  */
 struct vfcb_82576_pf_hw {
 	void __iomem *bar0;
@@ -41,6 +45,8 @@ struct vfcb_82576_pf_hw {
 	spinlock_t lock;		/* mailbox registers, see above */
 	unsigned int num_vfs;
 	DECLARE_BITMAP(unread, VFCB_82576_MAX_VFS);
+	u32 quiet;
+	unsigned int vector;
 	u64 services;		/* service passes: interrupt or watchdog */
 	u64 wd_services;	/* @services at the watchdog's last check */
 	bool wd_latched;	/* a cause was latched at that check */
@@ -62,6 +68,8 @@ bool vfcb_82576_pf_hw_watchdog(struct vfcb_82576_pf_hw *hw,
 			       struct vfcb_pf *vfcb, unsigned int vector);
 void vfcb_82576_pf_hw_poll(struct vfcb_82576_pf_hw *hw, struct vfcb_pf *vfcb,
 			   unsigned int vector);
+
+void vfcb_82576_pf_hw_show(struct vfcb_82576_pf_hw *hw, struct seq_file *m);
 
 extern const struct vfcb_pf_transport_ops vfcb_82576_pf_tr_ops;
 

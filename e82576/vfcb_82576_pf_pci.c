@@ -15,6 +15,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/debugfs.h>
 #include <linux/interrupt.h>
 #include <linux/module.h>
 #include <linux/pci.h>
@@ -60,6 +61,7 @@ MODULE_PARM_DESC(mbx_itr_us,
  * @err_stopped: error_detected stopped the mailbox (a fatal error) and
  *	nothing restarted it yet: the AER core's resume_io must.  Used under
  *	the PF's device lock, which the AER, PM and reset paths all hold.
+ * @dbg: debugfs directory, vfcb_82576_pf/<pci address>
  */
 struct vfcb_82576_pf {
 	struct pci_dev *pdev;
@@ -73,7 +75,20 @@ struct vfcb_82576_pf {
 	unsigned long poll_start, poll_setup;
 	char name[32];
 	bool err_stopped;
+	struct dentry *dbg;
 };
+
+static struct dentry *vfcb_82576_pf_dbg_root;
+
+/* The mailbox's interrupt registers, read now: what the tests check. */
+static int vfcb_82576_pf_regs_show(struct seq_file *m, void *unused)
+{
+	struct vfcb_82576_pf *pf = m->private;
+
+	vfcb_82576_pf_hw_show(&pf->hw, m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(vfcb_82576_pf_regs);
 
 static void vfcb_82576_pf_watchdog_arm(struct vfcb_82576_pf *pf)
 {
@@ -321,6 +336,8 @@ static int vfcb_82576_pf_probe(struct pci_dev *pdev,
 	 * raise its MSI-X interrupt, and only the watchdog served the mailbox.
 	 */
 	pci_save_state(pdev);
+	pf->dbg = debugfs_create_dir(pci_name(pdev), vfcb_82576_pf_dbg_root);
+	debugfs_create_file("regs", 0400, pf->dbg, pf, &vfcb_82576_pf_regs_fops);
 	pci_info(pdev, "82576 PF ready for vfcb: up to %d VFs (sriov_numvfs)\n",
 		 pci_sriov_get_totalvfs(pdev));
 	return 0;
@@ -346,6 +363,7 @@ static void vfcb_82576_pf_remove(struct pci_dev *pdev)
 {
 	struct vfcb_82576_pf *pf = pci_get_drvdata(pdev);
 
+	debugfs_remove_recursive(pf->dbg);
 	vfcb_82576_pf_sriov_disable(pf);
 	del_timer_sync(&pf->watchdog);
 	vfcb_82576_pf_hw_mask_all(&pf->hw);
@@ -538,7 +556,25 @@ static struct pci_driver vfcb_82576_pf_driver = {
 	.err_handler = &vfcb_82576_pf_err,
 	.driver.pm = pm_sleep_ptr(&vfcb_82576_pf_pm),
 };
-module_pci_driver(vfcb_82576_pf_driver);
+
+static int __init vfcb_82576_pf_init(void)
+{
+	int ret;
+
+	vfcb_82576_pf_dbg_root = debugfs_create_dir(KBUILD_MODNAME, NULL);
+	ret = pci_register_driver(&vfcb_82576_pf_driver);
+	if (ret)
+		debugfs_remove_recursive(vfcb_82576_pf_dbg_root);
+	return ret;
+}
+module_init(vfcb_82576_pf_init);
+
+static void __exit vfcb_82576_pf_exit(void)
+{
+	pci_unregister_driver(&vfcb_82576_pf_driver);
+	debugfs_remove_recursive(vfcb_82576_pf_dbg_root);
+}
+module_exit(vfcb_82576_pf_exit);
 
 MODULE_DESCRIPTION("vfcb: Intel 82576 PF driver carrying VF configuration blocks (no network data path)");
 MODULE_AUTHOR("vfcb developers");
