@@ -476,15 +476,27 @@ is "$(pf_stat "$pf" 0 throttle_events)" 0 "VF0, the well-behaved one, was never 
 # 60 s (they span at most two windows) must throttle VF6, and storm in
 # 0.5 s bursts until the PF throttles it, for at most 60 bursts (~30 s)
 # per kind.
+# While throttled, VF6 is quiet: the PF masks its mailbox interrupt
+# (MBVFIMR bit 6, read back from the device; QEMU's igb does not honour
+# it, so only the register is checked) and unmasks it when the throttle
+# ends.  throttle_ms is 3 s here so the checks fall inside the throttle.
 WIN_P=/sys/module/vfcb_pf/parameters/flood_window_ms
-win0=$(cat $WIN_P)
+THR_P=/sys/module/vfcb_pf/parameters/throttle_ms
+win0=$(cat $WIN_P) thr0=$(cat $THR_P)
 FLOOD_MSGS=200
 echo $FLOOD_MSGS > /sys/module/vfcb_pf/parameters/flood_msgs
 echo 60000 > $WIN_P
+echo 3000 > $THR_P
+REGS=/sys/kernel/debug/vfcb_82576_pf/$pf/regs
+vf6_masked() { [ $(( $(awk '$1 == "mbvfimr" { print $2 }' $REGS) & 0x40 )) = 0 ]; }
+vf6_quiet() { [ "$(pf_stat "$pf" 6 quiet)" = 1 ] && vf6_masked; }
+vf6_heard() { [ "$(pf_stat "$pf" 6 quiet)" = 0 ] && ! vf6_masked; }
+wait_for 10 vf6_heard	# past the storms' throttles above
+check "VF6 is not quiet before these throttles (quiet 0, MBVFIMR bit 6 set)" vf6_heard
 for kind in $STORMS; do
 	[ "$kind" = idleflood ] && continue	# the control: nothing to throttle
 	case $kind in flood) name="a message flood" ;; *) name="$kind" ;; esac
-	sleep 1		# past an earlier throttle
+	wait_for 10 vf6_heard	# past an earlier throttle
 	thr_a=$(pf_stat "$pf" 6 throttle_events) rx_a=$(pf_stat "$pf" 6 rx_msgs)
 	throttled_since() { [ "$(pf_stat "$pf" 6 throttle_events)" -gt "${thr_a:-0}" ]; }
 	n=0
@@ -496,12 +508,17 @@ for kind in $STORMS; do
 	if throttled_since; then
 		ok "$name is throttled (flood_msgs $FLOOD_MSGS per 60 s window)"
 		diag "$kind: throttled after $n bursts of 0.5 s; PF read $((${rx_b:-0} - ${rx_a:-0})) messages"
+		check "$kind: throttled, VF6 is quiet (MBVFIMR bit 6 clear)" vf6_quiet
+		diag "$kind: $(tr '\n' ' ' < $REGS)"
+		wait_for 10 vf6_heard
+		check "$kind: the throttle over, VF6 is heard again (MBVFIMR bit 6 set)" vf6_heard
 	else
 		not_ok "$name is throttled (flood_msgs $FLOOD_MSGS per 60 s window)"
 		diag "$kind: $n bursts of 0.5 s: PF read $((${rx_b:-0} - ${rx_a:-0})) messages from VF6 and never throttled it (throttle_events ${thr_a:-?})"
 	fi
 done
 echo "$win0" > $WIN_P
+echo "$thr0" > $THR_P
 echo "$FLOOD_MSGS0" > /sys/module/vfcb_pf/parameters/flood_msgs
 run_c $ITEST stress "$PFDEV" 10 $good_devs
 check "no WARNING/BUG after the hostile VF" kernel_log_clean
