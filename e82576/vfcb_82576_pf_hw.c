@@ -145,8 +145,6 @@ void vfcb_82576_pf_hw_vfs_on(struct vfcb_82576_pf_hw *hw,
 	wr(hw, VFCB_82576_MBVFICR, ~0u);
 	wr(hw, VFCB_82576_VFLRE, ~0u);
 	bitmap_zero(hw->unread, VFCB_82576_MAX_VFS);
-	hw->quiet = 0;
-	wr(hw, VFCB_82576_MBVFIMR, VFCB_82576_MBVFIMR_ALL);
 	WRITE_ONCE(hw->num_vfs, num_vfs);
 	spin_unlock_irqrestore(&hw->lock, flags);
 }
