@@ -221,6 +221,7 @@ static int vfcb_82576_pf_sriov_enable(struct vfcb_82576_pf *pf, int n)
 		.ops = &vfcb_82576_pf_tr_ops,
 		.priv = &pf->hw,
 		.msg_dwords = VFCB_82576_MSG_DWORDS,
+		.shared_buffer = true,	/* VMBMEM; acks reported first */
 	};
 	struct vfcb_pf *vfcb;
 	int ret;

@@ -81,11 +81,19 @@ struct vfcb_pf_transport_ops {
  *	if the driver puts a header dword of its own in front of vfcb's).
  *	Fragmentation follows from it; both ends of a VF's mailbox must state
  *	the same size.
+ * @shared_buffer: both directions share one buffer per VF and the
+ *	transport reports a VF's ack of the core's message before the VF's
+ *	next message (as the 82576's does).  A VF message reported while the
+ *	core's last one is unacked was then written over it, which the
+ *	protocol forbids: the core counts it as a bad message (overwrites).
+ *	Leave it false where a VF may send with the core's message unread
+ *	(two buffers), or where the driver's own messages share the mailbox.
  */
 struct vfcb_pf_transport {
 	const struct vfcb_pf_transport_ops *ops;
 	void *priv;
 	unsigned int msg_dwords;
+	bool shared_buffer;
 };
 
 /**

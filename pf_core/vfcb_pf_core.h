@@ -63,6 +63,7 @@ enum vfcb_pf_trace_event {
 	VFCB_PF_TR_THROTTLED	= 3,
 	VFCB_PF_TR_MUTED	= 4,
 	VFCB_PF_TR_GOING_AWAY	= 5,
+	VFCB_PF_TR_OVERWRITE	= 6,
 };
 
 /* Core counters of one VF, beside the engine's; see vfcb_pf_debugfs.c. */
@@ -72,6 +73,7 @@ struct vfcb_pf_vf_stats {
 	u64 pings_served;
 	u64 bad_msgs;
 	u64 bad_acks;		/* "consumed" with nothing posted */
+	u64 overwrites;		/* messages over our unacked one (shared buffer) */
 	u64 vf_resets;
 	u64 throttle_events;	/* times the VF was throttled */
 	u64 throttled_msgs;	/* messages left unread while throttled */

@@ -63,6 +63,7 @@ static int vfcb_pf_vf_stats_show(struct seq_file *m, void *unused)
 	seq_printf(m, "pings_served %llu\n", ds.pings_served);
 	seq_printf(m, "bad_msgs %llu\n", ds.bad_msgs);
 	seq_printf(m, "bad_acks %llu\n", ds.bad_acks);
+	seq_printf(m, "overwrites %llu\n", ds.overwrites);
 	seq_printf(m, "vf_resets %llu\n", ds.vf_resets);
 	seq_printf(m, "throttled %u\n", throttled);
 	seq_printf(m, "quiet %u\n", quiet);

@@ -235,7 +235,9 @@ static void vfcb_pf_flood_account(struct vfcb_pf_vf *vf,
 static void vfcb_pf_vf_rx(struct vfcb_pf_vf *vf)
 {
 	struct vfcb_pf *pf = vf->pf;
+	enum vfcb_pf_flood_kind kind;
 	enum vfcb_pf_rx_result res;
+	bool overwrote;
 	u32 err;
 
 	if (vfcb_pf_throttled(vf)) {
@@ -258,11 +260,30 @@ static void vfcb_pf_vf_rx(struct vfcb_pf_vf *vf)
 		return;
 	}
 
+	/*
+	 * One buffer for both directions, our message unacked: the VF wrote
+	 * over it without reading it (a well-behaved one reads and acks
+	 * first, and the transport reports that ack first).  A doorbell
+	 * storm does this with every doorbell: count it as a bad message,
+	 * so it is throttled, and serve it as usual.
+	 */
+	overwrote = pf->tr.shared_buffer && vf->ep.tx_busy;
 	res = vfcb_pfep_rx(&vf->ep, &vf->req);
 	/* The engine always consumes (acks) the message it reads. */
 	vf->unread = false;
 	err = vf->ep.stats.last_error;
-	vfcb_pf_flood_account(vf, vfcb_pf_flood_kind_of(res));
+	kind = vfcb_pf_flood_kind_of(res);
+	if (overwrote) {
+		vf->stats.overwrites++;
+		trace_vfcb_pf_vf_event(pf->pdev, vf->index,
+				       VFCB_PF_TR_OVERWRITE, 0);
+		dev_warn_ratelimited(&pf->pdev->dev,
+				     "VF %u wrote a message over the PF's unread one\n",
+				     vf->index);
+		if (kind == VFCB_PF_FLOOD_MSG)
+			kind = VFCB_PF_FLOOD_BAD;
+	}
+	vfcb_pf_flood_account(vf, kind);
 
 	switch (res) {
 	case VFCB_PF_RX_REQUEST:

@@ -92,7 +92,8 @@ TRACE_EVENT(vfcb_pf_vf_event,
 				       { 2, "bad_message" },
 				       { 3, "throttled" },
 				       { 4, "muted_drop" },
-				       { 5, "going_away" }),
+				       { 5, "going_away" },
+				       { 6, "overwrite" }),
 		      __entry->arg)
 );
 

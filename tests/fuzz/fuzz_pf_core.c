@@ -712,6 +712,9 @@ static void vf_acked(unsigned int k)
 static void vf_doorbell(unsigned int k)
 {
 	struct hvf *h = &H.v[k];
+	struct vfcb_pf_vf *v = &H.pf->vfs[k];
+	u64 ow = v->stats.overwrites;
+	bool busy = v->ep.tx_busy;
 
 	if (!h->sent_due)
 		return;
@@ -719,6 +722,14 @@ static void vf_doorbell(unsigned int k)
 	h->reported = true;
 	vfcb_pf_vf_sent(H.pf, k);
 	settle_hello(k);
+	/*
+	 * An overwrite is a message over the core's unacked one, and a VF
+	 * that broke no rule (its engine, acks reported first) never makes
+	 * one.
+	 */
+	check(v->stats.overwrites == ow || (busy && v->stats.overwrites == ow + 1));
+	if (h->clean && h->from_engine)
+		check(v->stats.overwrites == ow);
 }
 
 /* Deliver everything due on VF @k's mailbox, both ways. */
@@ -1064,7 +1075,8 @@ static void setup(struct input *in)
 	H.pf = calloc(1, struct_size(H.pf, vfs, H.nvf));
 	check(H.pf);
 	tr = (struct vfcb_pf_transport){ .ops = &core_ops, .priv = &H,
-					 .msg_dwords = H.msg_dwords };
+					 .msg_dwords = H.msg_dwords,
+					 .shared_buffer = true };
 	/* What vfcb_pf_register() does, less the device files. */
 	H.pf->pdev = &H.pdev;
 	H.pf->tr = tr;
