@@ -310,7 +310,7 @@ measure_storm() {
 	sleep $BEFORE_S		# VF0's rate without the storm, for comparison
 
 	start0=$(hv_stat flood_start_ns) sent0=$(hv_stat sent)
-	for k in rx_msgs throttle_events throttled_msgs bad_acks vf_resets bad_msgs; do
+	for k in rx_msgs throttle_events throttled_msgs bad_acks vf_resets bad_msgs overwrites; do
 		eval "${k}_0=\$(pf_stat $pf 6 $k)"
 	done
 	irq0=$(pf_irqs)
@@ -361,7 +361,7 @@ measure_storm() {
 
 	fs=$(hv_stat flood_start_ns) fe=$(hv_stat flood_end_ns) fsent=$(hv_stat flood_sent)
 	fint=$(hv_stat flood_interrupted) sent1=$(hv_stat sent)
-	for k in rx_msgs throttle_events throttled_msgs bad_acks vf_resets bad_msgs; do
+	for k in rx_msgs throttle_events throttled_msgs bad_acks vf_resets bad_msgs overwrites; do
 		eval "${k}_1=\$(pf_stat $pf 6 $k)"
 		eval "d_$k=\$((\${${k}_1:-0} - \${${k}_0:-0}))"
 	done
@@ -389,7 +389,10 @@ measure_storm() {
 		# How much of it the PF reads, and whether that trips the
 		# throttle, is a rate: checked on its own below.
 		check "PF read some of the flood's messages (rx_msgs of VF6 grew)" \
-			test "$d_rx_msgs" -ge 1 ;;
+			test "$d_rx_msgs" -ge 1
+		# Each doorbell wrote over the PF's answer it never acked.
+		check "flood: the PF counted VF6's messages over its unacked answer (overwrites grew)" \
+			test "$d_overwrites" -ge 1 ;;
 	ackflood)
 		check "ackflood: the PF counted VF6's acks of nothing (bad_acks grew)" \
 			test "$d_bad_acks" -ge 1 ;;
@@ -468,6 +471,7 @@ for kind in $STORMS; do
 	v=$((v + 1))
 done
 check "VF0's stats show no errors" test "$(pf_stat "$pf" 0 bad_msgs)" = 0
+is "$(pf_stat "$pf" 0 overwrites)" 0 "VF0 never wrote over the PF's message (overwrites)"
 is "$(pf_stat "$pf" 0 throttle_events)" 0 "VF0, the well-behaved one, was never throttled (throttle_events)"
 
 # Throttling, without depending on the rate: with VF0 idle now, lower
@@ -860,6 +864,10 @@ check "rmmod vfcb_82576_vf" rmmod vfcb_82576_vf
 check "rmmod vfcb_vf" rmmod vfcb_vf
 check "rmmod vfcb_82576_pf" rmmod vfcb_82576_pf
 check "rmmod vfcb_pf" rmmod vfcb_pf
+# Sections after the storms recreate the VFs (fresh stats): the log shows
+# every overwrite the PF counted (rate-limited, VF6's storms aside).
+check "no VF but the hostile VF6 wrote over the PF's message, in the whole run (kernel log)" \
+	sh -c "! dmesg | grep 'wrote a message over the PF' | grep -v ': VF 6 wrote'"
 check "no WARNING/BUG in the whole run" kernel_log_clean
 
 done_testing
