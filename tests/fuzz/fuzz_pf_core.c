@@ -1109,6 +1109,7 @@ static void setup(struct input *in)
 /* vfcb_pf_unregister()'s order, the VFs answering while it waits. */
 static void teardown(bool going_away)
 {
+	unsigned int rd_count[FUZZ_READERS];
 	struct vfcb_pf_vf_info info;
 	unsigned int i;
 
@@ -1136,6 +1137,18 @@ static void teardown(bool going_away)
 	check(!work_queued(&H.pf->retry_work.work));
 	vfcb_pf_events_stop(H.pf);	/* the notifier gets what it had */
 	check(!H.ntf || (!H.nm.n && !H.nm.dropped));
+	/*
+	 * A reporter that found its VF running before the stop may emit
+	 * after it: no reader gets the event and no notifier work is queued,
+	 * which unregister's flush would no longer wait for.
+	 */
+	for (i = 0; i < FUZZ_READERS; i++)
+		rd_count[i] = H.rd[i] ? H.rd[i]->count + H.rd[i]->dropped : 0;
+	vfcb_pf_emit_event(H.pf, VFCB_PF_EV_VF_RESET, 0, 0, 0);
+	check(!work_queued(&H.pf->ntf_work));
+	for (i = 0; i < FUZZ_READERS; i++)
+		check(!H.rd[i] ||
+		      H.rd[i]->count + H.rd[i]->dropped == rd_count[i]);
 	check(vfcb_pf_get_vf_info(H.pf, 0, &info) == -ENODEV);
 	check(vfcb_pf_num_vfs(H.pf) == -ENODEV);
 	if (H.ntf)
