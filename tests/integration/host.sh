@@ -674,6 +674,11 @@ check "no WARNING/BUG after the AER errors" kernel_log_clean
 # (its watchdog finds RSTD: the PF reset wiped the VFs' interrupt set-up
 # too) and finds its blocks as they were.
 # All seven VFs: VF6 left hostile_vf for the AER section.
+# VF1 goes into the reset throttled, so quiet: the reset's set-up must
+# keep its mailbox interrupt masked (MBVFIMR bit 1 clear, as the core
+# still throttles it), not unmask every VF.  Its reads at flood_msgs 2
+# throttle it for 8 s; the reset comes within them, and VF1's handshake
+# after it waits for the throttle's end.
 i=0
 while [ $i -lt $NVFS ]; do
 	$CTL block set "$pf" $i 71 --string "kept by VF$i's host"
@@ -681,8 +686,27 @@ while [ $i -lt $NVFS ]; do
 	eval "r0_$i=$(vf_stat "$bdf" resyncs)"
 	i=$((i + 1))
 done
+vf1_quiet() {
+	[ "$(pf_stat "$pf" 1 quiet)" = 1 ] &&
+	[ $(( $(awk '$1 == "mbvfimr" { print $2 }' $REGS) & 0x2 )) = 0 ]
+}
+thr_a=$(pf_stat "$pf" 1 throttle_events)
+echo 2 > /sys/module/vfcb_pf/parameters/flood_msgs
+echo 60000 > $WIN_P
+echo 8000 > $THR_P
+n=0
+while [ "$(pf_stat "$pf" 1 throttle_events)" -le "${thr_a:-0}" ] && [ $n -lt 10 ]; do
+	timeout 5 $CTL read "$DEV1" 71 --raw > /dev/null 2>&1
+	n=$((n + 1))
+done
+echo "$win0" > $WIN_P
+echo "$thr0" > $THR_P
+echo "$FLOOD_MSGS0" > /sys/module/vfcb_pf/parameters/flood_msgs
+check "VF1 is quiet before the PF's reset (throttled by $n reads at flood_msgs 2)" vf1_quiet
 check "FLR of the PF with $NVFS VFs bound to vfcb_82576_vf" \
 	sh -c "echo 1 > /sys/bus/pci/devices/$pf/reset"
+check "the PF's reset kept the throttled VF1 quiet (MBVFIMR bit 1 clear)" vf1_quiet
+diag "after the PF's reset: $(tr '\n' ' ' < $REGS)"
 i=0
 while [ $i -lt $NVFS ]; do
 	eval "bdf=\$VF$i dev=\$DEV$i r0=\$r0_$i"
