@@ -85,11 +85,15 @@ $(UNIT_DIR)/test_abi_m%: tests/unit/test_abi.c tests/unit/tap.h uapi/linux/*.h
 	$(CC) -m$* $(USER_CFLAGS) $< -o $@ || \
 	  { echo "test_abi: no -m$* build (gcc-multilib missing? make setup)"; exit 1; }
 
-unit: $(UNIT_DIR)/test_engine $(UNIT_DIR)/test_abi_m64 $(UNIT_DIR)/test_abi_m32
+unit: $(UNIT_DIR)/test_engine $(UNIT_DIR)/test_abi_m64 $(UNIT_DIR)/test_abi_m32 \
+      $(UNIT_DIR)/test_pf_register
 	@mkdir -p $(RESULTS)
 	$(UNIT_DIR)/test_engine > $(RESULTS)/unit-engine.tap; rc=$$?; \
 	  grep -v '^ok' $(RESULTS)/unit-engine.tap; \
 	  echo "unit-engine: $$(grep -c '^ok' $(RESULTS)/unit-engine.tap) passed"; exit $$rc
+	@$(UNIT_DIR)/test_pf_register > $(RESULTS)/unit-pf-register.tap; rc=$$?; \
+	  grep -v -e '^ok' -e '^1\.\.' $(RESULTS)/unit-pf-register.tap; \
+	  echo "unit-pf-register: $$(grep -c '^ok' $(RESULTS)/unit-pf-register.tap) passed"; exit $$rc
 	@for m in 64 32; do tap=$(RESULTS)/unit-abi-m$$m.tap; \
 	  $(UNIT_DIR)/test_abi_m$$m > $$tap; rc=$$?; \
 	  grep -v -e '^ok' -e '^1\.\.' -e '^# ABI' $$tap; \
@@ -161,6 +165,15 @@ $(FUZZ_DIR)/pf_core/%.o: tests/fuzz/fuzz_%.c $(PF_CORE_DEPS)
 	$(CLANG) $(KSHIM_CFLAGS) $(FUZZ_SAN) -c $< -o $@
 $(FUZZ_DIR)/fuzz_pf_core: $(addprefix $(FUZZ_DIR)/pf_core/,$(addsuffix .o,$(PF_CORE_FUZZ) kshim pf_core))
 	$(CLANG) -fsanitize=fuzzer $(FUZZ_SAN) $^ -o $@
+
+# vfcb_pf_register()'s lifetime: pf_core's files as fuzz_pf_core compiles
+# them, with vfcb_pf_main.c, over the same shim (tests/unit/test_pf_register.c).
+PF_REG_SRC := $(addprefix pf_core/vfcb_pf_,$(addsuffix .c,$(PF_CORE_FUZZ) main)) \
+	      tests/fuzz/kshim/kshim.c
+$(UNIT_DIR)/test_pf_register: tests/unit/test_pf_register.c $(PF_REG_SRC) \
+			      $(PF_CORE_DEPS) tests/unit/tap.h
+	@mkdir -p $(UNIT_DIR)
+	$(CLANG) $(KSHIM_CFLAGS) $(SAN_FLAGS) $(PF_REG_SRC) $< -o $@
 
 fuzz: $(addprefix $(FUZZ_DIR)/fuzz_,$(FUZZ_TARGETS))
 	@for t in $(FUZZ_TARGETS); do c=$${t%_4}; \

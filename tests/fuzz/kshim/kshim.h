@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
@@ -66,6 +67,10 @@ static inline bool IS_ERR(const void *p)
 {
 	return (unsigned long)p >= (unsigned long)-MAX_ERRNO;
 }
+static inline bool IS_ERR_OR_NULL(const void *p)
+{
+	return !p || IS_ERR(p);
+}
 
 /* ------------------------------------------------------- module glue --- */
 #define EXPORT_SYMBOL_GPL(sym)	_Static_assert(1, #sym)
@@ -75,6 +80,11 @@ static inline bool IS_ERR(const void *p)
 #define MODULE_AUTHOR(d)	_Static_assert(1, d)
 #define MODULE_LICENSE(d)	_Static_assert(1, d)
 #define MODULE_VERSION(d)	_Static_assert(1, d)
+/* module_init/exit: kept, never called (the harness makes no debugfs root). */
+#define module_init(fn)	\
+	static int (*kshim_module_init)(void) __attribute__((unused)) = fn
+#define module_exit(fn)	\
+	static void (*kshim_module_exit)(void) __attribute__((unused)) = fn
 /* module_param(): the harness can set the parameter by name. */
 void kshim_param_register(const char *name, unsigned int *p);
 unsigned int *kshim_param(const char *name);	/* for the harness */
@@ -116,9 +126,58 @@ static inline int pci_domain_nr(const struct pci_bus *bus)
 	(void)bus;
 	return 0;
 }
+/* The harness owns the device: a reference changes nothing. */
+static inline struct pci_dev *pci_dev_get(struct pci_dev *pdev)
+{
+	return pdev;
+}
+static inline void pci_dev_put(struct pci_dev *pdev)
+{
+	(void)pdev;
+}
+static inline const char *pci_name(const struct pci_dev *pdev)
+{
+	(void)pdev;
+	return "0000:03:00.0";
+}
+#define DL_FLAG_STATELESS	1u
+struct device_link;
+static inline struct device_link *device_link_add(struct device *c,
+						  struct device *s, u32 f)
+{
+	(void)c;
+	(void)s;
+	(void)f;
+	return (struct device_link *)c;
+}
+static inline void device_link_remove(struct device *c, struct device *s)
+{
+	(void)c;
+	(void)s;
+}
+static inline u32 get_random_u32(void)
+{
+	return 0x5e000000u;
+}
 
 struct dentry;
 struct kref { int refcount; };
+static inline void kref_init(struct kref *k) { k->refcount = 1; }
+static inline void kref_get(struct kref *k)
+{
+	if (k->refcount <= 0)
+		__builtin_trap();	/* a get after the last put */
+	k->refcount++;
+}
+static inline int kref_put(struct kref *k, void (*release)(struct kref *))
+{
+	if (k->refcount <= 0)
+		__builtin_trap();
+	if (--k->refcount)
+		return 0;
+	release(k);
+	return 1;
+}
 struct miscdevice { int minor; const char *name; };
 
 /* ------------------------------------------------------------- locks --- */
@@ -140,6 +199,7 @@ struct mutex { int held; };
 #define mutex_init(m)		((m)->held = 0)
 #define mutex_lock(m)		(kshim_might_sleep(), kshim_take(&(m)->held))
 #define mutex_unlock(m)		kshim_drop(&(m)->held)
+#define DEFINE_MUTEX(m)		struct mutex m = { 0 }
 #define mutex_destroy(m)	do { if ((m)->held) __builtin_trap(); } while (0)
 
 /* held: readers, or -1 for the writer */
@@ -178,6 +238,7 @@ extern unsigned int kshim_alloc_failed;	/* allocations failed so far */
 /* -------------------------------------------------------------- list --- */
 struct list_head { struct list_head *next, *prev; };
 #define LIST_HEAD_INIT(n)	{ &(n), &(n) }
+#define LIST_HEAD(n)		struct list_head n = LIST_HEAD_INIT(n)
 static inline void INIT_LIST_HEAD(struct list_head *h) { h->next = h->prev = h; }
 static inline bool list_empty(const struct list_head *h) { return h->next == h; }
 static inline void list_add_tail(struct list_head *n, struct list_head *h)
