@@ -165,6 +165,7 @@ int main(void)
 	test_register_unregister();
 	test_register_fails();
 	test_found_in_window();
+	is(pdev.kshim_refs, 0, "every reference to the PF's pci_dev dropped");
 	is(kshim_atomic, 0, "no spinlock left held");
 	return tap_done();
 }

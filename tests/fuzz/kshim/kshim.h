@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * kshim: the few kernel APIs the host core's request-serving files use,
- * for compiling them unchanged in userspace (tests/fuzz/fuzz_pf_core.c).
+ * kshim: the few kernel APIs the host core's request-serving files and
+ * its registration (vfcb_pf_main.c) use, for compiling them unchanged in
+ * userspace (tests/fuzz/fuzz_pf_core.c, tests/unit/test_pf_register.c).
  * Every header under linux/ here includes this file and nothing else.
  *
  * The harness is single-threaded, so locks are flags: taking one that is
@@ -115,6 +116,7 @@ struct pci_dev {
 	struct pci_bus *bus;
 	unsigned int devfn;
 	bool kshim_gone;	/* the harness removed it by surprise */
+	int kshim_refs;		/* pci_dev_get() less pci_dev_put() */
 };
 
 static inline bool pci_device_is_present(struct pci_dev *pdev)
@@ -126,14 +128,16 @@ static inline int pci_domain_nr(const struct pci_bus *bus)
 	(void)bus;
 	return 0;
 }
-/* The harness owns the device: a reference changes nothing. */
+/* The harness owns the device; it counts the references taken. */
 static inline struct pci_dev *pci_dev_get(struct pci_dev *pdev)
 {
+	pdev->kshim_refs++;
 	return pdev;
 }
 static inline void pci_dev_put(struct pci_dev *pdev)
 {
-	(void)pdev;
+	if (pdev && pdev->kshim_refs-- <= 0)
+		__builtin_trap();	/* a put without its get */
 }
 static inline const char *pci_name(const struct pci_dev *pdev)
 {
