@@ -496,15 +496,16 @@ echo $FLOOD_MSGS > /sys/module/vfcb_pf/parameters/flood_msgs
 echo 60000 > $WIN_P
 echo 3000 > $THR_P
 REGS=/sys/kernel/debug/vfcb_82576_pf/$pf/regs
-vf6_masked() { [ $(( $(awk '$1 == "mbvfimr" { print $2 }' $REGS) & 0x40 )) = 0 ]; }
-vf6_quiet() { [ "$(pf_stat "$pf" 6 quiet)" = 1 ] && vf6_masked; }
-vf6_heard() { [ "$(pf_stat "$pf" 6 quiet)" = 0 ] && ! vf6_masked; }
-wait_for 10 vf6_heard	# past the storms' throttles above
-check "VF6 is not quiet before these throttles (quiet 0, MBVFIMR bit 6 set)" vf6_heard
+# VF N's MBVFIMR bit clear; quiet: the core's stat says so too; heard: neither.
+vf_masked() { [ $(( $(awk '$1 == "mbvfimr" { print $2 }' $REGS) >> $1 & 1 )) = 0 ]; }
+vf_quiet() { [ "$(pf_stat "$pf" "$1" quiet)" = 1 ] && vf_masked "$1"; }
+vf_heard() { [ "$(pf_stat "$pf" "$1" quiet)" = 0 ] && ! vf_masked "$1"; }
+wait_for 10 vf_heard 6	# past the storms' throttles above
+check "VF6 is not quiet before these throttles (quiet 0, MBVFIMR bit 6 set)" vf_heard 6
 for kind in $STORMS; do
 	[ "$kind" = idleflood ] && continue	# the control: nothing to throttle
 	case $kind in flood) name="a message flood" ;; *) name="$kind" ;; esac
-	wait_for 10 vf6_heard	# past an earlier throttle
+	wait_for 10 vf_heard 6	# past an earlier throttle
 	thr_a=$(pf_stat "$pf" 6 throttle_events) rx_a=$(pf_stat "$pf" 6 rx_msgs)
 	throttled_since() { [ "$(pf_stat "$pf" 6 throttle_events)" -gt "${thr_a:-0}" ]; }
 	n=0
@@ -516,10 +517,10 @@ for kind in $STORMS; do
 	if throttled_since; then
 		ok "$name is throttled (flood_msgs $FLOOD_MSGS per 60 s window)"
 		diag "$kind: throttled after $n bursts of 0.5 s; PF read $((${rx_b:-0} - ${rx_a:-0})) messages"
-		check "$kind: throttled, VF6 is quiet (MBVFIMR bit 6 clear)" vf6_quiet
+		check "$kind: throttled, VF6 is quiet (MBVFIMR bit 6 clear)" vf_quiet 6
 		diag "$kind: $(tr '\n' ' ' < $REGS)"
-		wait_for 10 vf6_heard
-		check "$kind: the throttle over, VF6 is heard again (MBVFIMR bit 6 set)" vf6_heard
+		wait_for 10 vf_heard 6
+		check "$kind: the throttle over, VF6 is heard again (MBVFIMR bit 6 set)" vf_heard 6
 	else
 		not_ok "$name is throttled (flood_msgs $FLOOD_MSGS per 60 s window)"
 		diag "$kind: $n bursts of 0.5 s: PF read $((${rx_b:-0} - ${rx_a:-0})) messages from VF6 and never throttled it (throttle_events ${thr_a:-?})"
@@ -686,10 +687,6 @@ while [ $i -lt $NVFS ]; do
 	eval "r0_$i=$(vf_stat "$bdf" resyncs)"
 	i=$((i + 1))
 done
-vf1_quiet() {
-	[ "$(pf_stat "$pf" 1 quiet)" = 1 ] &&
-	[ $(( $(awk '$1 == "mbvfimr" { print $2 }' $REGS) & 0x2 )) = 0 ]
-}
 thr_a=$(pf_stat "$pf" 1 throttle_events)
 echo 2 > /sys/module/vfcb_pf/parameters/flood_msgs
 echo 60000 > $WIN_P
@@ -702,10 +699,10 @@ done
 echo "$win0" > $WIN_P
 echo "$thr0" > $THR_P
 echo "$FLOOD_MSGS0" > /sys/module/vfcb_pf/parameters/flood_msgs
-check "VF1 is quiet before the PF's reset (throttled by $n reads at flood_msgs 2)" vf1_quiet
+check "VF1 is quiet before the PF's reset (throttled by $n reads at flood_msgs 2)" vf_quiet 1
 check "FLR of the PF with $NVFS VFs bound to vfcb_82576_vf" \
 	sh -c "echo 1 > /sys/bus/pci/devices/$pf/reset"
-check "the PF's reset kept the throttled VF1 quiet (MBVFIMR bit 1 clear)" vf1_quiet
+check "the PF's reset kept the throttled VF1 quiet (MBVFIMR bit 1 clear)" vf_quiet 1
 diag "after the PF's reset: $(tr '\n' ' ' < $REGS)"
 i=0
 while [ $i -lt $NVFS ]; do
