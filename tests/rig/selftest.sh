@@ -197,6 +197,15 @@ expect "silent, vCPUs halted with interrupts off (a panic's, a driver's): not st
 [ "$calls" = 1 ] && ! grep -q 'emulator fault\|stopping QEMU' "$work/clihlt.out" &&
 	t_ok "run once ($calls QEMU call)" || t_not_ok "run once ($calls QEMU calls)"
 
+read -r rc calls < <(RIG_S3_WAKE_S=2 fake_qemu_case s3wake s3)
+expect "a guest asleep in S3 past its wake alarm: the rig wakes it through the monitor, the run passes" 0 \
+	"$work/s3wake.out" "$rc" \
+	"L1 asleep in S3 for [0-9]+ s, past its wake alarm: woken through QEMU's monitor \\(system_wakeup\\)" \
+	'^selftest-s3wake: [0-9]+ passed, 0 failed$'
+[ "$calls" = 1 ] && grep -q "^# rig: L1 asleep in S3 for [0-9]* s, past its wake alarm" "$RIG_RESULTS_DIR/selftest-s3wake.tap" &&
+	t_ok "the wake is named in the run's TAP; the run is not repeated ($calls QEMU call)" ||
+	t_not_ok "the wake is named in the run's TAP; the run is not repeated ($calls QEMU calls)"
+
 read -r rc calls < <(fake_qemu_case kwarn-once warn)
 expect "a kernel WARNING is not the emulator's: no second run" 1 \
 	"$work/kwarn-once.out" "$rc" 'kernel log clean'

@@ -12,6 +12,8 @@ started it exits:
   stale   vCPU 1 so, vCPU 0 running
   clihlt  both halted with interrupts off (RFL 0x46), as a panic or a
           driver's cli; hlt leaves them: not the emulator's
+  s3      asleep in S3 ("info status": suspended) until sent
+          system_wakeup, which it notes by creating SOCKET.woken
 """
 
 import os
@@ -35,7 +37,16 @@ def registers(mode):
     return out
 
 
-def answer(line, mode):
+def answer(line, mode, path):
+    if mode == "s3":
+        if line == "system_wakeup":
+            open(path + ".woken", "w").close()
+            return ""
+        if line == "info status":
+            if os.path.exists(path + ".woken"):
+                return "VM status: running\r\n"
+            return "VM status: paused (suspended)\r\n"
+        return ""
     if line == "info registers -a":
         return registers(mode)
     if line == "info lapic":
@@ -46,10 +57,11 @@ def answer(line, mode):
 def main():
     path, mode = sys.argv[1], sys.argv[2]
     parent = os.getppid()
-    try:
-        os.unlink(path)
-    except FileNotFoundError:
-        pass
+    for stale in (path, path + ".woken"):
+        try:
+            os.unlink(stale)
+        except FileNotFoundError:
+            pass
     srv = socket.socket(socket.AF_UNIX)
     srv.bind(path)
     srv.listen(1)
@@ -69,7 +81,7 @@ def main():
                 buf += d
             line = buf.decode().strip()
             # QEMU echoes the line first, then answers, then prompts.
-            conn.sendall((line + "\r\n" + answer(line, mode) + "(qemu) ").encode())
+            conn.sendall((line + "\r\n" + answer(line, mode, path) + "(qemu) ").encode())
     os.unlink(path)
 
 

@@ -17,6 +17,9 @@
 #           timer count standing still
 #   clihlt  every call: as frozen, but the vCPUs halted with interrupts
 #           off, as a panic leaves them: not the emulator's
+#   s3      every call: the guest suspends to RAM and its wake alarm never
+#           comes; it passes once the monitor is sent system_wakeup,
+#           and hangs for 25 s if it never is
 con= tap= mon=
 while [ $# -gt 0 ]; do
 	if [ "$1" = -monitor ]; then
@@ -73,6 +76,20 @@ stale:1)
 	done
 	printf '%s\n' '# vfcb-rig: begin L1 pass.sh' 'ok 1 - fine' > "$tap"
 	exec sleep 25 ;;
+s3:*)
+	monitor s3
+	printf '%s\r\n' '[    5.000000] PM: suspend entry (deep)' \
+		'[    5.100000] printk: Suspending console(s) (use no_console_suspend to debug)' >> "$con"
+	printf '%s\n' '# vfcb-rig: begin L1 pass.sh' > "$tap"
+	for _ in $(seq 250); do
+		if [ -e "$mon.woken" ]; then
+			echo '[    5.200000] ACPI: PM: Waking up from system sleep state S3' >> "$con"
+			pass
+			exit 0
+		fi
+		sleep 0.1
+	done
+	exit 0 ;;
 warn:*)
 	echo '[    5.000000] WARNING: CPU: 0 PID: 1 at drivers/x/y.c:1 f+0x1/0x2' >> "$con"
 	pass ;;
