@@ -710,11 +710,12 @@ static int cmd_flr(int argc, char **argv)
 	check(ops > ops0, "flr %s: transfers completed during the resets (%lu, %lu before)",
 	      argv[0], ops - ops0, ops0);
 	/*
-	 * A known open defect (Documentation/reliability.rst, "Fault loops"):
-	 * under VF FLRs one dword of a 128-byte transfer now and then reads
-	 * stale, on reset and never-reset VFs alike.  VFCB_SOAK_CORRUPT_TODO
-	 * (make check sets it) reports it as an expected failure, still
-	 * printed, until it is found; make soak fails on it.
+	 * Under multi-threaded TCG one dword of a 128-byte transfer now and
+	 * then reads wrong under VF FLRs, on reset and never-reset VFs alike
+	 * (Documentation/reliability.rst, "A dword of a transfer read wrong
+	 * under VF FLRs").  VFCB_SOAK_CORRUPT_TODO (vfcb_soak.corrupt_todo=1,
+	 * for such runs) reports it as an expected failure, still printed;
+	 * make check and make soak, single-threaded, fail on it.
 	 */
 	if (corrupt && getenv("VFCB_SOAK_CORRUPT_TODO")) {
 		printf("not ok - flr %s: no corrupt block (%lu) # TODO %s\n", argv[0],
