@@ -86,7 +86,7 @@ $(UNIT_DIR)/test_abi_m%: tests/unit/test_abi.c tests/unit/tap.h uapi/linux/*.h
 	  { echo "test_abi: no -m$* build (gcc-multilib missing? make setup)"; exit 1; }
 
 unit: $(UNIT_DIR)/test_engine $(UNIT_DIR)/test_abi_m64 $(UNIT_DIR)/test_abi_m32 \
-      $(UNIT_DIR)/test_pf_register
+      $(UNIT_DIR)/test_pf_register $(UNIT_DIR)/test_82576_pf_teardown
 	@mkdir -p $(RESULTS)
 	$(UNIT_DIR)/test_engine > $(RESULTS)/unit-engine.tap; rc=$$?; \
 	  grep -v '^ok' $(RESULTS)/unit-engine.tap; \
@@ -94,6 +94,9 @@ unit: $(UNIT_DIR)/test_engine $(UNIT_DIR)/test_abi_m64 $(UNIT_DIR)/test_abi_m32 
 	@$(UNIT_DIR)/test_pf_register > $(RESULTS)/unit-pf-register.tap; rc=$$?; \
 	  grep -v -e '^ok' -e '^1\.\.' $(RESULTS)/unit-pf-register.tap; \
 	  echo "unit-pf-register: $$(grep -c '^ok' $(RESULTS)/unit-pf-register.tap) passed"; exit $$rc
+	@$(UNIT_DIR)/test_82576_pf_teardown > $(RESULTS)/unit-82576-pf-teardown.tap; rc=$$?; \
+	  grep -v -e '^ok' -e '^1\.\.' $(RESULTS)/unit-82576-pf-teardown.tap; \
+	  echo "unit-82576-pf-teardown: $$(grep -c '^ok' $(RESULTS)/unit-82576-pf-teardown.tap) passed"; exit $$rc
 	@for m in 64 32; do tap=$(RESULTS)/unit-abi-m$$m.tap; \
 	  $(UNIT_DIR)/test_abi_m$$m > $$tap; rc=$$?; \
 	  grep -v -e '^ok' -e '^1\.\.' -e '^# ABI' $$tap; \
@@ -174,6 +177,16 @@ $(UNIT_DIR)/test_pf_register: tests/unit/test_pf_register.c $(PF_REG_SRC) \
 			      $(PF_CORE_DEPS) tests/unit/tap.h
 	@mkdir -p $(UNIT_DIR)
 	$(CLANG) $(KSHIM_CFLAGS) $(SAN_FLAGS) $(PF_REG_SRC) $< -o $@
+
+# vfcb_82576_pf's teardown against its watchdog: vfcb_82576_pf_pci.c over
+# the same shim, the watchdog on a thread of its own
+# (tests/unit/test_82576_pf_teardown.c).
+$(UNIT_DIR)/test_82576_pf_teardown: tests/unit/test_82576_pf_teardown.c \
+		e82576/vfcb_82576_pf_pci.c e82576/vfcb_82576_pf_hw.h \
+		tests/fuzz/kshim/kshim.c $(PF_CORE_DEPS) tests/unit/tap.h
+	@mkdir -p $(UNIT_DIR)
+	$(CLANG) $(KSHIM_CFLAGS) -DKBUILD_MODNAME='"vfcb_82576_pf"' $(SAN_FLAGS) -pthread \
+		tests/fuzz/kshim/kshim.c $< -o $@
 
 fuzz: $(addprefix $(FUZZ_DIR)/fuzz_,$(FUZZ_TARGETS))
 	@for t in $(FUZZ_TARGETS); do c=$${t%_4}; \

@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * kshim: the few kernel APIs the host core's request-serving files and
- * its registration (vfcb_pf_main.c) use, for compiling them unchanged in
- * userspace (tests/fuzz/fuzz_pf_core.c, tests/unit/test_pf_register.c).
- * Every header under linux/ here includes this file and nothing else.
+ * kshim: the few kernel APIs the host core's request-serving files, its
+ * registration (vfcb_pf_main.c) and the 82576 PF driver's PCI side
+ * (e82576/vfcb_82576_pf_pci.c) use, for compiling them unchanged in
+ * userspace (tests/fuzz/fuzz_pf_core.c, tests/unit/test_pf_register.c,
+ * tests/unit/test_82576_pf_teardown.c).  Every header under linux/ here
+ * includes this file and nothing else.
  *
- * The harness is single-threaded, so locks are flags: taking one that is
- * held is a self-deadlock, releasing one that is free is a bug, and a
- * sleeping call (mutex, rwsem, GFP_KERNEL allocation, cancel/flush of work,
+ * The harnesses are single-threaded (test_82576_pf_teardown's timer and
+ * teardown threads take none of this shim's locks), so locks are flags:
+ * taking one that is held is a self-deadlock, releasing one that is free
+ * is a bug, and a sleeping call (mutex, rwsem, GFP_KERNEL allocation, cancel/flush of work,
  * waiting) with a spinlock held is "sleeping in atomic context": each traps.
  * Work items run when the harness says (kshim_run_work()), jiffies moves
  * when it says.  None of this is kernel code; it is written for the harness.
@@ -31,9 +34,9 @@
 typedef uint8_t u8;
 typedef uint16_t u16;
 typedef uint32_t u32;
-typedef uint64_t u64;
+typedef unsigned long long u64;	/* as the kernel's, for %llu */
 typedef int32_t s32;
-typedef int64_t s64;
+typedef long long s64;
 
 #define __init
 #define __exit
@@ -86,12 +89,21 @@ static inline bool IS_ERR_OR_NULL(const void *p)
 	static int (*kshim_module_init)(void) __attribute__((unused)) = fn
 #define module_exit(fn)	\
 	static void (*kshim_module_exit)(void) __attribute__((unused)) = fn
-/* module_param(): the harness can set the parameter by name. */
+/*
+ * module_param(): the harness can set an unsigned int parameter by name;
+ * others (bool) keep their default.
+ */
 void kshim_param_register(const char *name, unsigned int *p);
 unsigned int *kshim_param(const char *name);	/* for the harness */
+static inline void kshim_param_ignore(const char *name, void *p)
+{
+	(void)name;
+	(void)p;
+}
 #define module_param(name, type, perm)					\
 	static void __attribute__((constructor)) kshim_param_##name(void) \
-	{ kshim_param_register(#name, &name); }				\
+	{ _Generic(&name, unsigned int *: kshim_param_register,	\
+		   default: kshim_param_ignore)(#name, &name); }	\
 	_Static_assert(1, #type)
 
 /* ---------------------------------------------------------- logging --- */
@@ -111,12 +123,19 @@ void kshim_log(const void *dev, const char *fmt, ...)
 
 /* -------------------------------------------------------------- pci --- */
 struct pci_bus { unsigned char number; };
+struct pci_driver;
 struct pci_dev {
 	struct device dev;
 	struct pci_bus *bus;
 	unsigned int devfn;
+	unsigned short vendor;
+	bool is_virtfn;
+	bool state_saved;
+	struct pci_driver *driver;
 	bool kshim_gone;	/* the harness removed it by surprise */
 	int kshim_refs;		/* pci_dev_get() less pci_dev_put() */
+	void *kshim_drvdata;	/* pci_set_drvdata() */
+	u32 kshim_bar0;		/* what pci_iomap() maps */
 };
 
 static inline bool pci_device_is_present(struct pci_dev *pdev)
@@ -388,6 +407,183 @@ int blocking_notifier_call_chain(struct blocking_notifier_head *h,
 	static inline void trace_##name(proto) {}
 #define TRACE_EVENT(name, proto, args, tstruct, assign, print)		\
 	static inline void trace_##name(proto) {}
+
+/* ------------------------------------------------ a PCI device driver --- */
+/*
+ * What e82576/vfcb_82576_pf_pci.c needs to compile
+ * (tests/unit/test_82576_pf_teardown.c).  The device's resources always
+ * come; the harness counts what is held.  Timers, interrupts and the
+ * SR-IOV calls are the harness's own (declared here, defined there).
+ */
+#define __iomem
+#define KSHIM_PCI_MAX_VFS	8
+struct pci_device_id { u32 vendor, device; };
+#define PCI_VENDOR_ID_INTEL	0x8086
+#define PCI_VDEVICE(v, d)	.vendor = PCI_VENDOR_ID_##v, .device = (d)
+#define MODULE_DEVICE_TABLE(t, ids)	_Static_assert(1, #ids)
+#define PCI_ANY_ID		(~0u)
+#define PCI_IRQ_MSIX		4u
+typedef unsigned int pci_ers_result_t;
+#define PCI_ERS_RESULT_CAN_RECOVER	2u
+#define PCI_ERS_RESULT_NEED_RESET	3u
+#define PCI_ERS_RESULT_DISCONNECT	4u
+#define PCI_ERS_RESULT_RECOVERED	5u
+typedef unsigned int pci_channel_state_t;
+#define pci_channel_io_normal		1u
+#define pci_channel_io_frozen		2u
+#define pci_channel_io_perm_failure	3u
+struct pci_error_handlers {
+	pci_ers_result_t (*error_detected)(struct pci_dev *, pci_channel_state_t);
+	pci_ers_result_t (*slot_reset)(struct pci_dev *);
+	void (*resume)(struct pci_dev *);
+	void (*reset_prepare)(struct pci_dev *);
+	void (*reset_done)(struct pci_dev *);
+};
+struct dev_pm_ops {
+	int (*suspend)(struct device *);
+	int (*resume)(struct device *);
+};
+#define DEFINE_SIMPLE_DEV_PM_OPS(name, s, r)	\
+	const struct dev_pm_ops name = { .suspend = (s), .resume = (r) }
+#define pm_sleep_ptr(p)		(p)
+struct device_driver { const struct dev_pm_ops *pm; };
+struct pci_driver {
+	const char *name;
+	const struct pci_device_id *id_table;
+	int (*probe)(struct pci_dev *, const struct pci_device_id *);
+	void (*remove)(struct pci_dev *);
+	void (*shutdown)(struct pci_dev *);
+	int (*sriov_configure)(struct pci_dev *, int);
+	const struct pci_error_handlers *err_handler;
+	struct device_driver driver;
+};
+static inline int pci_register_driver(struct pci_driver *d) { (void)d; return 0; }
+static inline void pci_unregister_driver(struct pci_driver *d) { (void)d; }
+#define pci_err(pdev, ...)		kshim_log(pdev, __VA_ARGS__)
+#ifndef pr_fmt
+#define pr_fmt(fmt)			fmt
+#endif
+static inline void *pci_get_drvdata(struct pci_dev *pdev)
+{
+	return pdev->kshim_drvdata;
+}
+static inline void pci_set_drvdata(struct pci_dev *pdev, void *data)
+{
+	pdev->kshim_drvdata = data;
+}
+static inline void *dev_get_drvdata(struct device *dev)
+{
+	return container_of(dev, struct pci_dev, dev)->kshim_drvdata;
+}
+static inline struct pci_dev *pci_physfn(struct pci_dev *pdev) { return pdev; }
+static inline int pci_vfs_assigned(struct pci_dev *pdev) { (void)pdev; return 0; }
+/* No other device: the PF's VFs are not looked at. */
+static inline struct pci_dev *pci_get_device(unsigned int v, unsigned int d,
+					     struct pci_dev *from)
+{
+	(void)v;
+	(void)d;
+	(void)from;
+	return NULL;
+}
+static inline int pci_enable_device_mem(struct pci_dev *p) { (void)p; return 0; }
+static inline void pci_disable_device(struct pci_dev *p) { (void)p; }
+static inline int pci_request_mem_regions(struct pci_dev *p, const char *n)
+{
+	(void)p;
+	(void)n;
+	return 0;
+}
+static inline void pci_release_mem_regions(struct pci_dev *p) { (void)p; }
+static inline void __iomem *pci_iomap(struct pci_dev *p, int bar, unsigned long n)
+{
+	(void)bar;
+	(void)n;
+	return &p->kshim_bar0;
+}
+static inline void pci_iounmap(struct pci_dev *p, void __iomem *a) { (void)p; (void)a; }
+static inline void pci_set_master(struct pci_dev *p) { (void)p; }
+static inline void pci_clear_master(struct pci_dev *p) { (void)p; }
+static inline int pci_alloc_irq_vectors(struct pci_dev *p, unsigned int lo,
+					unsigned int hi, unsigned int f)
+{
+	(void)p;
+	(void)lo;
+	(void)f;
+	return hi;
+}
+static inline void pci_free_irq_vectors(struct pci_dev *p) { (void)p; }
+static inline int pci_irq_vector(struct pci_dev *p, unsigned int n)
+{
+	(void)p;
+	return 40 + n;
+}
+static inline int pci_sriov_set_totalvfs(struct pci_dev *p, u16 n) { (void)p; (void)n; return 0; }
+static inline int pci_sriov_get_totalvfs(struct pci_dev *p) { (void)p; return 7; }
+static inline int pci_save_state(struct pci_dev *p) { (void)p; return 0; }
+static inline void pci_restore_state(struct pci_dev *p) { (void)p; }
+int pci_enable_sriov(struct pci_dev *pdev, int n);
+void pci_disable_sriov(struct pci_dev *pdev);
+int pci_num_vf(struct pci_dev *pdev);
+static inline void *devm_kzalloc(struct device *dev, size_t n, gfp_t gfp)
+{
+	(void)dev;
+	return kshim_alloc(n, gfp);	/* the harness frees it */
+}
+
+/* interrupts */
+typedef int irqreturn_t;
+#define IRQ_HANDLED		1
+typedef irqreturn_t (*irq_handler_t)(int, void *);
+int request_irq(unsigned int irq, irq_handler_t fn, unsigned long flags,
+		const char *name, void *data);
+void free_irq(unsigned int irq, void *data);
+void synchronize_irq(unsigned int irq);
+
+/* timers: the harness fires them, from a thread of its own */
+struct timer_list {
+	void (*function)(struct timer_list *);
+	unsigned long expires;
+	bool pending;
+	bool running;
+};
+#define from_timer(var, t, field)	container_of(t, __typeof__(*var), field)
+void timer_setup(struct timer_list *t, void (*fn)(struct timer_list *),
+		 unsigned int flags);
+int mod_timer(struct timer_list *t, unsigned long expires);
+int del_timer_sync(struct timer_list *t);
+static inline unsigned int jiffies_to_msecs(unsigned long j)
+{
+	return j * (1000 / HZ);
+}
+
+/* debugfs and seq_file: nothing is created */
+struct seq_file { void *private; };
+struct file_operations { int (*show)(struct seq_file *, void *); };
+#define DEFINE_SHOW_ATTRIBUTE(name)					\
+	static const struct file_operations name##_fops = { .show = name##_show }
+static inline struct dentry *debugfs_create_dir(const char *n, struct dentry *p)
+{
+	(void)n;
+	(void)p;
+	return NULL;
+}
+static inline struct dentry *debugfs_create_file(const char *n, unsigned int m,
+						 struct dentry *p, void *d,
+						 const struct file_operations *f)
+{
+	(void)n;
+	(void)m;
+	(void)p;
+	(void)d;
+	(void)f;
+	return NULL;
+}
+static inline void debugfs_remove_recursive(struct dentry *d) { (void)d; }
+
+#define BITS_PER_LONG		64
+#define DECLARE_BITMAP(name, bits)	\
+	unsigned long name[DIV_ROUND_UP(bits, BITS_PER_LONG)]
 
 /* Between two harness runs: no work queued, no lock held. */
 void kshim_reset(void);
