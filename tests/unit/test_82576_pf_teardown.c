@@ -113,14 +113,20 @@ static bool fire(struct timer_list *t)
 	return true;
 }
 
-static bool pending(struct timer_list *t)
+/* A flag another thread writes under T.lock. */
+static bool read_locked(const bool *flag)
 {
-	bool p;
+	bool v;
 
 	pthread_mutex_lock(&T.lock);
-	p = t->pending;
+	v = *flag;
 	pthread_mutex_unlock(&T.lock);
-	return p;
+	return v;
+}
+
+static bool pending(struct timer_list *t)
+{
+	return read_locked(&t->pending);
 }
 
 /* ------------------------------------------ SR-IOV and the interrupt */
@@ -272,12 +278,7 @@ static void *teardown_thread(void *arg)
 
 static bool teardown_done(void)
 {
-	bool d;
-
-	pthread_mutex_lock(&T.lock);
-	d = T.teardown_done;
-	pthread_mutex_unlock(&T.lock);
-	return d;
+	return read_locked(&T.teardown_done);
 }
 
 /*
