@@ -489,8 +489,9 @@ silent_s=${RIG_SILENT_S:-45}
 # A guest asleep in S3 well past the wake alarm a test set before "echo
 # mem" (tests/integration/s3.sh: 3 s ahead) missed it: the alarm fired
 # while the kernel was still on its way down, guest stalled on a busy
-# host, and nothing else will wake it (seen once in CI: the run hung to
-# its timeout).  After RIG_S3_WAKE_S of sleep the rig wakes it through
+# host, and nothing else will wake it: the run hangs to its timeout (a
+# CI run's results matched that, Documentation/testing.rst, "A real
+# suspend to RAM").  After RIG_S3_WAKE_S of sleep the rig wakes it through
 # QEMU's monitor, as any wake event would, and says so in the results.
 s3_wake_s=${RIG_S3_WAKE_S:-10}
 woken_size=
