@@ -713,11 +713,7 @@ $CTL block set "$pf" 0 13 --hex 00 --vf-writable 2>/dev/null
 mkblob /tmp/s3w 128
 check "vfcb: VF0 writes 128 bytes to its block 13 before the sleep" $CTL write "$DEV0" 13 --file /tmp/s3w
 snap $NVFS
-# A missed alarm is woken by the rig, as in s3.sh.
-echo +3 > /sys/class/rtc/rtc0/wakealarm
-t0=$(cat /sys/class/rtc/rtc0/since_epoch)
-check "suspend to RAM with igb and igbvf bound, and wake" sh -c "echo mem > /sys/power/state"
-diag "echo mem returned after $(($(cat /sys/class/rtc/rtc0/since_epoch) - t0)) s (RTC alarm 3 s ahead)"
+s3_sleep "suspend to RAM with igb and igbvf bound, and wake"
 is "$(cat /sys/module/vfcb_s3fw_test/parameters/restored)" 1 \
 	"the chipset was reset in the sleep (vfcb_s3fw_test restored it)"
 wait_for 15 all_back $NVFS

@@ -130,6 +130,18 @@ vf_ready() { $CTL vf info "$1" 2>/dev/null | grep -q 'ready'; }
 # pins a failure to the step that caused it).
 kernel_log_clean() { ! dmesg | grep -Eq 'WARNING:|BUG:|Oops|Call Trace'; }
 
+# s3_sleep DESC: suspend to RAM as check DESC, the RTC's alarm 3 s ahead
+# to wake the machine, and the sleep's length as a diagnostic.  An alarm
+# that fires before the kernel is asleep (a guest stalled for seconds on
+# a busy host) wakes nothing: the rig then wakes it after RIG_S3_WAKE_S
+# (scripts/rig.sh) and says so; the length tells which.
+s3_sleep() {
+	echo +3 > /sys/class/rtc/rtc0/wakealarm
+	_t0=$(cat /sys/class/rtc/rtc0/since_epoch)
+	check "$1" sh -c "echo mem > /sys/power/state"
+	diag "$1: echo mem returned after $(($(cat /sys/class/rtc/rtc0/since_epoch) - _t0)) s (RTC alarm 3 s ahead)"
+}
+
 # mkblob FILE LEN: LEN random bytes.
 mkblob() { head -c "$2" /dev/urandom > "$1"; }
 

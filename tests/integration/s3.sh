@@ -103,14 +103,7 @@ while [ $c -le $CYCLES ]; do
 	check "$w: VF1 writes 128 bytes to block 9 before the sleep" $CTL write "$DEV1" 9 --file /tmp/w
 	mark_reads
 	kmark "s3-$c"
-	# The RTC's alarm wakes it.  An alarm that fires before the kernel
-	# is asleep (a guest stalled for seconds on a busy host) wakes
-	# nothing: the rig then wakes it after RIG_S3_WAKE_S (scripts/rig.sh)
-	# and says so; the sleep's length below tells which.
-	echo +3 > /sys/class/rtc/rtc0/wakealarm
-	t0=$(cat /sys/class/rtc/rtc0/since_epoch)
-	check "$w: suspend to RAM and wake" sh -c "echo mem > /sys/power/state"
-	diag "$w: echo mem returned after $(($(cat /sys/class/rtc/rtc0/since_epoch) - t0)) s (RTC alarm 3 s ahead)"
+	s3_sleep "$w: suspend to RAM and wake"
 	wait_for 10 all_back $NVFS
 	check "$w: all $NVFS VFs handshake again by themselves, within 10 s" all_back $NVFS
 	klog "s3-$c"

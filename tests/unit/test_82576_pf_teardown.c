@@ -40,7 +40,6 @@ static struct {
 	bool parked;			/* a poll holds its handle now */
 	sem_t parked_sem, go_sem;
 	struct vfcb_pf *polled;		/* the handle the last poll got */
-	unsigned int polls;
 	u32 used_magic;			/* what the parked poll read after */
 	unsigned int registered, unregistered, puts;
 	unsigned int puts_while_held;	/* put while a poll held the handle */
@@ -209,7 +208,6 @@ void vfcb_82576_pf_hw_poll(struct vfcb_82576_pf_hw *hw, struct vfcb_pf *vfcb,
 			   unsigned int vector)
 {
 	T.polled = vfcb;
-	T.polls++;
 	if (!T.park || !vfcb)
 		return;
 	pthread_mutex_lock(&T.lock);
