@@ -35,7 +35,7 @@ apt_update_once() {
 # Packages from bookworm itself.
 BASE_PKGS="build-essential bc flex bison kmod cpio xz-utils zstd busybox-static
 	   sparse clang llvm libclang-rt-14-dev perl python3 python3-docutils pciutils
-	   linux-source-6.12 dkms openssl gcc-multilib"
+	   linux-source-6.12 dkms openssl gcc-multilib qemu-user"
 
 missing_pkgs() {
 	local p out=
