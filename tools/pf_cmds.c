@@ -565,8 +565,8 @@ int cmd_policy(struct ctx *c)
 	close(fd);
 	if (err == EBUSY)
 		return fail("VFCB_PF_SET_POLICY", err,
-			    "VF %u has %u blocks; the quota cannot go below that",
-			    pol.vf, vi.num_blocks);
+			    "VF %u created more blocks than that itself; the quota cannot go below them (host blocks do not count)",
+			    pol.vf);
 	if (err)
 		return pf_fail("VFCB_PF_SET_POLICY", err);
 	if (!change || out_json)
@@ -745,6 +745,16 @@ static int cfg_args(struct ctx *c, struct vfcb_pf_cfg *cfg)
 	return rc;
 }
 
+/* The cfg commands' own errnos, then the PF device's. */
+static int cfg_fail(const char *what, int err)
+{
+	if (err == EPERM)
+		return fail(what, err, "the range is one the PCI core or the VF's driver owns, or this needs CAP_SYS_ADMIN and no kernel lockdown ('vfcbctl cfg write --help')");
+	if (err == EINVAL)
+		return fail(what, err, "the range is past the VF's configuration space (256 bytes, or 4096 with PCIe)");
+	return pf_fail(what, err);
+}
+
 /* Run a cfg ioctl: the bytes transferred, or -errno. */
 static int cfg_xfer(struct ctx *c, unsigned long req, struct vfcb_pf_cfg *cfg,
 		    int oflags, int *rc)
@@ -779,7 +789,7 @@ int cmd_cfg_read(struct ctx *c)
 	if (rc)
 		return rc;
 	if (n < 0)
-		return pf_fail("VFCB_PF_CFG_READ", -n);
+		return cfg_fail("VFCB_PF_CFG_READ", -n);
 	if (out_json) {
 		js_obj_begin(NULL);
 		js_u64("vf", cfg.vf);
@@ -819,7 +829,7 @@ int cmd_cfg_write(struct ctx *c)
 	if (rc)
 		return rc;
 	if (n < 0)
-		return pf_fail("VFCB_PF_CFG_WRITE", -n);
+		return cfg_fail("VFCB_PF_CFG_WRITE", -n);
 	if (out_json) {
 		js_obj_begin(NULL);
 		js_u64("vf", cfg.vf);

@@ -18,9 +18,8 @@
 #include "cmds.h"
 #include "output.h"
 
-#ifndef VFCBCTL_VERSION
-#define VFCBCTL_VERSION "0.1"
-#endif
+/* The tool ships with the modules: one version for all (include/). */
+#include "../include/vfcb_version.h"
 
 /* ------------------------------------------------------------ options --- */
 
@@ -99,8 +98,9 @@ static const struct cmd cmds[] = {
 	  "define a block of a VF or replace its content",
 	  "Defines block ID (0..4294967295, decimal or 0x hex) of VF with\n"
 	  "0..128 bytes of content, or replaces the content and flags of an\n"
-	  "existing one.  A new block counts against the VF's quota.  The VF\n"
-	  "is not told: follow with 'vfcbctl invalidate' for IDs 0..63.",
+	  "existing one.  Blocks the host defines never count against the\n"
+	  "VF's quota (the host has its own 1024).  The VF is not told:\n"
+	  "follow with 'vfcbctl invalidate' for IDs 0..63.",
 	  cmd_block_set },
 	{ "block", "get", DEV_PF, true, 2, "[PFDEV] VF ID [--raw]", raw_opts,
 	  "show a block of a VF",
@@ -108,7 +108,8 @@ static const struct cmd cmds[] = {
 	  cmd_block_get },
 	{ "block", "del", DEV_PF, true, 2, "[PFDEV] VF ID", NULL,
 	  "delete a block of a VF",
-	  "Deletes block ID of VF; it no longer counts against the quota.",
+	  "Deletes block ID of VF.  Deleting a block the VF created frees a\n"
+	  "place in its quota.",
 	  cmd_block_del },
 	{ "block", "list", DEV_PF, true, 1, "[PFDEV] VF", NULL,
 	  "list a VF's blocks with length and flags",
@@ -120,7 +121,8 @@ static const struct cmd cmds[] = {
 	  "show or change what a VF may do",
 	  "Without options, shows VF's policy.  With options, changes the\n"
 	  "given settings and keeps the others.  The quota cannot go below\n"
-	  "the number of blocks the VF has now (EBUSY).",
+	  "the number of blocks the VF created itself (EBUSY); blocks the\n"
+	  "host defined do not count.",
 	  cmd_policy },
 	{ "invalidate", NULL, DEV_PF, true, 2, "[PFDEV] (VF|all) MASK", NULL,
 	  "tell a VF (or all) that blocks changed",
@@ -143,13 +145,17 @@ static const struct cmd cmds[] = {
 	  "read a VF's PCI configuration space",
 	  "Reads LEN bytes (1..4096) at OFFSET (0..4095) of VF's PCI\n"
 	  "configuration space and hex-dumps them at their config offsets.\n"
-	  "The PF driver refuses some ranges; fewer bytes than asked are\n"
-	  "reported.",
+	  "Reads are never refused; a range past the VF's configuration\n"
+	  "space (256 bytes, or 4096 with PCIe) fails with EINVAL.",
 	  cmd_cfg_read },
 	{ "cfg", "write", DEV_PF, true, 3, "[PFDEV] VF OFFSET HEX", NULL,
 	  "write a VF's PCI configuration space",
 	  "Writes the bytes HEX (as for --hex) at OFFSET of VF's PCI\n"
-	  "configuration space.  Fails if the driver wrote fewer bytes.",
+	  "configuration space, all or nothing.  Ranges the PCI core and\n"
+	  "the VF's driver own (identity, BARs, the PM, MSI, MSI-X, PCIe,\n"
+	  "SR-IOV, ARI, ATS and AER capabilities, the command register's\n"
+	  "decode, bus-master and INTx bits) are refused with EPERM, as is\n"
+	  "a caller without CAP_SYS_ADMIN or a kernel in lockdown.",
 	  cmd_cfg_write },
 	{ "vf", "info", DEV_VF, true, 0, "[VFDEV]", NULL,
 	  "guest: show this VF's identity from its handshake",
@@ -356,9 +362,10 @@ static int read_file(const struct ctx *c, const char *name, uint8_t *buf,
 
 	if (!f)
 		return fail(name, errno, NULL);
+	errno = 0;
 	*len = fread(buf, 1, cap, f);
 	if (ferror(f))
-		rc = fail(name, EIO, "read error");
+		rc = fail(name, errno ? errno : EIO, NULL);
 	else if (*len == cap && fread(&extra, 1, 1, f) == 1)
 		rc = usage_err(c, "%s is longer than %zu bytes", name, cap);
 	if (f != stdin)
@@ -554,7 +561,29 @@ static int obj_only(int argc, char **argv)
 	return EXIT_USAGE;
 }
 
-int main(int argc, char **argv)
+static bool is_json_opt(const char *arg)
+{
+	return !strcmp(arg, "--json") || !strcmp(arg, "-j");
+}
+
+/*
+ * Output that did not reach stdout (a full disk, a closed pipe) is a
+ * failure even if the command worked: "vfcbctl block get --raw > f" must
+ * not report success for a truncated f.
+ */
+static int flush_stdout(int rc)
+{
+	int err;
+
+	errno = 0;
+	if (!fflush(stdout) && !ferror(stdout))
+		return rc;
+	err = errno ? errno : EIO;
+	fprintf(stderr, "vfcbctl: standard output: %s\n", strerror(err));
+	return EXIT_FAIL;
+}
+
+static int vfcbctl(int argc, char **argv)
 {
 	const struct cmd *cmd;
 	bool json = false;
@@ -562,14 +591,14 @@ int main(int argc, char **argv)
 
 	/* Options before the object apply to every command. */
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
-		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j")) {
+		if (is_json_opt(argv[i])) {
 			json = true;
 		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			overview(stdout);
 			return EXIT_OK;
 		} else if (!strcmp(argv[i], "--version")) {
 			printf("vfcbctl %s (ioctl ABI %u, wire protocol versions 0x%x)\n",
-			       VFCBCTL_VERSION, VFCB_API_VERSION, VFCB_PROTO_VERSIONS);
+			       VFCB_VERSION, VFCB_API_VERSION, VFCB_PROTO_VERSIONS);
 			return EXIT_OK;
 		} else {
 			fprintf(stderr, "vfcbctl: unknown option '%s'\n", argv[i]);
@@ -585,6 +614,13 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[0], "help"))
 		return help_cmd(argc - 1, argv + 1);
+	/* --json may also come between an object and its command. */
+	while (argc > 2 && obj_known(argv[0]) && is_json_opt(argv[1])) {
+		json = true;
+		argv[1] = argv[0];
+		argc--;
+		argv++;
+	}
 	cmd = cmd_find(argc, argv, &words);
 	if (cmd)
 		return run(cmd, argc - words, argv + words, json);
@@ -593,4 +629,9 @@ int main(int argc, char **argv)
 	fprintf(stderr, "vfcbctl: unknown object '%s'; try 'vfcbctl --help'\n",
 		argv[0]);
 	return EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+	return flush_stdout(vfcbctl(argc, argv));
 }
