@@ -150,7 +150,8 @@ dkms_pass() {
 	local dk=(--dkmstree "$t/dkms" --sourcetree "$t/src" --installtree "$t/install")
 	mkdir -p "$t/dkms" "$t/src" "$t/install"
 
-	IGB=$igb "$top/scripts/install.sh" dkms-source "$t/src/$name-$ver" > "$log" 2>&1 &&
+	# A relative destination, as an administrator types it.
+	(cd "$t/src" && IGB=$igb "$top/scripts/install.sh" dkms-source "$name-$ver") > "$log" 2>&1 &&
 		dkms add -m "$name" -v "$ver" "${dk[@]}" >> "$log" 2>&1
 	local added=$?
 	tap $added "$label: dkms add $name/$ver (source tree from IGB=$igb scripts/install.sh dkms-source)" "$log"

@@ -329,7 +329,10 @@ do_uninstall() {
 # build products).  With IGB=1 also the igb form: igb/ (its presence is
 # what selects the form in dkms.conf) and the scripts that build it.
 do_dkms_source() {
-	local dst=${1:?} f extra=()
+	local dst f extra=()
+
+	# Absolute, because the copy below runs from the source tree.
+	dst=$(realpath -m -- "${1:?}")
 	case $IGB in
 	0|"")	;;
 	1)	extra=(igb/*.[ch] igb/*.patch scripts/build-igb.sh scripts/lib.sh
