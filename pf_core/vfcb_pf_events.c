@@ -110,7 +110,6 @@ void vfcb_pf_emit_event(struct vfcb_pf *pf, u32 type, unsigned int vf,
 	};
 	struct vfcb_pf_evq *q;
 	unsigned long flags;
-	bool work = false;
 
 	spin_lock_irqsave(&pf->ev_lock, flags);
 	if (pf->ev_stopped) {
@@ -126,12 +125,16 @@ void vfcb_pf_emit_event(struct vfcb_pf *pf, u32 type, unsigned int vf,
 		vfcb_pf_ring_push(pf->ntf_ring, &pf->ntf_head, &pf->ntf_count,
 				  &pf->ntf_dropped, &pf->ntf_lost_vfs, &ev);
 		pf->ev_dropped += pf->ntf_dropped - before;
-		work = true;
+		/*
+		 * Queued under ev_lock: once vfcb_pf_events_stop() has set
+		 * ev_stopped, its flush_work() has every work an event queued.
+		 * Queued after the unlock, it could follow the flush and run
+		 * on a PF the driver's last put has freed.
+		 */
+		schedule_work(&pf->ntf_work);
 	}
 	spin_unlock_irqrestore(&pf->ev_lock, flags);
 	wake_up_interruptible(&pf->ev_wq);
-	if (work)
-		schedule_work(&pf->ntf_work);
 }
 
 void vfcb_pf_evq_add(struct vfcb_pf *pf, struct vfcb_pf_evq *q)

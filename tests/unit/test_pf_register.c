@@ -11,6 +11,11 @@
  * that finder, inside the window, and fails; the finder's PF must then be
  * dead (every call -ENODEV, no transport op) and its memory freed by the
  * finder's put (AddressSanitizer's leak check).
+ *
+ * And two cases of the core's events: one whose report straddles
+ * unregister may not leave work queued on a PF about to be freed, and a
+ * reset held by a throttle reaches the host before the handshake after
+ * it; and the PF's message a VF wrote over is not waited for.
  */
 #include <linux/pci.h>
 
@@ -63,10 +68,13 @@ void kshim_wait_hook(void) {}
 
 /* ------------------------------------------------------ the transport */
 
+/* What the VFs' mailbox holds (one for all: the tests use one VF). */
+static u32 mbox[16];
+
 static u32 tr_read(void *priv, unsigned int vf, unsigned int i)
 {
 	T.ops++;
-	return 0;
+	return mbox[i];
 }
 
 static void tr_ack(void *priv, unsigned int vf)
@@ -87,6 +95,26 @@ static const struct vfcb_pf_transport_ops tr_ops = {
 
 static const struct vfcb_pf_transport tr = {
 	.ops = &tr_ops, .msg_dwords = 16,
+};
+
+/* One buffer both ways, as the 82576's: the last message posted kept. */
+static u32 posted[16];
+static unsigned int nposted;
+
+static int tr_shared_post(void *priv, unsigned int vf, const u32 *msg,
+			  unsigned int n)
+{
+	memcpy(posted, msg, n * sizeof(*msg));
+	nposted++;
+	return 0;
+}
+
+static const struct vfcb_pf_transport_ops tr_shared_ops = {
+	.read = tr_read, .ack = tr_ack, .post = tr_shared_post,
+};
+
+static const struct vfcb_pf_transport tr_shared = {
+	.ops = &tr_shared_ops, .msg_dwords = 16, .shared_buffer = true,
 };
 
 /* ------------------------------------------------------------- tests */
@@ -158,6 +186,165 @@ static void test_found_in_window(void)
 	T.found = NULL;
 }
 
+/*
+ * An event reported while the PF unregisters on another CPU.  The
+ * reporter has queued its event for the notifier and let go of the event
+ * lock; unregister then runs to the end (the wake-up hook stands for the
+ * other CPU).  Whatever work the event needs must be queued before
+ * unregister's flush, or it runs after the driver's final put has freed
+ * the PF.  The core's own reporters emit under the VF's lock, which
+ * unregister's stop takes first, or from work it cancels; the event
+ * file's contract ("any context") holds without that, so the reporter
+ * here holds no lock.
+ */
+static struct vfcb_pf *racing_pf;
+static unsigned int events_heard;
+
+static void unregister_on_wake(wait_queue_head_t *w)
+{
+	if (w != &racing_pf->ev_wq)
+		return;
+	kshim_wake_hook = NULL;
+	vfcb_pf_unregister(racing_pf);
+}
+
+static int count_event(struct notifier_block *nb, unsigned long type,
+		       void *data)
+{
+	events_heard++;
+	return NOTIFY_OK;
+}
+
+static void test_event_during_unregister(void)
+{
+	struct notifier_block nb = { .notifier_call = count_event };
+	struct vfcb_pf *pf = vfcb_pf_register(&pdev, 2, &tr);
+	bool queued;
+
+	if (!ok(!IS_ERR(pf), "register: 2 VFs, for an event racing unregister"))
+		return;
+	is(vfcb_pf_register_notifier(pf, &nb), 0, "a notifier registered");
+	racing_pf = pf;
+	kshim_wake_hook = unregister_on_wake;
+	vfcb_pf_emit_event(pf, VFCB_PF_EV_VF_RESET, 1, 0, 0);
+	ok(!kshim_wake_hook, "unregister ran inside the event's report");
+	queued = pf->ntf_work.pending;
+	ok(!queued, "no notifier work left queued after unregister returned");
+	is(events_heard, 1, "the event reached the notifier, once");
+	if (queued)
+		cancel_work(&pf->ntf_work);	/* or the next test runs it */
+	vfcb_pf_unregister_notifier(pf, &nb);
+	vfcb_pf_put(pf);
+}
+
+/* Run the queued work that is due, until none is. */
+static void run_due_work(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < kshim_nworks; i++) {
+		if (kshim_work_runnable(kshim_works[i])) {
+			kshim_run_work(i);
+			i = -1;		/* the list changed: from the start */
+		}
+	}
+}
+
+static void vf_hello(struct vfcb_pf *pf, unsigned int vf, u8 tag)
+{
+	memset(mbox, 0, sizeof(mbox));
+	mbox[0] = VFCB_OP_HELLO | (1 << 8) | ((u32)tag << 24);
+	mbox[1] = VFCB_PROTO_VERSIONS;
+	vfcb_pf_vf_sent(pf, vf);
+	vfcb_pf_vf_consumed(pf, vf);	/* it reads the answer, if one came */
+}
+
+/*
+ * A VF reset while the VF is throttled is held until the throttle ends;
+ * the VF's handshake after it waits unread.  When the throttle ends the
+ * host must hear them in the order they happened: RESET, then READY.  A
+ * listener that tracks a VF's state from its events otherwise ends with
+ * a ready VF it believes reset.
+ */
+static void test_held_reset_order(void)
+{
+	unsigned int *hellos = kshim_param("flood_hellos"), was = *hellos;
+	static struct vfcb_pf_evq q;
+	struct vfcb_pf_event ev[8];
+	struct vfcb_pf *pf;
+	unsigned int n;
+
+	*hellos = 1;
+	pf = vfcb_pf_register(&pdev, 1, &tr);
+	if (!ok(!IS_ERR(pf), "register: 1 VF, for a reset held by a throttle"))
+		goto out;
+	vfcb_pf_evq_add(pf, &q);
+	vf_hello(pf, 0, 1);
+	vf_hello(pf, 0, 2);
+	ok(pf->vfs[0].throttled,
+	   "a second handshake in one window throttles the VF (flood_hellos 1)");
+	vfcb_pf_evq_pop(pf, &q, ev, ARRAY_SIZE(ev));
+	vfcb_pf_vf_reset(pf, 0);
+	memset(mbox, 0, sizeof(mbox));
+	mbox[0] = VFCB_OP_HELLO | (1 << 8) | (3u << 24);
+	mbox[1] = VFCB_PROTO_VERSIONS;
+	vfcb_pf_vf_sent(pf, 0);
+	is(vfcb_pf_evq_pop(pf, &q, ev, ARRAY_SIZE(ev)), 0,
+	   "throttled: the reset is held and the handshake after it unread");
+	jiffies += msecs_to_jiffies(*kshim_param("throttle_ms") + 100);
+	run_due_work();
+	n = vfcb_pf_evq_pop(pf, &q, ev, ARRAY_SIZE(ev));
+	ok(n == 2 && ev[0].type == VFCB_PF_EV_VF_RESET &&
+	   ev[1].type == VFCB_PF_EV_VF_READY,
+	   "throttle over: the host hears RESET, then READY (%u events: %u %u)",
+	   n, n > 0 ? ev[0].type : 0, n > 1 ? ev[1].type : 0);
+	ok(pf->vfs[0].ep.ready, "and the VF is ready");
+	vfcb_pf_unregister(pf);
+	vfcb_pf_evq_del(pf, &q);
+	vfcb_pf_put(pf);
+out:
+	*hellos = was;
+}
+
+/*
+ * A VF that writes over the PF's unacked message in a shared buffer
+ * destroys it.  The PF must not wait for an ack that cannot come: the
+ * invalidation the VF wrote over is posted again, and the VF's message
+ * is answered.
+ */
+static void test_overwritten_message(void)
+{
+	struct vfcb_pf *pf = vfcb_pf_register(&pdev, 1, &tr_shared);
+	unsigned int n;
+
+	if (!ok(!IS_ERR(pf), "register: 1 VF on a shared buffer"))
+		return;
+	vf_hello(pf, 0, 1);
+	ok(pf->vfs[0].ep.ready, "the VF handshook");
+	n = nposted;
+	is(vfcb_pf_invalidate(pf, 0, 0x4), 0, "invalidate block 2");
+	ok(nposted == n + 1 && vfcb_hdr_opcode(posted[0]) == VFCB_OP_INVALIDATE,
+	   "the INVALIDATE is posted");
+	memset(mbox, 0, sizeof(mbox));
+	mbox[0] = VFCB_OP_PING | (2u << 24);
+	vfcb_pf_vf_sent(pf, 0);		/* over the unread INVALIDATE */
+	is(pf->vfs[0].stats.overwrites, 1, "counted as an overwrite");
+	/* Invalidations go before a completion (the engine's order). */
+	ok(nposted == n + 2 && vfcb_hdr_opcode(posted[0]) == VFCB_OP_INVALIDATE &&
+	   posted[1] == 0x4,
+	   "the lost INVALIDATE of 0x4 is posted again at once (%u posts)",
+	   nposted - n);
+	vfcb_pf_vf_consumed(pf, 0);
+	ok(nposted == n + 3 && vfcb_hdr_opcode(posted[0]) == VFCB_OP_PING &&
+	   (posted[0] & VFCB_HDR_RESP),
+	   "once the VF read it, its PING is answered (last op %#x)",
+	   vfcb_hdr_opcode(posted[0]));
+	vfcb_pf_vf_consumed(pf, 0);
+	ok(vfcb_pfep_idle(&pf->vfs[0].ep), "acked: nothing left to post");
+	vfcb_pf_unregister(pf);
+	vfcb_pf_put(pf);
+}
+
 int main(void)
 {
 	/* Line by line: a leak report ends the process without a flush. */
@@ -165,6 +352,9 @@ int main(void)
 	test_register_unregister();
 	test_register_fails();
 	test_found_in_window();
+	test_event_during_unregister();
+	test_held_reset_order();
+	test_overwritten_message();
 	is(pdev.kshim_refs, 0, "every reference to the PF's pci_dev dropped");
 	is(kshim_atomic, 0, "no spinlock left held");
 	return tap_done();

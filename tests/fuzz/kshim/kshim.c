@@ -311,6 +311,15 @@ bool flush_work(struct work_struct *w)
 	return true;
 }
 
+/* ------------------------------------------------------ wait queues --- */
+void (*kshim_wake_hook)(wait_queue_head_t *w);
+
+void kshim_wake_up(wait_queue_head_t *w)
+{
+	if (kshim_wake_hook)
+		kshim_wake_hook(w);
+}
+
 /* -------------------------------------------------------- notifier --- */
 int blocking_notifier_chain_register(struct blocking_notifier_head *h,
 				     struct notifier_block *nb)

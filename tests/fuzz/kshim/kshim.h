@@ -329,9 +329,12 @@ struct rb_node *rb_next_postorder(const struct rb_node *n);
 /* -------------------------------------------------------- wait queues --- */
 typedef struct { int kshim_unused; } wait_queue_head_t;
 #define init_waitqueue_head(w)		((w)->kshim_unused = 0)
-#define wake_up(w)			((void)(w))
-#define wake_up_interruptible(w)	((void)(w))
-#define wake_up_interruptible_all(w)	((void)(w))
+/* A wake-up is where a harness can run another "CPU"'s code (kshim_wake_hook). */
+extern void (*kshim_wake_hook)(wait_queue_head_t *w);
+void kshim_wake_up(wait_queue_head_t *w);
+#define wake_up(w)			kshim_wake_up(w)
+#define wake_up_interruptible(w)	kshim_wake_up(w)
+#define wake_up_interruptible_all(w)	kshim_wake_up(w)
 /* Nothing else runs while the caller waits, but the harness's hook. */
 void kshim_wait_hook(void);
 #define wait_event_timeout(wq, cond, t)					\
