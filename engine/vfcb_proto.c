@@ -562,6 +562,16 @@ void vfcb_pfep_tx_acked(struct vfcb_pf_ep *ep)
 	vfcb_pfep_kick(ep);
 }
 
+void vfcb_pfep_tx_lost(struct vfcb_pf_ep *ep)
+{
+	if (!ep->tx_busy)
+		return;
+	ep->tx_busy = false;
+	ep->pending_mask |= ep->inflight_mask;
+	ep->inflight_mask = 0;
+	ep->tx.active = false;
+}
+
 bool vfcb_pfep_kick(struct vfcb_pf_ep *ep)
 {
 	u32 msg[VFCB_MSG_MAX_DWORDS];

@@ -332,6 +332,15 @@ void vfcb_pfep_complete(struct vfcb_pf_ep *ep, const struct vfcb_pf_req *req,
 /* The VF acked our last message. */
 void vfcb_pfep_tx_acked(struct vfcb_pf_ep *ep);
 
+/*
+ * Our last message is gone unread: the VF wrote its own over it in a
+ * buffer both directions share.  What it carried of invalidations is
+ * pending again; the rest of a completion is dropped (the VF has moved on
+ * from the request it answered).  Call before vfcb_pfep_rx() of the VF's
+ * message, so that its answer can be posted.
+ */
+void vfcb_pfep_tx_lost(struct vfcb_pf_ep *ep);
+
 /* Post whatever waits, if the mailbox is free.  Returns true if a message
  * still waits for the mailbox (the caller should retry later).
  */

@@ -231,6 +231,24 @@ static void vfcb_pf_flood_account(struct vfcb_pf_vf *vf,
 
 /* ------------------------------------------------------- serving --- */
 
+/*
+ * A reset while throttled is held until the throttle ends, then told
+ * here, before any message the VF sent after it is served: the host hears
+ * RESET before the READY of the handshake that followed it.  Emitted
+ * under vf->lock for the same order against the VF's other events.
+ * False while the throttle lasts.  vf->lock held.
+ */
+static bool vfcb_pf_emit_held_reset(struct vfcb_pf_vf *vf)
+{
+	if (vfcb_pf_throttled(vf))
+		return false;
+	if (vf->reset_held && !vf->stopped) {
+		vf->reset_held = false;
+		vfcb_pf_emit_event(vf->pf, VFCB_PF_EV_VF_RESET, vf->index, 0, 0);
+	}
+	return true;
+}
+
 /* Take the VF's unread message, unless policed.  vf->lock held. */
 static void vfcb_pf_vf_rx(struct vfcb_pf_vf *vf)
 {
@@ -240,7 +258,7 @@ static void vfcb_pf_vf_rx(struct vfcb_pf_vf *vf)
 	bool overwrote;
 	u32 err;
 
-	if (vfcb_pf_throttled(vf)) {
+	if (!vfcb_pf_emit_held_reset(vf)) {
 		/* Left unread: the VF cannot send more until we ack. */
 		if (!vf->deferred) {
 			vf->deferred = true;
@@ -265,9 +283,13 @@ static void vfcb_pf_vf_rx(struct vfcb_pf_vf *vf)
 	 * over it without reading it (a well-behaved one reads and acks
 	 * first, and the transport reports that ack first).  A doorbell
 	 * storm does this with every doorbell: count it as a bad message,
-	 * so it is throttled, and serve it as usual.
+	 * so it is throttled, and serve it as usual.  Our message is gone:
+	 * its ack will never come, so it is not waited for (the VF's answer
+	 * would never be posted), and its invalidations go out again.
 	 */
 	overwrote = pf->tr.shared_buffer && vf->ep.tx_busy;
+	if (overwrote)
+		vfcb_pfep_tx_lost(&vf->ep);
 	res = vfcb_pfep_rx(&vf->ep, &vf->req);
 	/* The engine always consumes (acks) the message it reads. */
 	vf->unread = false;
@@ -395,19 +417,6 @@ static void vfcb_pf_serve_work(struct work_struct *work)
 }
 
 /*
- * A reset while throttled is held: true if the event was held.  Once the
- * throttle ends, true for the held one and the caller emits it.
- * vf->lock held.
- */
-static bool vfcb_pf_reset_held(struct vfcb_pf_vf *vf)
-{
-	if (!vf->reset_held || vfcb_pf_throttled(vf))
-		return false;
-	vf->reset_held = false;
-	return true;
-}
-
-/*
  * Retries refused posts, ends throttles (the VF's interrupts start again),
  * serves VFs whose throttle ended and tells the host of the resets held
  * while they were throttled.
@@ -421,26 +430,22 @@ static void vfcb_pf_retry_work(struct work_struct *work)
 
 	for (i = 0; i < pf->num_vfs; i++) {
 		struct vfcb_pf_vf *vf = &pf->vfs[i];
-		bool more, held = false;
+		bool more;
 
 		spin_lock_irqsave(&vf->lock, flags);
 		/* A throttle ends here if the VF sent nothing since. */
 		if (vf->throttled && !vf->stopped && vfcb_pf_throttled(vf))
+			vfcb_pf_retry_in(pf, vf->throttle_until - jiffies + 1);
+		/* The held reset first: it came before the unread message. */
+		if (vf->reset_held && !vf->stopped &&
+		    !vfcb_pf_emit_held_reset(vf))	/* come back then */
 			vfcb_pf_retry_in(pf, vf->throttle_until - jiffies + 1);
 		if (vf->kick_tries || vf->unread) {
 			more = vfcb_pf_vf_run(vf);
 			if (vf->kick_tries)
 				vfcb_pf_vf_retry(vf, more);
 		}
-		if (vf->reset_held && !vf->stopped) {
-			held = vfcb_pf_reset_held(vf);
-			if (!held)	/* still throttled: come back then */
-				vfcb_pf_retry_in(pf, vf->throttle_until -
-						 jiffies + 1);
-		}
 		spin_unlock_irqrestore(&vf->lock, flags);
-		if (held)
-			vfcb_pf_emit_event(pf, VFCB_PF_EV_VF_RESET, i, 0, 0);
 	}
 	wake_up(&pf->idle_wq);
 }
@@ -546,11 +551,12 @@ void vfcb_pf_vf_reset(struct vfcb_pf *pf, unsigned int vf)
 	} else if (!held) {
 		v->reset_held = false;	/* this event tells it */
 	}
+	/* Under v->lock: before the READY of a handshake that follows. */
+	if (!held)
+		vfcb_pf_emit_event(pf, VFCB_PF_EV_VF_RESET, vf, 0, 0);
 	spin_unlock_irqrestore(&v->lock, flags);
 
 	trace_vfcb_pf_vf_event(pf->pdev, vf, VFCB_PF_TR_VF_RESET, held);
-	if (!held)
-		vfcb_pf_emit_event(pf, VFCB_PF_EV_VF_RESET, vf, 0, 0);
 	wake_up(&pf->idle_wq);
 }
 EXPORT_SYMBOL_GPL(vfcb_pf_vf_reset);

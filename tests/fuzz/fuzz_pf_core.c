@@ -83,7 +83,8 @@ struct hvf {
 	bool pf_msg;		/* the core's message is in buf, not read */
 	bool outstanding;	/* the core posted; no "consumed" since */
 	bool read_hello;	/* the last message the core took was a HELLO */
-	bool hello_taken;	/* ...and the model has not settled it yet */
+	bool overwrote;		/* ...or was written over the core's unacked one */
+	bool hello_taken;	/* either, and the model has not settled it yet */
 	bool ack_due;		/* the core acked; the VF engine not told */
 	bool consumed_due;	/* the VF engine read; the core not told */
 	bool refuse;		/* the transport refuses posts */
@@ -263,7 +264,9 @@ static void core_ack(void *priv, unsigned int vf)
 	check(h->vf_msg && h->reported);
 	h->read_hello = vfcb_hdr_opcode(h->buf[0]) == VFCB_OP_HELLO &&
 			!(h->buf[0] & VFCB_HDR_RESP);
-	h->hello_taken = h->read_hello;
+	/* Shared buffer: a message taken while ours was unacked went over it. */
+	h->overwrote = h->outstanding;
+	h->hello_taken = h->read_hello || h->overwrote;
 	h->vf_msg = false;
 	h->reported = false;
 	h->sent_due = false;
@@ -314,12 +317,13 @@ static int core_post(void *priv, unsigned int vf, const u32 *msg,
 	if (h->refuse || h->vf_msg)
 		return -EBUSY;
 	/*
-	 * One message, then wait for "consumed"; unless the VF's HELLO took
-	 * the buffer since: the core's message is gone, and its bits with it
-	 * (the engine has them pending again).
+	 * One message, then wait for "consumed"; unless the VF's HELLO or
+	 * another message of the VF's took the buffer since: the core's
+	 * message is gone, and its bits with it (the engine has them pending
+	 * again).
 	 */
 	if (h->outstanding) {
-		check(h->read_hello);
+		check(h->read_hello || h->overwrote);
 		h->outstanding = false;
 		h->pf_msg = false;
 		h->posted_mask = 0;
@@ -496,10 +500,11 @@ static bool work_queued(const struct work_struct *w)
 }
 
 /*
- * The core took a HELLO (wherever: the doorbell, a work item, a retry):
- * the HELLO gave up the core's unacked message, answer posted or not (a
- * posted answer replaced it in core_post()).  Settled once per HELLO, so
- * a tx_busy the engine drops for any other reason still fails check_all().
+ * The core took a HELLO, or a message written over its unacked one
+ * (wherever: the doorbell, a work item, a retry): that gave up the core's
+ * unacked message, answer posted or not (a posted answer replaced it in
+ * core_post()).  Settled once per such message, so a tx_busy the engine
+ * drops for any other reason still fails check_all().
  */
 static void settle_hello(unsigned int k)
 {
