@@ -776,6 +776,19 @@ static unsigned int vf_drop(struct vfcb_vf_ep *ep, enum vfcb_err err)
 	return VFCB_VF_EV_ERROR;
 }
 
+/*
+ * An INVALIDATE we cannot read still says blocks changed, and the PF
+ * forgets its bits once we ack it: re-read everything rather than lose
+ * them.
+ */
+static unsigned int vf_drop_invalidate(struct vfcb_vf_ep *ep,
+				       enum vfcb_err err, u64 *mask)
+{
+	*mask |= ~(u64)0;	/* VFCB_INVALIDATE_EVERYTHING */
+	ep->stats.invalidations++;
+	return vf_drop(ep, err) | VFCB_VF_EV_INVALIDATE;
+}
+
 static unsigned int vf_notification(struct vfcb_vf_ep *ep,
 				    const struct vfcb_msg *m, u64 *mask)
 {
@@ -785,12 +798,14 @@ static unsigned int vf_notification(struct vfcb_vf_ep *ep,
 
 	if (h & (VFCB_HDR_TAG_MASK | vfcb_hdr_status_mask(m->ver) | VFCB_HDR_MORE |
 		 VFCB_HDR_FRAG_MASK))
-		return vf_drop(ep, VFCB_ERR_FLAGS);
+		return vfcb_hdr_opcode(h) == VFCB_OP_INVALIDATE ?
+		       vf_drop_invalidate(ep, VFCB_ERR_FLAGS, mask) :
+		       vf_drop(ep, VFCB_ERR_FLAGS);
 
 	switch (vfcb_hdr_opcode(h)) {
 	case VFCB_OP_INVALIDATE:
 		if (m->ndw != 2)
-			return vf_drop(ep, VFCB_ERR_LENGTH);
+			return vf_drop_invalidate(ep, VFCB_ERR_LENGTH, mask);
 		bits = m->dw[1] | (u64)m->dw[2] << 32;
 		if (!bits)
 			return vf_drop(ep, VFCB_ERR_LENGTH);
@@ -800,7 +815,13 @@ static unsigned int vf_notification(struct vfcb_vf_ep *ep,
 	case VFCB_OP_PF_RESET:
 		if (m->ndw != 1)
 			return vf_drop(ep, VFCB_ERR_LENGTH);
-		ep->reset_reason = m->dw[1];
+		/*
+		 * Only GOING_AWAY keeps us from handshaking again; a reason
+		 * we do not know (a newer PF's, or a corrupt one) reads as a
+		 * restart, never truncated into GOING_AWAY.
+		 */
+		ep->reset_reason = m->dw[1] == VFCB_RESET_GOING_AWAY ?
+				   VFCB_RESET_GOING_AWAY : VFCB_RESET_RESTART;
 		/* The request in flight will never be answered. */
 		if (ep->cur)
 			ev = vf_finish(ep, VFCB_ST_NOT_READY);
@@ -900,6 +921,13 @@ static unsigned int vf_completion(struct vfcb_vf_ep *ep, const struct vfcb_msg *
 			return vf_bad_completion(ep, err);
 		goto read_progress;
 	}
+
+	/*
+	 * Success for a request we are still sending: no PF has it all.  A
+	 * refusal may come early (the PF refuses at a bad fragment).
+	 */
+	if (ep->tx.active && status == VFCB_ST_OK)
+		return vf_bad_completion(ep, VFCB_ERR_FRAGMENT);
 
 	/* Every other completion is the bare header. */
 	if (m->ndw != 0)

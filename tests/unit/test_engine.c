@@ -939,8 +939,12 @@ static void test_going_away(void)
 	ok(vf0.pf_ep.ready && vf0.vf_ep.ready, "going away: both ends ready again");
 }
 
-static void vf_gets(const char *what, const u32 *m, unsigned int ndw,
-		    u8 request, enum vfcb_err err)
+/*
+ * The VF gets PF message @m, which it must drop with @err (failing the
+ * request of opcode @request, if not 0), handing out @mask.
+ */
+static void vf_gets_mask(const char *what, const u32 *m, unsigned int ndw,
+			 u8 request, enum vfcb_err err, u64 mask)
 {
 	bool with_request = request != 0;
 	struct vfcb_vf_req r = { .opcode = VFCB_OP_PING };
@@ -968,9 +972,16 @@ static void vf_gets(const char *what, const u32 *m, unsigned int ndw,
 	sim_run(&vf0);
 	ok(vf0.vf_ep.stats.last_error == err &&
 	   (!with_request || (r.done && r.status == VFCB_ST_BAD_REQUEST)) &&
-	   vf0.vf_mask == 0,
-	   "buggy PF: %s dropped (%s)%s", what, vfcb_err_name(err),
-	   with_request ? ", request fails" : "");
+	   vf0.vf_mask == mask,
+	   "buggy PF: %s dropped (%s)%s%s", what, vfcb_err_name(err),
+	   with_request ? ", request fails" : "",
+	   mask ? ", everything invalidated" : "");
+}
+
+static void vf_gets(const char *what, const u32 *m, unsigned int ndw,
+		    u8 request, enum vfcb_err err)
+{
+	vf_gets_mask(what, m, ndw, request, err, 0);
 }
 
 static void test_buggy_pf(void)
@@ -979,9 +990,10 @@ static void test_buggy_pf(void)
 
 	m[0] = hdr(VFCB_OP_INVALIDATE, 2, 0, 0, 0, 9);
 	m[1] = 1;
-	vf_gets("INVALIDATE with a tag", m, 3, 0, VFCB_ERR_FLAGS);
+	/* The PF forgets an INVALIDATE's bits once acked: re-read all. */
+	vf_gets_mask("INVALIDATE with a tag", m, 3, 0, VFCB_ERR_FLAGS, ~0ULL);
 	m[0] = hdr(VFCB_OP_INVALIDATE, 1, 0, 0, 0, 0);
-	vf_gets("short INVALIDATE", m, 2, 0, VFCB_ERR_LENGTH);
+	vf_gets_mask("short INVALIDATE", m, 2, 0, VFCB_ERR_LENGTH, ~0ULL);
 	m[0] = hdr(VFCB_OP_INVALIDATE, 2, 0, 0, 0, 0);
 	m[1] = 0;
 	m[2] = 0;
@@ -1026,6 +1038,43 @@ static void test_buggy_pf(void)
 	sim_pf_post_raw(&vf0, m, 1);
 	sim_run(&vf0);
 	is(vf0.vf_ep.stats.rx_stale, 1, "buggy PF: unsolicited completion counted stale");
+
+	/*
+	 * "OK" to a WRITE still being sent: the PF has read one fragment of
+	 * several, so no PF has done the write.  The request fails.
+	 */
+	{
+		u8 data[VFCB_MAX_BLOCK_SIZE] = { 1, 2, 3 };
+		struct vfcb_vf_req r = { .opcode = VFCB_OP_WRITE, .block_id = 5,
+					 .len = sizeof(data), .wdata = data };
+
+		fresh(&vf0, 0, 1);
+		hello(&vf0);
+		vfcb_vfep_submit(&vf0.vf_ep, &r);
+		if (vf0.vf_ep.tx.active) {	/* 128 bytes take several */
+			vf0.vf.msg_pending = false;	/* the PF read one */
+			m[0] = hdr(VFCB_OP_WRITE, 0, 0, VFCB_HDR_RESP,
+				   VFCB_ST_OK, vf0.vf_ep.rx.tag);
+			sim_pf_post_raw(&vf0, m, 1);
+			sim_run(&vf0);
+			ok(r.done && r.status == VFCB_ST_BAD_REQUEST &&
+			   vf0.vf_ep.stats.last_error == VFCB_ERR_FRAGMENT,
+			   "buggy PF: OK after fragment 0 of a 128-byte WRITE fails it (%s)",
+			   vfcb_err_name(vf0.vf_ep.stats.last_error));
+		}
+		vfcb_vfep_abort(&vf0.vf_ep);	/* @r goes out of scope */
+	}
+
+	/* A PF_RESET reason beyond the VF's u8 is not cut to GOING_AWAY. */
+	fresh(&vf0, 0, 1);
+	hello(&vf0);
+	m[0] = hdr(VFCB_OP_PF_RESET, 1, 0, 0, 0, 0);
+	m[1] = 0x100;
+	sim_pf_post_raw(&vf0, m, 2);
+	sim_run(&vf0);
+	ok((vf0.vf_events & VFCB_VF_EV_PF_RESET) &&
+	   vf0.vf_ep.reset_reason == VFCB_RESET_RESTART,
+	   "buggy PF: PF_RESET reason 0x100 reads as RESTART, not GOING_AWAY");
 
 	/* A HELLO answer with reserved bits fails the handshake. */
 	{
