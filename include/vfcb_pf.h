@@ -56,7 +56,8 @@ ssize_t vfcb_pf_cfg_write(struct vfcb_pf *pf, unsigned int vf, u32 offset,
  * Notifier of what the VFs do: called in process context from a work item,
  * with no vfcb_pf lock held, with action = enum vfcb_pf_event_type and
  * data = a const struct vfcb_pf_event *.  A callback may sleep and may call
- * any vfcb_pf function; events wait in a bounded queue meanwhile.
+ * any vfcb_pf function but these two, which take the chain's lock that
+ * the call holds; events wait in a bounded queue meanwhile.
  */
 int vfcb_pf_register_notifier(struct vfcb_pf *pf, struct notifier_block *nb);
 int vfcb_pf_unregister_notifier(struct vfcb_pf *pf,

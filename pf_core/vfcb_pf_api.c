@@ -265,9 +265,11 @@ EXPORT_SYMBOL_GPL(vfcb_pf_invalidate);
  * @pf: the instance
  * @nb: called with action = enum vfcb_pf_event_type and data = a
  *	const struct vfcb_pf_event *, in process context (a workqueue), with
- *	no vfcb_pf lock held: it may call every vfcb_pf function.
+ *	no vfcb_pf lock held: it may call every vfcb_pf function but
+ *	vfcb_pf_register_notifier() and vfcb_pf_unregister_notifier(), which
+ *	wait for the chain's rwsem that the call holds (a deadlock).
  *
- * Context: process context; may sleep.
+ * Context: process context; may sleep.  Not from a notifier callback.
  * Return: 0 or -ENODEV if the PF is unbound.
  */
 int vfcb_pf_register_notifier(struct vfcb_pf *pf, struct notifier_block *nb)
@@ -275,8 +277,9 @@ int vfcb_pf_register_notifier(struct vfcb_pf *pf, struct notifier_block *nb)
 	/*
 	 * Not under api_lock: the chain's own rwsem waits for a running
 	 * callback, which may be waiting for api_lock behind unregister.
-	 * A registration racing with unregister is harmless: the chain is
-	 * not called once the PF is dead.
+	 * A registration racing with unregister is harmless: once
+	 * vfcb_pf_events_stop() has flushed the last events, nothing calls
+	 * the chain again.
 	 */
 	if (READ_ONCE(pf->dead))
 		return -ENODEV;
@@ -291,7 +294,8 @@ EXPORT_SYMBOL_GPL(vfcb_pf_register_notifier);
  *
  * When this returns, @nb is not running and will not be called again.
  *
- * Context: process context; may sleep.  Not from @nb itself.
+ * Context: process context; may sleep.  Not from a notifier callback
+ * (@nb's or another's): the call holds the chain's rwsem.
  * Return: 0 or -ENOENT if @nb was not registered.
  */
 int vfcb_pf_unregister_notifier(struct vfcb_pf *pf,
