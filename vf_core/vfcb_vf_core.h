@@ -151,6 +151,8 @@ struct vfcb_vf {
 
 	/* A caller owns the engine's request slot (under vf->lock). */
 	bool req_busy;
+	/* jiffies of the engine's last post: how long the PF has had it. */
+	unsigned long tx_posted;
 
 	wait_queue_head_t state_wq;	/* state changed or request slot freed */
 	wait_queue_head_t inv_wq;	/* a file's mask became non-zero */

@@ -76,8 +76,10 @@ static int vfcb_vf_tr_post(void *ctx, const u32 *msg, unsigned int ndw)
 	int err;
 
 	err = vf->ops->post(vf->priv, msg, ndw);
-	if (!err)
+	if (!err) {
+		vf->tx_posted = jiffies;
 		trace_vfcb_vf_msg_tx(vf->trace_id, msg[0], ndw);
+	}
 	return err;
 }
 

@@ -113,6 +113,14 @@ again:
 	err = vfcb_vf_enter(vf, deadline, how);
 	if (err)
 		goto out;
+	/* Entered with no time left: a request posted now could not wait. */
+	if (!vfcb_vf_left(deadline)) {
+		spin_lock_irqsave(&vf->lock, flags);
+		vf->stats.timeouts++;
+		spin_unlock_irqrestore(&vf->lock, flags);
+		err = -ETIMEDOUT;
+		goto unlock;
+	}
 
 	init_completion(&w->done);
 	w->finished = false;
@@ -142,11 +150,16 @@ again:
 			vf->stats.timeouts++;
 			err = -ETIMEDOUT;
 			/*
-			 * The PF did not even take our message: it will not
-			 * be overwritten (the engine keeps it outstanding),
-			 * so the PF is lost, not slow: handshake again.
+			 * The PF did not take our message in a whole
+			 * timeout_ms: it will not be overwritten (the engine
+			 * keeps it outstanding), so the PF is lost, not slow:
+			 * handshake again.  Posted later (behind another
+			 * caller's message, or late in this call's deadline),
+			 * it keeps waiting for the next request.
 			 */
-			if (vfcb_vfep_tx_pending(&vf->ep))
+			if (vfcb_vfep_tx_pending(&vf->ep) &&
+			    time_after_eq(jiffies, vf->tx_posted +
+					  msecs_to_jiffies(vfcb_vf_timeout_ms())))
 				vfcb_vf_mbx_pf_silent(vf);
 		} else {
 			vf->stats.interrupted++;
