@@ -331,8 +331,10 @@ do_uninstall() {
 do_dkms_source() {
 	local dst f extra=()
 
-	# Absolute, because the copy below runs from the source tree.
+	# Absolute, because the globs and the copy below run from the source
+	# tree.
 	dst=$(realpath -m -- "${1:?}")
+	cd "$top"
 	case $IGB in
 	0|"")	;;
 	1)	extra=(igb/*.[ch] igb/*.patch scripts/build-igb.sh scripts/lib.sh
@@ -342,7 +344,6 @@ do_dkms_source() {
 	[ ! -e "$dst" ] || [ -z "$(ls -A "$dst")" ] ||
 		die "$dst exists and is not empty"
 	mkdir -p "$dst"
-	cd "$top"
 	for f in dkms.conf Kbuild engine/*.[ch] include/*.h uapi/linux/*.h \
 		 pf_core/Kbuild pf_core/*.[ch] vf_core/Kbuild vf_core/*.[ch] \
 		 e82576/Kbuild e82576/*.[ch] "${extra[@]}"; do
