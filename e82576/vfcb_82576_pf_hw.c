@@ -299,8 +299,9 @@ bool vfcb_82576_pf_hw_watchdog(struct vfcb_82576_pf_hw *hw,
  * interrupt lost: one service pass if a mailbox or reset cause waits.
  *
  * Context: process or softirq.
+ * Return: whether a cause was latched (and served).
  */
-void vfcb_82576_pf_hw_poll(struct vfcb_82576_pf_hw *hw, struct vfcb_pf *vfcb,
+bool vfcb_82576_pf_hw_poll(struct vfcb_82576_pf_hw *hw, struct vfcb_pf *vfcb,
 			   unsigned int vector)
 {
 	unsigned long flags;
@@ -314,6 +315,7 @@ void vfcb_82576_pf_hw_poll(struct vfcb_82576_pf_hw *hw, struct vfcb_pf *vfcb,
 		vfcb_82576_pf_hw_service(hw, vfcb, vector);
 		local_irq_restore(flags);
 	}
+	return latched;
 }
 
 /* ------------------------------------------------------- transport --- */

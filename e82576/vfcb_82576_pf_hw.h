@@ -66,7 +66,7 @@ void vfcb_82576_pf_hw_service(struct vfcb_82576_pf_hw *hw,
 			      struct vfcb_pf *vfcb, unsigned int vector);
 bool vfcb_82576_pf_hw_watchdog(struct vfcb_82576_pf_hw *hw,
 			       struct vfcb_pf *vfcb, unsigned int vector);
-void vfcb_82576_pf_hw_poll(struct vfcb_82576_pf_hw *hw, struct vfcb_pf *vfcb,
+bool vfcb_82576_pf_hw_poll(struct vfcb_82576_pf_hw *hw, struct vfcb_pf *vfcb,
 			   unsigned int vector);
 
 void vfcb_82576_pf_hw_show(struct vfcb_82576_pf_hw *hw, struct seq_file *m);

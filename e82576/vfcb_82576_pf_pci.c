@@ -51,12 +51,14 @@ MODULE_PARM_DESC(mbx_itr_us,
  * @watchdog: serves causes whose interrupt was lost (see
  *	vfcb_82576_pf_hw_watchdog()); runs from probe to remove, stopped
  *	across a reset.  Once it found the interrupt lost it polls every
- *	jiffy (@polling) until the interrupt handler runs again.
+ *	jiffy (@polling) until the interrupt handler runs again, or until
+ *	the mailbox has been idle for VFCB_82576_PF_POLL_IDLE_S.
  * @irqs: runs of the interrupt handler (written there, read by @watchdog)
  * @polling: the interrupt was found lost; @watchdog serves each jiffy
  * @poll_irqs: @irqs when polling started or the set-up was last redone
  * @poll_start: jiffies when polling started
  * @poll_setup: jiffies when the interrupt set-up was last redone
+ * @poll_busy: jiffies when a poll last found a cause latched
  * @name: IRQ name
  * @err_stopped: error_detected stopped the mailbox (a fatal error) and
  *	nothing restarted it yet: the AER core's resume_io must.  Used under
@@ -72,7 +74,7 @@ struct vfcb_82576_pf {
 	u64 irqs;
 	bool polling;
 	u64 poll_irqs;
-	unsigned long poll_start, poll_setup;
+	unsigned long poll_start, poll_setup, poll_busy;
 	char name[32];
 	bool err_stopped;
 	struct dentry *dbg;
@@ -90,6 +92,13 @@ static int vfcb_82576_pf_regs_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(vfcb_82576_pf_regs);
 
+/*
+ * Polling stops after this long with nothing latched: long enough that a
+ * VF pausing between requests keeps being served at once, short enough
+ * that idle VFs do not cost the host two register reads a jiffy for long.
+ */
+#define VFCB_82576_PF_POLL_IDLE_S	5
+
 static void vfcb_82576_pf_watchdog_arm(struct vfcb_82576_pf *pf)
 {
 	unsigned int ms = READ_ONCE(watchdog_ms);
@@ -106,7 +115,10 @@ static void vfcb_82576_pf_watchdog_arm(struct vfcb_82576_pf *pf)
  * again.  Re-programming alone did not bring a lost interrupt back under
  * QEMU (the soak's VF FLR loop once saw 101 losses in a row, every VF
  * served twice a second and timing out), so the VFs are served meanwhile
- * instead of waiting for it.
+ * instead of waiting for it.  The handler runs only when a VF rings, so
+ * with idle VFs polling would go on for good, two register reads a jiffy
+ * for nothing: after VFCB_82576_PF_POLL_IDLE_S with nothing latched it
+ * stops, and the watchdog finds the next loss as it found this one.
  */
 static void vfcb_82576_pf_poll(struct vfcb_82576_pf *pf)
 {
@@ -118,7 +130,17 @@ static void vfcb_82576_pf_poll(struct vfcb_82576_pf *pf)
 		vfcb_82576_pf_watchdog_arm(pf);
 		return;
 	}
-	vfcb_82576_pf_hw_poll(&pf->hw, READ_ONCE(pf->vfcb), 0);
+	if (vfcb_82576_pf_hw_poll(&pf->hw, READ_ONCE(pf->vfcb), 0)) {
+		pf->poll_busy = jiffies;
+	} else if (time_after(jiffies, pf->poll_busy +
+			      VFCB_82576_PF_POLL_IDLE_S * HZ)) {
+		pf->polling = false;
+		dev_info_ratelimited(&pf->pdev->dev,
+				     "mailbox idle for %u s of polling: polling stops, the watchdog looks for the next loss\n",
+				     VFCB_82576_PF_POLL_IDLE_S);
+		vfcb_82576_pf_watchdog_arm(pf);
+		return;
+	}
 	if (time_after(jiffies, pf->poll_setup + HZ)) {
 		vfcb_82576_pf_hw_setup_irq(&pf->hw, 0, mbx_itr_us);
 		pf->poll_setup = jiffies;
@@ -144,6 +166,7 @@ static void vfcb_82576_pf_watchdog(struct timer_list *t)
 		pf->poll_irqs = READ_ONCE(pf->irqs);
 		pf->poll_start = jiffies;
 		pf->poll_setup = jiffies;
+		pf->poll_busy = jiffies;
 		mod_timer(&pf->watchdog, jiffies + 1);
 		return;
 	}

@@ -800,6 +800,34 @@ wait_for 10 irq_back
 check "lost interrupt: polling stops once the handler runs again" irq_back
 diag "lost interrupt: $(dmesg | grep -E 'mailbox interrupt (lost|back)' | tail -n 2 | sed 's/.*: mailbox/mailbox/' | tr '\n' ';')"
 
+# Lost again, and then the VFs go idle: the handler that would end the
+# polling runs only when a VF rings, so 5 s with nothing latched end it
+# instead, and the watchdog finds the next loss as it found the first.
+idle0=$(dmesg | grep -c 'mailbox idle for')
+lost0=$(dmesg | grep -c 'mailbox interrupt lost')
+echo 1 > $LOSE
+$CTL read "$DEV0" 72 > /dev/null 2>&1
+wait_for 10 polling
+check "lost interrupt again: polling" polling
+idle_stop() { [ "$(dmesg | grep -c 'mailbox idle for .* polling stops')" -gt "$idle0" ]; }
+wait_for 20 idle_stop
+check "lost interrupt, VFs idle: polling stops after 5 s with nothing latched" idle_stop
+lost0=$(dmesg | grep -c 'mailbox interrupt lost')
+# The first message waits for the watchdog's two looks (up to 500 ms),
+# which may outlast this read's timeout: its answer is not judged.
+$CTL read "$DEV0" 72 > /dev/null 2>&1
+wait_for 10 polling
+check "lost interrupt, a VF rings again: the watchdog finds it and polls" polling
+is "$($CTL read "$DEV0" 72 --raw 2>&1)" "$big" "lost interrupt: VF0's read served by the polling again"
+back0=$(dmesg | grep -c 'mailbox interrupt back after')
+echo 0 > $LOSE
+irq_back_again() {
+	$CTL read "$DEV0" 72 > /dev/null 2>&1
+	[ "$(dmesg | grep -c 'mailbox interrupt back after')" -gt "$back0" ]
+}
+wait_for 10 irq_back_again
+check "lost interrupt: the handler runs again, polling stops" irq_back_again
+
 # ---- teardown with callers blocked --------------------------------------------
 
 run_c $ITEST blocked "$DEV2" "$VF2" "$PFDEV" 2

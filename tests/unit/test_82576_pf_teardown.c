@@ -36,6 +36,7 @@ static struct {
 	int num_vfs;			/* pci_enable_sriov() */
 	irq_handler_t handler;		/* request_irq() */
 	bool lost;			/* hw_watchdog() finds the irq lost */
+	bool latched;			/* hw_poll() finds a cause latched */
 	bool park;			/* hw_poll() stops in the middle */
 	bool parked;			/* a poll holds its handle now */
 	sem_t parked_sem, go_sem;
@@ -204,12 +205,12 @@ static bool wait_sem(sem_t *s, unsigned int ms)
 }
 
 /* The watchdog's poll: with T.park, hold the handle until told to go. */
-void vfcb_82576_pf_hw_poll(struct vfcb_82576_pf_hw *hw, struct vfcb_pf *vfcb,
+bool vfcb_82576_pf_hw_poll(struct vfcb_82576_pf_hw *hw, struct vfcb_pf *vfcb,
 			   unsigned int vector)
 {
 	T.polled = vfcb;
 	if (!T.park || !vfcb)
-		return;
+		return T.latched;
 	pthread_mutex_lock(&T.lock);
 	T.parked = true;
 	pthread_mutex_unlock(&T.lock);
@@ -220,6 +221,7 @@ void vfcb_82576_pf_hw_poll(struct vfcb_82576_pf_hw *hw, struct vfcb_pf *vfcb,
 	pthread_mutex_lock(&T.lock);
 	T.parked = false;
 	pthread_mutex_unlock(&T.lock);
+	return T.latched;
 }
 
 /* ------------------------------------------------------ the core's stubs */
@@ -334,6 +336,38 @@ static void race(const char *what, bool shutdown)
 	T.lost = false;
 }
 
+/*
+ * Polling after a lost interrupt ends when the handler runs again, and
+ * the handler runs only when a VF rings: with idle VFs the host would
+ * poll every jiffy for good.  Five seconds with nothing latched end it.
+ */
+static void idle_poll(void)
+{
+	unsigned long wd = msecs_to_jiffies(250);	/* watchdog_ms */
+
+	is(vfcb_82576_pf_sriov_configure(&pdev, 2), 2, "idle: 2 VFs enabled");
+	T.lost = true;
+	ok(fire(&pf->watchdog) && pf->polling &&
+	   pf->watchdog.expires == jiffies + 1,
+	   "idle: the interrupt found lost, polling each jiffy");
+	T.lost = false;
+	T.latched = true;
+	jiffies += 4 * HZ;
+	ok(fire(&pf->watchdog) && pf->polling,
+	   "idle: a cause latched 4 s on, still polling");
+	T.latched = false;
+	jiffies += 5 * HZ;
+	ok(fire(&pf->watchdog) && pf->polling && pf->watchdog.expires == jiffies + 1,
+	   "idle: 5 s after that cause, nothing latched: still polling");
+	jiffies += 1;
+	ok(fire(&pf->watchdog) && !pf->polling &&
+	   pf->watchdog.expires == jiffies + wd,
+	   "idle: more than 5 s with nothing latched: polling stops, the watchdog every 250 ms");
+	ok(fire(&pf->watchdog) && !pf->polling && pf->watchdog.expires == jiffies + wd,
+	   "idle: the watchdog's next run finds nothing lost");
+	is(vfcb_82576_pf_sriov_configure(&pdev, 0), 0, "idle: SR-IOV off");
+}
+
 int main(void)
 {
 	sem_init(&T.parked_sem, 0, 0);
@@ -345,6 +379,7 @@ int main(void)
 	   "probe: the interrupt is requested and the watchdog armed");
 
 	race("SR-IOV off", false);
+	idle_poll();
 	race("shutdown", true);
 
 	vfcb_82576_pf_remove(&pdev);
