@@ -105,6 +105,7 @@ struct igb_vfcb {
 	bool reporting;
 	bool again;
 	bool dead;
+	bool asleep;	/* the PF may be in D3 or in error recovery */
 	unsigned int num_vfs;
 	struct igb_vfcb_vf vf[];
 };
@@ -219,6 +220,9 @@ static bool igb_vfcb_flush_vf(struct igb_vfcb *t, u32 vf)
 
 	if ((!v->tx_ndw && !v->igb_msg_wait) || v->tx_out || v->igb_out)
 		return true;
+	/* Asleep: it waits for igb_vfcb_resume(), which flushes it. */
+	if (t->asleep)
+		return true;
 	wr32(E1000_P2VMAILBOX(vf), E1000_P2VMAILBOX_PFU);
 	if (!(rd32(E1000_P2VMAILBOX(vf)) & E1000_P2VMAILBOX_PFU))
 		return false;
@@ -286,7 +290,7 @@ static unsigned long igb_vfcb_flush_or_wait(struct igb_vfcb *t, u32 vf)
 /* t->lock held: come back in @delay jiffies (0: no need). */
 static void igb_vfcb_retry(struct igb_vfcb *t, unsigned long delay)
 {
-	if (!delay || t->dead)
+	if (!delay || t->dead || t->asleep)
 		return;
 	/* A slow retry never pushes back a sooner run of the work. */
 	if (delay == 1)
@@ -482,6 +486,9 @@ static void igb_vfcb_watchdog(struct work_struct *work)
 	bool lost = false;
 	u32 causes;
 
+	/* igb_vfcb_suspend() cancels us; never read a sleeping PF. */
+	if (READ_ONCE(t->asleep))
+		return;
 	spin_lock_irqsave(&adapter->vfs_lock, flags);
 	/* VFREQ in bits 7:0, VFACK in 23:16, VFLRE's per-VF bits in 15:8. */
 	causes = rd32(E1000_MBVFICR) & (vfs | vfs << 16);
@@ -504,6 +511,73 @@ static void igb_vfcb_watchdog(struct work_struct *work)
 	if (!READ_ONCE(t->dead))
 		mod_delayed_work(system_wq, &t->watchdog,
 				 msecs_to_jiffies(IGB_VFCB_WATCHDOG_MS));
+}
+
+/* ------------------------------------------- PF resets and sleep --- */
+
+/*
+ * igb reset the PF (igb_reset(): CTRL.RST): every VF's buffer and mailbox
+ * bits are cleared, vfcb's unread message with them, and each VF starts
+ * over on the reset indication.  The core hears a reset of every VF, as
+ * after vfcb_82576_pf's restart, so it waits for each VF's new handshake
+ * and not for the ack of a message the reset destroyed.  Process context,
+ * no lock held.
+ */
+void igb_vfcb_pf_reset(struct igb_adapter *adapter)
+{
+	unsigned long flags;
+	struct igb_vfcb *t;
+	u32 vf;
+
+	spin_lock_irqsave(&adapter->vfs_lock, flags);
+	t = igb_vfcb_locked(adapter, 0);
+	for (vf = 0; t && vf < t->num_vfs; vf++)
+		igb_vfcb_vf_reset(adapter, vf);
+	spin_unlock_irqrestore(&adapter->vfs_lock, flags);
+	igb_vfcb_report(adapter);
+}
+
+/*
+ * The PF goes to sleep or into error recovery (__igb_shutdown(),
+ * igb_io_error_detected()): until igb_vfcb_resume() its registers may
+ * read all ones, and igb's rd32() takes an all-ones read for a removed
+ * device and stops using it for good.  So vfcb leaves them alone: the
+ * watchdog and the work stop, and what the core posts waits in the
+ * outbox.  The pointer is stable: igb_vfcb_stop() runs from
+ * sriov_configure and remove, under the device lock that system sleep
+ * and error recovery hold too (a runtime suspend racing sriov_numvfs
+ * would break igb's own SR-IOV teardown first: it writes the registers
+ * as well).  Process context, no lock held.
+ */
+void igb_vfcb_suspend(struct igb_adapter *adapter)
+{
+	struct igb_vfcb *t = rcu_access_pointer(adapter->vfcb);
+	unsigned long flags;
+
+	if (!t)
+		return;
+	spin_lock_irqsave(&t->lock, flags);
+	t->asleep = true;
+	spin_unlock_irqrestore(&t->lock, flags);
+	cancel_delayed_work_sync(&t->watchdog);
+	cancel_delayed_work_sync(&t->work);
+}
+
+/* The PF is awake and reset (__igb_resume(), igb_io_resume()). */
+void igb_vfcb_resume(struct igb_adapter *adapter)
+{
+	struct igb_vfcb *t = rcu_access_pointer(adapter->vfcb);
+	unsigned long flags;
+
+	if (!t)
+		return;
+	spin_lock_irqsave(&t->lock, flags);
+	t->asleep = false;
+	if (!t->dead)
+		mod_delayed_work(system_wq, &t->work, 0);
+	spin_unlock_irqrestore(&t->lock, flags);
+	mod_delayed_work(system_wq, &t->watchdog,
+			 msecs_to_jiffies(IGB_VFCB_WATCHDOG_MS));
 }
 
 /* ---------------------------------------------- transport ops --- */

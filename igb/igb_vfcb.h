@@ -16,6 +16,14 @@ struct igb_vfcb;
 void igb_vfcb_start(struct igb_adapter *adapter);
 void igb_vfcb_stop(struct igb_adapter *adapter);
 
+/*
+ * Process context, no lock held: igb_reset() after its CTRL.RST; the PF
+ * going to sleep or into error recovery, and back.
+ */
+void igb_vfcb_pf_reset(struct igb_adapter *adapter);
+void igb_vfcb_suspend(struct igb_adapter *adapter);
+void igb_vfcb_resume(struct igb_adapter *adapter);
+
 /* Start of igb_msg_task(), no lock held. */
 bool igb_vfcb_lose_irq(struct igb_adapter *adapter);
 
