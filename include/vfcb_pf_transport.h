@@ -140,8 +140,10 @@ void vfcb_pf_unregister(struct vfcb_pf *pf);
 
 /*
  * Events, reported by the driver.  Each may be called from any context,
- * a hard interrupt handler holding a driver spinlock included; the core
- * defers whatever must sleep.  @vf out of range is ignored.
+ * a hard interrupt handler included, holding a driver spinlock if the
+ * ops never take it (the core calls them under its VF lock, which it
+ * takes here); the core defers whatever must sleep.  @vf out of range is
+ * ignored.
  */
 
 /* VF @vf put a message in its mailbox; the core reads it with ->read. */

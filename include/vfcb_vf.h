@@ -63,7 +63,10 @@ struct vfcb_vf;
  *	changed unseen.  Runs in process context from a work item of its own
  *	and may sleep, e.g. to re-read the blocks with vfcb_vf_read_block():
  *	calls of one listener never overlap, and a slow listener does not
- *	hold up the others.  It may unregister itself or other listeners.
+ *	hold up the others.  It may unregister itself, and register itself
+ *	again; and unregister another listener, unless that one's callback
+ *	may be unregistering this one at the same time (each would wait for
+ *	the other to return).
  *
  * Embed it in your own structure and use container_of() in the callback.
  */
@@ -143,7 +146,9 @@ int vfcb_vf_ping(struct vfcb_vf *vf);
  * vfcb_vf_register_listener() - receive the VF's invalidations
  * @vf: the VF
  * @l: the listener, with @l->invalidate set; must stay valid until
- *	vfcb_vf_unregister_listener() returns
+ *	vfcb_vf_unregister_listener() returns.  A listener that unregistered
+ *	itself from its callback registers again from that callback, or
+ *	once the callback has returned.
  *
  * Invalidations raised while no listener was registered and no file of the
  * VF's character device collected them (read or polled) are delivered to

@@ -114,8 +114,9 @@ void vfcb_vf_unregister(struct vfcb_vf *vf);
 
 /*
  * Events, reported by the driver.  Each may be called from any context,
- * a hard interrupt handler holding a driver spinlock included, but not
- * from inside a transport op.
+ * a hard interrupt handler included, holding a driver spinlock if the
+ * ops never take it (the core calls them under its lock, which it takes
+ * here), but not from inside a transport op.
  */
 
 /* The PF put a message in the mailbox; the core reads it with ->read. */

@@ -158,7 +158,8 @@ static __poll_t vfcb_vf_poll(struct file *file, poll_table *wait)
 		ev |= EPOLLIN | EPOLLRDNORM;
 	if (vf->state == VFCB_VFD_REMOVED)
 		ev |= EPOLLHUP | EPOLLERR;
-	else if (vf->state == VFCB_VFD_READY && !vf->req_busy)
+	else if (vf->state == VFCB_VFD_READY && !vf->req_busy &&
+		 !vfcb_vfep_tx_pending(&vf->ep))
 		ev |= EPOLLOUT | EPOLLWRNORM;	/* a request goes at once */
 	spin_unlock_irqrestore(&vf->lock, flags);
 	return ev;

@@ -103,7 +103,13 @@ int vfcb_vf_register_listener(struct vfcb_vf *vf, struct vfcb_vf_listener *l)
 	} else if (vfcb_vf_listening(vf, l)) {
 		err = -EBUSY;
 	} else {
-		INIT_WORK(&l->work, vfcb_vf_listener_work);
+		/*
+		 * Not from its own callback, which unregistered itself and
+		 * registers again: the work is running there, and
+		 * re-initialising a running work lets it run twice at once.
+		 */
+		if (current_work() != &l->work)
+			INIT_WORK(&l->work, vfcb_vf_listener_work);
 		l->vf = vf;
 		/* What nobody collected so far goes to the newcomer. */
 		l->pending = vf->unconsumed;

@@ -315,15 +315,21 @@ EXPORT_SYMBOL_GPL(vfcb_vf_pf_sent);
 void vfcb_vf_pf_consumed(struct vfcb_vf *vf)
 {
 	unsigned long flags;
+	bool freed = false;
 
 	spin_lock_irqsave(&vf->lock, flags);
 	if (vf->state != VFCB_VFD_REMOVED) {
 		vf->stats.ev_consumed++;
+		freed = vfcb_vfep_tx_pending(&vf->ep);
 		vfcb_vfep_tx_acked(&vf->ep);
 		if (vfcb_vf_talking(vf))
 			vfcb_vf_kick(vf);
+		freed = freed && !vf->req_busy;
 	}
 	spin_unlock_irqrestore(&vf->lock, flags);
+	/* A message with no request left behind it is acked: EPOLLOUT. */
+	if (freed)
+		wake_up_all(&vf->state_wq);
 }
 EXPORT_SYMBOL_GPL(vfcb_vf_pf_consumed);
 

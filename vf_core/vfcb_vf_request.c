@@ -14,15 +14,19 @@
 
 /*
  * Enter the request slot: the handshake is not pending and nobody else owns
- * the engine's request.  vf->lock taken here; true if entered.
+ * the engine's request.  A caller that may not block also needs the
+ * mailbox free: a message of an earlier request (ended by a timeout or a
+ * signal) not yet acked holds ours back, for up to timeout_ms.  vf->lock
+ * taken here; true if entered.
  */
-static bool vfcb_vf_try_enter(struct vfcb_vf *vf)
+static bool vfcb_vf_try_enter(struct vfcb_vf *vf, unsigned int how)
 {
 	unsigned long flags;
 	bool in = false;
 
 	spin_lock_irqsave(&vf->lock, flags);
-	if (vfcb_vf_settled(vf) && !vf->req_busy) {
+	if (vfcb_vf_settled(vf) && !vf->req_busy &&
+	    (!(how & VFCB_VF_WAIT_NONBLOCK) || !vfcb_vfep_tx_pending(&vf->ep))) {
 		vf->req_busy = true;
 		in = true;
 	}
@@ -57,17 +61,17 @@ static int vfcb_vf_enter(struct vfcb_vf *vf, unsigned long deadline,
 {
 	long t;
 
-	if (vfcb_vf_try_enter(vf))
+	if (vfcb_vf_try_enter(vf, how))
 		return 0;
 	if (how & VFCB_VF_WAIT_NONBLOCK)
 		return -EAGAIN;
 	if (how & VFCB_VF_WAIT_USER)
 		t = wait_event_interruptible_timeout(vf->state_wq,
-						     vfcb_vf_try_enter(vf),
+						     vfcb_vf_try_enter(vf, how),
 						     vfcb_vf_left(deadline));
 	else
 		t = wait_event_killable_timeout(vf->state_wq,
-						vfcb_vf_try_enter(vf),
+						vfcb_vf_try_enter(vf, how),
 						vfcb_vf_left(deadline));
 	if (t < 0)
 		return -EINTR;

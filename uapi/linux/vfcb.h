@@ -228,7 +228,7 @@ struct vfcb_vf_info {
 	__u32 state;		/* enum vfcb_vf_state */
 	__u32 vf_index;
 	__u32 serial;
-	__u32 version;		/* negotiated wire version */
+	__u32 version;		/* wire version in use, 0 unless READY */
 	__u32 max_block_size;
 	__u32 pad;		/* in: must be 0; out: 0 */
 };
@@ -275,9 +275,10 @@ struct vfcb_vf_ping {
  * every block.  The first file to subscribe takes what arrived while none
  * was subscribed.  poll()
  * reports POLLIN while it is non-zero, and POLLOUT while the handshake is
- * done and no request is in progress.  O_NONBLOCK: read() gives EAGAIN
- * with nothing to read, and an ioctl that would wait for the handshake or
- * for another caller's request gives EAGAIN.  VFCB_VF_WRITE needs a file
+ * done and no request or unacked message is in the mailbox.  O_NONBLOCK:
+ * read() gives EAGAIN with nothing to read, and an ioctl that would wait
+ * for the handshake, for another caller's request or for the ack of an
+ * earlier request's message gives EAGAIN.  VFCB_VF_WRITE needs a file
  * opened for writing (EBADF).
  */
 
