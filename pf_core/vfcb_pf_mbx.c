@@ -627,7 +627,12 @@ void vfcb_pf_mbx_going_away(struct vfcb_pf *pf)
 		bool more;
 
 		spin_lock_irqsave(&vf->lock, flags);
-		/* Its ack must interrupt us, even while it is throttled. */
+		/*
+		 * A throttle ends here: its ack must interrupt us, and where
+		 * the buffer is shared its unread message must be read (and
+		 * refused) before the notice can be posted at all.
+		 */
+		vf->throttled = false;
 		vfcb_pf_quiet(vf, false);
 		vf->wait_idle = vf->ep.ready;
 		vfcb_pfep_notify_reset(&vf->ep, VFCB_RESET_GOING_AWAY);

@@ -77,9 +77,13 @@ static u32 tr_read(void *priv, unsigned int vf, unsigned int i)
 	return mbox[i];
 }
 
+/* The VF's message is in the buffer, not acked (the 82576's VFU/REQ). */
+static bool mbox_unread;
+
 static void tr_ack(void *priv, unsigned int vf)
 {
 	T.ops++;
+	mbox_unread = false;
 }
 
 static int tr_post(void *priv, unsigned int vf, const u32 *msg,
@@ -104,6 +108,8 @@ static unsigned int nposted;
 static int tr_shared_post(void *priv, unsigned int vf, const u32 *msg,
 			  unsigned int n)
 {
+	if (mbox_unread)
+		return -EBUSY;	/* never over the VF's unread message */
 	memcpy(posted, msg, n * sizeof(*msg));
 	nposted++;
 	return 0;
@@ -255,6 +261,7 @@ static void vf_hello(struct vfcb_pf *pf, unsigned int vf, u8 tag)
 	memset(mbox, 0, sizeof(mbox));
 	mbox[0] = VFCB_OP_HELLO | (1 << 8) | ((u32)tag << 24);
 	mbox[1] = VFCB_PROTO_VERSIONS;
+	mbox_unread = true;
 	vfcb_pf_vf_sent(pf, vf);
 	vfcb_pf_vf_consumed(pf, vf);	/* it reads the answer, if one came */
 }
@@ -327,6 +334,7 @@ static void test_overwritten_message(void)
 	   "the INVALIDATE is posted");
 	memset(mbox, 0, sizeof(mbox));
 	mbox[0] = VFCB_OP_PING | (2u << 24);
+	mbox_unread = true;
 	vfcb_pf_vf_sent(pf, 0);		/* over the unread INVALIDATE */
 	is(pf->vfs[0].stats.overwrites, 1, "counted as an overwrite");
 	/* Invalidations go before a completion (the engine's order). */
@@ -345,6 +353,39 @@ static void test_overwritten_message(void)
 	vfcb_pf_put(pf);
 }
 
+/*
+ * Unregister tells every VF the PF is going away, a throttled one too:
+ * its unread message holds the shared buffer, so the notice can only go
+ * once that message is read.  Waiting for the throttle to end would make
+ * unregister wait the whole throttle, or time out without telling it.
+ */
+static void test_going_away_throttled(void)
+{
+	unsigned int *hellos = kshim_param("flood_hellos"), was = *hellos;
+	struct vfcb_pf *pf;
+
+	*hellos = 1;
+	pf = vfcb_pf_register(&pdev, 1, &tr_shared);
+	if (!ok(!IS_ERR(pf), "register: 1 VF on a shared buffer, to go away"))
+		goto out;
+	vf_hello(pf, 0, 1);
+	vf_hello(pf, 0, 2);
+	ok(pf->vfs[0].throttled, "the VF is throttled (flood_hellos 1)");
+	memset(mbox, 0, sizeof(mbox));
+	mbox[0] = VFCB_OP_PING | (3u << 24);
+	mbox_unread = true;
+	vfcb_pf_vf_sent(pf, 0);
+	ok(mbox_unread, "throttled: its message left unread");
+	vfcb_pf_unregister(pf);
+	ok(!mbox_unread && vfcb_hdr_opcode(posted[0]) == VFCB_OP_PF_RESET &&
+	   posted[1] == VFCB_RESET_GOING_AWAY,
+	   "unregister read it and posted the going-away notice at once (last op %#x)",
+	   vfcb_hdr_opcode(posted[0]));
+	vfcb_pf_put(pf);
+out:
+	*hellos = was;
+}
+
 int main(void)
 {
 	/* Line by line: a leak report ends the process without a flush. */
@@ -355,6 +396,7 @@ int main(void)
 	test_event_during_unregister();
 	test_held_reset_order();
 	test_overwritten_message();
+	test_going_away_throttled();
 	is(pdev.kshim_refs, 0, "every reference to the PF's pci_dev dropped");
 	is(kshim_atomic, 0, "no spinlock left held");
 	return tap_done();
