@@ -842,6 +842,8 @@ static unsigned int vf_hello_done(struct vfcb_vf_ep *ep, const struct vfcb_msg *
 	/* This layout is frozen for every version: exactly three words. */
 	if (m->ndw != 3)
 		return vf_bad_completion(ep, VFCB_ERR_LENGTH);
+	if (m->dw[0] & VFCB_HDR_MORE)	/* as the PF refuses it in a HELLO */
+		return vf_bad_completion(ep, VFCB_ERR_FRAGMENT);
 	ep->pf_versions = m->dw[3];
 	if (status != VFCB_ST_OK)
 		return vf_finish(ep, status);
@@ -878,7 +880,8 @@ static unsigned int vf_completion(struct vfcb_vf_ep *ep, const struct vfcb_msg *
 		return vf_bad_completion(ep, VFCB_ERR_OPCODE);
 
 	if (vfcb_hdr_frag(h)) {
-		if (!x->active)
+		/* Only an OK READ has more fragments: they say OK too. */
+		if (!x->active || status != VFCB_ST_OK)
 			return vf_bad_completion(ep, VFCB_ERR_FRAGMENT);
 		err = xfer_take(x, m);
 		if (err)

@@ -1065,6 +1065,45 @@ static void test_buggy_pf(void)
 		vfcb_vfep_abort(&vf0.vf_ep);	/* @r goes out of scope */
 	}
 
+	/*
+	 * A READ completion's later fragments carry fragment 0's status:
+	 * a refusal half-way through a block is no answer a PF gives.
+	 */
+	if (sh->rd0 < VFCB_MAX_BLOCK_SIZE) {
+		u32 n1 = min_t(u32, VFCB_MAX_BLOCK_SIZE - sh->rd0, sh->fragn);
+		struct vfcb_vf_req r = { .opcode = VFCB_OP_READ,
+					 .len = VFCB_MAX_BLOCK_SIZE };
+		u8 buf[VFCB_MAX_BLOCK_SIZE];
+		bool taken;
+
+		r.rbuf = buf;
+		fresh(&vf0, 0, 1);
+		hello(&vf0);
+		vf0.pf_mute = true;
+		vfcb_vfep_submit(&vf0.vf_ep, &r);
+		sim_run(&vf0);
+		memset(m, 0, sizeof(m));
+		m[0] = hdr(VFCB_OP_READ, 1 + sh->rd0 / 4, 0,
+			   VFCB_HDR_RESP | VFCB_HDR_MORE, VFCB_ST_OK,
+			   vf0.vf_ep.rx.tag);
+		m[1] = VFCB_MAX_BLOCK_SIZE;
+		sim_pf_post_raw(&vf0, m, 2 + sh->rd0 / 4);
+		sim_run(&vf0);
+		taken = !r.done && vf0.vf_ep.rx.active;
+		memset(m, 0, sizeof(m));
+		m[0] = hdr(VFCB_OP_READ, DIV_ROUND_UP(n1, 4), 1,
+			   VFCB_HDR_RESP | (sh->rd0 + n1 < VFCB_MAX_BLOCK_SIZE ?
+					    VFCB_HDR_MORE : 0),
+			   VFCB_ST_NOT_FOUND, vf0.vf_ep.rx.tag);
+		sim_pf_post_raw(&vf0, m, 1 + DIV_ROUND_UP(n1, 4));
+		sim_run(&vf0);
+		ok(taken && r.done && r.status == VFCB_ST_BAD_REQUEST &&
+		   vf0.vf_ep.stats.last_error == VFCB_ERR_FRAGMENT,
+		   "buggy PF: READ fragment 1 saying NOT_FOUND after an OK fragment 0 fails the read (%s)",
+		   vfcb_err_name(vf0.vf_ep.stats.last_error));
+		vf0.pf_mute = false;
+	}
+
 	/* A PF_RESET reason beyond the VF's u8 is not cut to GOING_AWAY. */
 	fresh(&vf0, 0, 1);
 	hello(&vf0);
@@ -1093,6 +1132,27 @@ static void test_buggy_pf(void)
 		sim_run(&vf0);
 		ok(r.done && r.status == VFCB_ST_BAD_REQUEST && !vf0.vf_ep.ready,
 		   "buggy PF: HELLO answer with reserved bits refused");
+	}
+	/* ...and one with MORE, which no HELLO answer has. */
+	{
+		struct vfcb_vf_req r = { .opcode = VFCB_OP_HELLO };
+
+		fresh(&vf0, 0, 1);
+		vf0.vf_ep.next_tag = 1;
+		vfcb_vfep_submit(&vf0.vf_ep, &r);
+		vf0.vf.msg_pending = false;
+		vf0.vf.ack_pending = true;
+		m[0] = vfcb_hdr(VFCB_OP_HELLO, 3, 0,
+				VFCB_HDR_RESP | VFCB_HDR_MORE, 0, 1);
+		m[1] = 1 | (128u << 16);
+		m[2] = 5;
+		m[3] = VFCB_PROTO_VERSIONS;
+		sim_pf_post_raw(&vf0, m, 4);
+		sim_run(&vf0);
+		ok(r.done && r.status == VFCB_ST_BAD_REQUEST && !vf0.vf_ep.ready &&
+		   vf0.vf_ep.stats.last_error == VFCB_ERR_FRAGMENT,
+		   "buggy PF: HELLO answer with MORE refused (%s)",
+		   vfcb_err_name(vf0.vf_ep.stats.last_error));
 	}
 }
 
