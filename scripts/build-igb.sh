@@ -64,7 +64,7 @@ build_one() {
 	$drv-y += $tr.o vfcb_modver.o
 	ccflags-y += -I$top/include -I$top/uapi
 	MK
-	make -s -C "$kdir" M="$d" KBUILD_EXTRA_SYMBOLS="$symvers" modules
+	make -s -j"$(nproc)" -C "$kdir" M="$d" KBUILD_EXTRA_SYMBOLS="$symvers" modules
 	cp "$d/$drv.ko" "$ko/"
 }
 

@@ -23,6 +23,6 @@ for d in Kbuild engine pf_core vf_core e82576 uapi include tests/hostile_vf test
 	mkdir -p "$src/$(dirname "$d")"
 	cp -ru "$d" "$src/$(dirname "$d")/"
 done
-make -s -C "$kdir" M="$src" VFCB_TESTS=1 modules
+make -s -j"$(nproc)" -C "$kdir" M="$src" VFCB_TESTS=1 modules
 find "$src" -name '*.ko' -exec cp {} "$ko"/ \;
 ls "$ko"

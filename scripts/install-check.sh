@@ -24,7 +24,7 @@ root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 log=$root.log
 
-make -s install DESTDIR="$root" > "$log" 2>&1
+make -s -j"$(nproc)" install DESTDIR="$root" > "$log" 2>&1
 tap $? "make install DESTDIR=... succeeds"
 mods=$(find "$root/lib/modules" -name 'vfcb_*.ko' 2>/dev/null | wc -l)
 [ "$mods" = 4 ]; tap $? "the four modules installed under /lib/modules ($mods found)"
@@ -68,7 +68,7 @@ root3=$(mktemp -d)
 trap 'rm -rf "$root" "$root2" "$root3"' EXIT
 md=lib/modules/$kver
 
-make -s install IGB=1 DESTDIR="$root2" >> "$log" 2>&1
+make -s -j"$(nproc)" install IGB=1 DESTDIR="$root2" >> "$log" 2>&1
 tap $? "make install IGB=1 DESTDIR=... succeeds (builds igb.ko, igbvf.ko for $kver)"
 [ -f "$root2/$md/updates/vfcb/igb.ko" ] && [ -f "$root2/$md/updates/vfcb/igbvf.ko" ]
 tap $? "IGB=1: igb.ko and igbvf.ko installed in /$md/updates/vfcb"

@@ -74,7 +74,7 @@ for kver in "$@"; do
 		mkdir -p "$out/$(dirname "$d")"
 		cp -ru "$d" "$out/$(dirname "$d")/"
 	done
-	make -s -C "$kdir" M="$out" W=1 C=1 VFCB_TESTS=1 modules > "$log" 2>&1
+	make -s -j"$(nproc)" -C "$kdir" M="$out" W=1 C=1 VFCB_TESTS=1 modules > "$log" 2>&1
 	rc=$?
 	if [ $rc = 0 ] && grep -qiE 'warning|error' "$log"; then rc=1; fi
 	[ $rc = 0 ] || rm -rf "$out"
