@@ -4,6 +4,7 @@
 # vfcb's integration runs in the QEMU rig:
 #   scripts/integration.sh [--host KVER]... [--nested KVER] [--baseline]
 #       [--selftest] [--igb KVER]... [--nested-igb KVER] [--contain KVER]
+#       [--without-selftest]
 # With no option: host topology on every set-up kernel, nested on 6.12,
 # the in-tree igb/igbvf baseline, the rig's own selftest, and the igb form
 # (igb and igbvf patched to carry vfcb, scripts/build-igb.sh): host-igb on
@@ -12,6 +13,8 @@
 # containment measurement, hostile VF in an L2 guest storming, victim VF in
 # L1 (tests/integration/contain-l1.sh, contain-l2.sh), run name
 # contain-SERIES (CONTAIN_NAME overrides); L1 gets CONTAIN_SMP vCPUs (default 3, L2 pinned to one).
+# --without-selftest: everything of the default but the rig's selftest
+# (make check runs that beside its builds: it mostly waits).
 # Results go to build/results/*.tap (scripts/summary.sh counts them).
 set -uo pipefail
 
@@ -21,6 +24,7 @@ cd "$top" || exit 2
 load_kernels
 
 hosts=() nested= baseline=0 selftest=0 any=0 igbs=() nested_igb= contain=
+without_selftest=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--host) hosts+=("$2"); any=1; shift 2 ;;
@@ -30,6 +34,7 @@ while [ $# -gt 0 ]; do
 	--igb) igbs+=("$2"); any=1; shift 2 ;;
 	--nested-igb) nested_igb=$2; any=1; shift 2 ;;
 	--contain) contain=$2; any=1; shift 2 ;;
+	--without-selftest) without_selftest=1; shift ;;
 	*) die "unknown option $1" ;;
 	esac
 done
@@ -41,6 +46,7 @@ if [ $any = 0 ]; then
 	igbs=("$KVER_6_12" "$KVER_6_1")
 	nested_igb=$KVER_6_12
 fi
+[ $without_selftest = 0 ] || selftest=0
 
 # Userspace for the guests: static, the images have no libc.
 build_tools() {
