@@ -18,7 +18,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/scripts/lib.sh"
 
 kver=${KVER:-6.12}
-[ "${1:-}" = --kver ] && kver=$2
+[ "${1:-}" = --kver ] && kver=${2:?usage: selftest.sh [--kver VER]}
 sdir=$top/tests/rig/selftest
 work=$top/build/rig/selftest
 rm -rf "$work"
