@@ -89,7 +89,8 @@ $(UNIT_DIR)/test_abi_m%: tests/unit/test_abi.c tests/unit/tap.h uapi/linux/*.h
 	  { echo "test_abi: no -m$* build (gcc-multilib missing? make setup)"; exit 1; }
 
 unit: $(UNIT_DIR)/test_engine $(UNIT_DIR)/test_abi_m64 $(UNIT_DIR)/test_abi_m32 \
-      $(UNIT_DIR)/test_pf_register $(UNIT_DIR)/test_82576_pf_teardown
+      $(UNIT_DIR)/test_pf_register $(UNIT_DIR)/test_82576_pf_teardown \
+      $(UNIT_DIR)/test_82576_pf_hw
 	@mkdir -p $(RESULTS)
 	$(UNIT_DIR)/test_engine > $(RESULTS)/unit-engine.tap; rc=$$?; \
 	  grep -v '^ok' $(RESULTS)/unit-engine.tap; \
@@ -100,6 +101,9 @@ unit: $(UNIT_DIR)/test_engine $(UNIT_DIR)/test_abi_m64 $(UNIT_DIR)/test_abi_m32 
 	@$(UNIT_DIR)/test_82576_pf_teardown > $(RESULTS)/unit-82576-pf-teardown.tap; rc=$$?; \
 	  grep -v -e '^ok' -e '^1\.\.' $(RESULTS)/unit-82576-pf-teardown.tap; \
 	  echo "unit-82576-pf-teardown: $$(grep -c '^ok' $(RESULTS)/unit-82576-pf-teardown.tap) passed"; exit $$rc
+	@$(UNIT_DIR)/test_82576_pf_hw > $(RESULTS)/unit-82576-pf-hw.tap; rc=$$?; \
+	  grep -v -e '^ok' -e '^1\.\.' $(RESULTS)/unit-82576-pf-hw.tap; \
+	  echo "unit-82576-pf-hw: $$(grep -c '^ok' $(RESULTS)/unit-82576-pf-hw.tap) passed"; exit $$rc
 	@for m in 64 32; do tap=$(RESULTS)/unit-abi-m$$m.tap; \
 	  $(UNIT_DIR)/test_abi_m$$m > $$tap 2>/dev/null; rc=$$?; \
 	  if [ $$m = 32 ] && [ $$rc = 126 ]; then \
@@ -194,6 +198,14 @@ $(UNIT_DIR)/test_82576_pf_teardown: tests/unit/test_82576_pf_teardown.c \
 	@mkdir -p $(UNIT_DIR)
 	$(CLANG) $(KSHIM_CFLAGS) -DKBUILD_MODNAME='"vfcb_82576_pf"' $(SAN_FLAGS) -pthread \
 		tests/fuzz/kshim/kshim.c $< -o $@
+
+# vfcb_82576_pf's register layer against a model of the 82576's mailbox
+# registers (tests/unit/test_82576_pf_hw.c).
+$(UNIT_DIR)/test_82576_pf_hw: tests/unit/test_82576_pf_hw.c \
+		e82576/vfcb_82576_pf_hw.c e82576/vfcb_82576_pf_hw.h \
+		tests/fuzz/kshim/kshim.c $(PF_CORE_DEPS) tests/unit/tap.h
+	@mkdir -p $(UNIT_DIR)
+	$(CLANG) $(KSHIM_CFLAGS) $(SAN_FLAGS) tests/fuzz/kshim/kshim.c $< -o $@
 
 fuzz: $(addprefix $(FUZZ_DIR)/fuzz_,$(FUZZ_TARGETS))
 	@for t in $(FUZZ_TARGETS); do c=$${t%_4}; \

@@ -49,9 +49,11 @@
 #define VFCB_82576_MBVFICR		0x00c80
 #define VFCB_82576_MBVFICR_VFREQ(vf)	BIT(vf)
 #define VFCB_82576_MBVFICR_VFACK(vf)	BIT(16 + (vf))
+#define VFCB_82576_MBVFICR_VALID	0x00ff00ff	/* VFREQ, VFACK: 8 VFs */
 #define VFCB_82576_MBVFIMR		0x00c84
 #define VFCB_82576_MBVFIMR_ALL		0xff	/* bit n: VF n may interrupt */
 #define VFCB_82576_VFLRE		0x00c88
+#define VFCB_82576_VFLRE_VALID		0xff
 /*
  * Deliberately absent: the VF's V2PMAILBOX (0xc40 + 4 * vf).  QEMU lets the
  * PF read it there and the read clears the VF's PFSTS/PFACK/RSTD bits, so
@@ -68,12 +70,31 @@ static void wr(struct vfcb_82576_pf_hw *hw, u32 reg, u32 val)
 	writel(val, hw->bar0 + reg);
 }
 
+/*
+ * The cause registers as read, with a bit no 82576 sets: the read came back
+ * all ones, from a device that does not answer (surprise removal, a link
+ * down with no hotplug or error callback to say so).  Taken for causes, it
+ * would report a reset and a message of every VF on each pass, and the
+ * watchdog would find it "lost" and poll it every jiffy until remove.
+ * Nothing is served then, and the vector stays masked: once the device
+ * answers again, what latched meanwhile is the watchdog's to find, as
+ * after any lost interrupt.  hw->lock held.
+ */
+static bool vfcb_82576_pf_check_gone(struct vfcb_82576_pf_hw *hw, u32 mbv,
+				     u32 vflre)
+{
+	hw->gone = (mbv & ~VFCB_82576_MBVFICR_VALID) ||
+		   (vflre & ~VFCB_82576_VFLRE_VALID);
+	return hw->gone;
+}
+
 void vfcb_82576_pf_hw_init(struct vfcb_82576_pf_hw *hw, void __iomem *bar0)
 {
 	hw->bar0 = bar0;
 	spin_lock_init(&hw->service_lock);
 	spin_lock_init(&hw->lock);
 	hw->num_vfs = 0;
+	hw->gone = false;
 	bitmap_zero(hw->unread, VFCB_82576_MAX_VFS);
 }
 
@@ -198,9 +219,15 @@ void vfcb_82576_pf_hw_service(struct vfcb_82576_pf_hw *hw,
 	rd(hw, VFCB_82576_ICR);
 	/* VF resets first: a stale lock goes before the VF's new message. */
 	vflre = rd(hw, VFCB_82576_VFLRE);
+	mbv = rd(hw, VFCB_82576_MBVFICR);
+	if (vfcb_82576_pf_check_gone(hw, mbv, vflre)) {
+		/* Nothing to serve; the vector stays masked (EIAM). */
+		spin_unlock(&hw->lock);
+		spin_unlock(&hw->service_lock);
+		return;
+	}
 	if (vflre)
 		wr(hw, VFCB_82576_VFLRE, vflre);
-	mbv = rd(hw, VFCB_82576_MBVFICR);
 	if (mbv)
 		wr(hw, VFCB_82576_MBVFICR, mbv);
 	for (i = 0; i < n; i++) {
@@ -262,19 +289,26 @@ static u32 vfcb_82576_pf_causes(u32 vfs)
  * Context: process or softirq; takes hw->lock, runs the service with
  * local interrupts off as the interrupt handler would.
  *
- * Return: true if it served lost causes.
+ * Return: true if it served lost causes; false too for a device gone
+ * (vfcb_82576_pf_hw_gone()).
  */
 bool vfcb_82576_pf_hw_watchdog(struct vfcb_82576_pf_hw *hw,
 			       struct vfcb_pf *vfcb, unsigned int vector)
 {
 	unsigned long flags;
 	bool latched, lost;
-	u32 mbv;
+	u32 mbv, vflre;
 
 	spin_lock_irqsave(&hw->lock, flags);
+	mbv = rd(hw, VFCB_82576_MBVFICR);
+	vflre = rd(hw, VFCB_82576_VFLRE);
+	if (vfcb_82576_pf_check_gone(hw, mbv, vflre)) {
+		hw->wd_latched = false;
+		spin_unlock_irqrestore(&hw->lock, flags);
+		return false;
+	}
 	/* A quiet VF's causes raise no interrupt: none of them is lost. */
-	mbv = rd(hw, VFCB_82576_MBVFICR) & ~vfcb_82576_pf_causes(hw->quiet);
-	latched = mbv || rd(hw, VFCB_82576_VFLRE);
+	latched = (mbv & ~vfcb_82576_pf_causes(hw->quiet)) || vflre;
 	lost = latched && hw->wd_latched && hw->services == hw->wd_services;
 	hw->wd_latched = latched && !lost;
 	hw->wd_services = hw->services;
@@ -299,16 +333,20 @@ bool vfcb_82576_pf_hw_watchdog(struct vfcb_82576_pf_hw *hw,
  * interrupt lost: one service pass if a mailbox or reset cause waits.
  *
  * Context: process or softirq.
- * Return: whether a cause was latched (and served).
+ * Return: whether a cause was latched (and served); false for a device
+ * gone (vfcb_82576_pf_hw_gone()).
  */
 bool vfcb_82576_pf_hw_poll(struct vfcb_82576_pf_hw *hw, struct vfcb_pf *vfcb,
 			   unsigned int vector)
 {
 	unsigned long flags;
 	bool latched;
+	u32 mbv, vflre;
 
 	spin_lock_irqsave(&hw->lock, flags);
-	latched = rd(hw, VFCB_82576_MBVFICR) || rd(hw, VFCB_82576_VFLRE);
+	mbv = rd(hw, VFCB_82576_MBVFICR);
+	vflre = rd(hw, VFCB_82576_VFLRE);
+	latched = !vfcb_82576_pf_check_gone(hw, mbv, vflre) && (mbv || vflre);
 	spin_unlock_irqrestore(&hw->lock, flags);
 	if (latched) {
 		local_irq_save(flags);
@@ -316,6 +354,25 @@ bool vfcb_82576_pf_hw_poll(struct vfcb_82576_pf_hw *hw, struct vfcb_pf *vfcb,
 		local_irq_restore(flags);
 	}
 	return latched;
+}
+
+/**
+ * vfcb_82576_pf_hw_gone() - whether the cause registers read all ones
+ * @hw: the PF
+ *
+ * As the last service pass, watchdog check or poll read them.
+ *
+ * Context: any.
+ */
+bool vfcb_82576_pf_hw_gone(struct vfcb_82576_pf_hw *hw)
+{
+	unsigned long flags;
+	bool gone;
+
+	spin_lock_irqsave(&hw->lock, flags);
+	gone = hw->gone;
+	spin_unlock_irqrestore(&hw->lock, flags);
+	return gone;
 }
 
 /* ------------------------------------------------------- transport --- */
@@ -420,6 +477,7 @@ void vfcb_82576_pf_hw_show(struct vfcb_82576_pf_hw *hw, struct seq_file *m)
 	u32 mbvfimr, mbvficr, vflre, quiet;
 	unsigned long flags;
 	u64 services, lost;
+	bool gone;
 
 	spin_lock_irqsave(&hw->lock, flags);
 	mbvfimr = rd(hw, VFCB_82576_MBVFIMR);
@@ -428,6 +486,7 @@ void vfcb_82576_pf_hw_show(struct vfcb_82576_pf_hw *hw, struct seq_file *m)
 	quiet = hw->quiet;
 	services = hw->services;
 	lost = hw->lost_irqs;
+	gone = hw->gone;
 	spin_unlock_irqrestore(&hw->lock, flags);
 	seq_printf(m, "mbvfimr 0x%02x\n", mbvfimr);
 	seq_printf(m, "mbvficr 0x%08x\n", mbvficr);
@@ -435,4 +494,5 @@ void vfcb_82576_pf_hw_show(struct vfcb_82576_pf_hw *hw, struct seq_file *m)
 	seq_printf(m, "quiet 0x%02x\n", quiet);
 	seq_printf(m, "services %llu\n", services);
 	seq_printf(m, "lost_irqs %llu\n", lost);
+	seq_printf(m, "gone %d\n", gone);
 }

@@ -38,6 +38,8 @@
  * @quiet: VF n's mailbox interrupt is masked (bit n), as the core asked
  *	(->quiet) for a throttled VF; under @lock
  * @vector: the MSI-X vector of the mailbox, as set up; under @lock
+ * @gone: the cause registers read all ones, the device no longer answers
+ *	(vfcb_82576_pf_hw_gone()); under @lock
  */
 struct vfcb_82576_pf_hw {
 	void __iomem *bar0;
@@ -51,6 +53,7 @@ struct vfcb_82576_pf_hw {
 	u64 wd_services;	/* @services at the watchdog's last check */
 	bool wd_latched;	/* a cause was latched at that check */
 	u64 lost_irqs;		/* causes the watchdog served */
+	bool gone;
 };
 
 void vfcb_82576_pf_hw_init(struct vfcb_82576_pf_hw *hw, void __iomem *bar0);
@@ -68,6 +71,7 @@ bool vfcb_82576_pf_hw_watchdog(struct vfcb_82576_pf_hw *hw,
 			       struct vfcb_pf *vfcb, unsigned int vector);
 bool vfcb_82576_pf_hw_poll(struct vfcb_82576_pf_hw *hw, struct vfcb_pf *vfcb,
 			   unsigned int vector);
+bool vfcb_82576_pf_hw_gone(struct vfcb_82576_pf_hw *hw);
 
 void vfcb_82576_pf_hw_show(struct vfcb_82576_pf_hw *hw, struct seq_file *m);
 

@@ -60,6 +60,8 @@ MODULE_PARM_DESC(mbx_itr_us,
  * @poll_setup: jiffies when the interrupt set-up was last redone
  * @poll_busy: jiffies when a poll last found a cause latched
  * @name: IRQ name
+ * @gone: the registers read all ones at the watchdog's last look (see
+ *	vfcb_82576_pf_check_gone()); the watchdog's own
  * @err_stopped: error_detected stopped the mailbox (a fatal error) and
  *	nothing restarted it yet: the AER core's resume_io must.  Used under
  *	the PF's device lock, which the AER, PM and reset paths all hold.
@@ -76,6 +78,7 @@ struct vfcb_82576_pf {
 	u64 poll_irqs;
 	unsigned long poll_start, poll_setup, poll_busy;
 	char name[32];
+	bool gone;
 	bool err_stopped;
 	struct dentry *dbg;
 };
@@ -110,6 +113,31 @@ static void vfcb_82576_pf_watchdog_arm(struct vfcb_82576_pf *pf)
 }
 
 /*
+ * The registers read all ones: the device does not answer, and a removal
+ * or error callback may never come (a link down with no hotplug).  Polling
+ * it every jiffy would cost the host for nothing: the watchdog looks at
+ * its own pace, and once the device answers again it finds what latched
+ * meanwhile as it finds any lost interrupt.  Said once each way.
+ * Return: whether the device is gone.
+ */
+static bool vfcb_82576_pf_check_gone(struct vfcb_82576_pf *pf)
+{
+	bool gone = vfcb_82576_pf_hw_gone(&pf->hw);
+
+	if (gone != pf->gone) {
+		pf->gone = gone;
+		if (gone)
+			pci_err(pf->pdev,
+				"mailbox registers read all ones: device not answering, mailbox not served until it does\n");
+		else
+			pci_info(pf->pdev, "mailbox registers answer again\n");
+	}
+	if (gone)
+		pf->polling = false;
+	return gone;
+}
+
+/*
  * Polling, after the interrupt was found lost: serve every jiffy, and
  * program the interrupt set-up again each second, until the handler runs
  * again.  Re-programming alone did not bring a lost interrupt back under
@@ -132,6 +160,9 @@ static void vfcb_82576_pf_poll(struct vfcb_82576_pf *pf)
 	}
 	if (vfcb_82576_pf_hw_poll(&pf->hw, READ_ONCE(pf->vfcb), 0)) {
 		pf->poll_busy = jiffies;
+	} else if (vfcb_82576_pf_check_gone(pf)) {
+		vfcb_82576_pf_watchdog_arm(pf);
+		return;
 	} else if (time_after(jiffies, pf->poll_busy +
 			      VFCB_82576_PF_POLL_IDLE_S * HZ)) {
 		pf->polling = false;
@@ -151,12 +182,14 @@ static void vfcb_82576_pf_poll(struct vfcb_82576_pf *pf)
 static void vfcb_82576_pf_watchdog(struct timer_list *t)
 {
 	struct vfcb_82576_pf *pf = from_timer(pf, t, watchdog);
+	bool lost;
 
 	if (pf->polling) {
 		vfcb_82576_pf_poll(pf);
 		return;
 	}
-	if (vfcb_82576_pf_hw_watchdog(&pf->hw, READ_ONCE(pf->vfcb), 0)) {
+	lost = vfcb_82576_pf_hw_watchdog(&pf->hw, READ_ONCE(pf->vfcb), 0);
+	if (!vfcb_82576_pf_check_gone(pf) && lost) {
 		/* Whatever stopped it, program the interrupt set-up again. */
 		vfcb_82576_pf_hw_setup_irq(&pf->hw, 0, mbx_itr_us);
 		dev_warn_ratelimited(&pf->pdev->dev,

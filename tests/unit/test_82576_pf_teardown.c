@@ -37,6 +37,7 @@ static struct {
 	irq_handler_t handler;		/* request_irq() */
 	bool lost;			/* hw_watchdog() finds the irq lost */
 	bool latched;			/* hw_poll() finds a cause latched */
+	bool gone;			/* the registers read all ones */
 	bool park;			/* hw_poll() stops in the middle */
 	bool parked;			/* a poll holds its handle now */
 	sem_t parked_sem, go_sem;
@@ -186,7 +187,12 @@ void vfcb_82576_pf_hw_show(struct vfcb_82576_pf_hw *hw, struct seq_file *m) {}
 bool vfcb_82576_pf_hw_watchdog(struct vfcb_82576_pf_hw *hw,
 			       struct vfcb_pf *vfcb, unsigned int vector)
 {
-	return T.lost;
+	return T.lost && !T.gone;
+}
+
+bool vfcb_82576_pf_hw_gone(struct vfcb_82576_pf_hw *hw)
+{
+	return T.gone;
 }
 
 /* wait: a semaphore, bounded so that a wrong order fails, not hangs */
@@ -209,6 +215,8 @@ bool vfcb_82576_pf_hw_poll(struct vfcb_82576_pf_hw *hw, struct vfcb_pf *vfcb,
 			   unsigned int vector)
 {
 	T.polled = vfcb;
+	if (T.gone)
+		return false;
 	if (!T.park || !vfcb)
 		return T.latched;
 	pthread_mutex_lock(&T.lock);
@@ -368,6 +376,31 @@ static void idle_poll(void)
 	is(vfcb_82576_pf_sriov_configure(&pdev, 0), 0, "idle: SR-IOV off");
 }
 
+/*
+ * A device that reads all ones: polling it every jiffy would cost the
+ * host for nothing.  The watchdog keeps its own pace, and once the device
+ * answers it finds a lost interrupt as before.
+ */
+static void gone(void)
+{
+	unsigned long wd = msecs_to_jiffies(250);	/* watchdog_ms */
+
+	is(vfcb_82576_pf_sriov_configure(&pdev, 2), 2, "gone: 2 VFs enabled");
+	T.lost = true;
+	ok(fire(&pf->watchdog) && pf->polling, "gone: the interrupt found lost, polling");
+	T.gone = true;
+	ok(fire(&pf->watchdog) && !pf->polling && pf->gone &&
+	   pf->watchdog.expires == jiffies + wd,
+	   "gone while polling: polling stops, the watchdog every 250 ms");
+	ok(fire(&pf->watchdog) && !pf->polling && pf->watchdog.expires == jiffies + wd,
+	   "gone: the watchdog's next run does not poll either");
+	T.gone = false;
+	ok(fire(&pf->watchdog) && !pf->gone && pf->polling,
+	   "answering again, a cause latched with no interrupt: found lost, polling");
+	T.lost = false;
+	is(vfcb_82576_pf_sriov_configure(&pdev, 0), 0, "gone: SR-IOV off");
+}
+
 int main(void)
 {
 	sem_init(&T.parked_sem, 0, 0);
@@ -380,6 +413,7 @@ int main(void)
 
 	race("SR-IOV off", false);
 	idle_poll();
+	gone();
 	race("shutdown", true);
 
 	vfcb_82576_pf_remove(&pdev);

@@ -2,9 +2,10 @@
 /*
  * kshim: the few kernel APIs the host core's request-serving files, its
  * registration (vfcb_pf_main.c) and the 82576 PF driver's PCI side
- * (e82576/vfcb_82576_pf_pci.c) use, for compiling them unchanged in
- * userspace (tests/fuzz/fuzz_pf_core.c, tests/unit/test_pf_register.c,
- * tests/unit/test_82576_pf_teardown.c).  Every header under linux/ here
+ * (e82576/vfcb_82576_pf_pci.c) and register layer (vfcb_82576_pf_hw.c)
+ * use, for compiling them unchanged in userspace (tests/fuzz/fuzz_pf_core.c,
+ * tests/unit/test_pf_register.c, tests/unit/test_82576_pf_teardown.c,
+ * tests/unit/test_82576_pf_hw.c).  Every header under linux/ here
  * includes this file and nothing else.
  *
  * The harnesses are single-threaded (test_82576_pf_teardown's timer and
@@ -588,6 +589,45 @@ static inline void debugfs_remove_recursive(struct dentry *d) { (void)d; }
 #define BITS_PER_LONG		64
 #define DECLARE_BITMAP(name, bits)	\
 	unsigned long name[DIV_ROUND_UP(bits, BITS_PER_LONG)]
+static inline void set_bit(unsigned int nr, unsigned long *a)
+{
+	a[nr / BITS_PER_LONG] |= 1UL << (nr % BITS_PER_LONG);
+}
+static inline void clear_bit(unsigned int nr, unsigned long *a)
+{
+	a[nr / BITS_PER_LONG] &= ~(1UL << (nr % BITS_PER_LONG));
+}
+static inline bool test_bit(unsigned int nr, const unsigned long *a)
+{
+	return a[nr / BITS_PER_LONG] >> (nr % BITS_PER_LONG) & 1;
+}
+static inline void bitmap_zero(unsigned long *a, unsigned int nbits)
+{
+	memset(a, 0, DIV_ROUND_UP(nbits, BITS_PER_LONG) * sizeof(long));
+}
+
+/*
+ * ------------------------------------------------ a device's registers ---
+ * What e82576/vfcb_82576_pf_hw.c needs (tests/unit/test_82576_pf_hw.c):
+ * the harness is the device, and defines readl() and writel().  Local
+ * interrupts off count as a spinlock held: nothing may sleep there.
+ */
+u32 readl(const volatile void __iomem *addr);
+void writel(u32 val, volatile void __iomem *addr);
+static inline void usleep_range(unsigned long lo, unsigned long hi)
+{
+	(void)lo;
+	(void)hi;
+	kshim_might_sleep();
+}
+#define local_irq_save(f)	((f) = 0, kshim_atomic++)
+#define local_irq_restore(f)	((void)(f), kshim_atomic--)
+static inline __attribute__((format(printf, 2, 3)))
+void seq_printf(struct seq_file *m, const char *fmt, ...)
+{
+	(void)m;
+	(void)fmt;
+}
 
 /* Between two harness runs: no work queued, no lock held. */
 void kshim_reset(void);
