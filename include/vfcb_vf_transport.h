@@ -144,11 +144,18 @@ void vfcb_vf_pf_reset(struct vfcb_vf *vf, bool done);
  */
 void vfcb_vf_pf_refused(struct vfcb_vf *vf);
 /*
- * The VF itself is gone (surprise removal: its registers read all ones and
- * pci_device_is_present() is false).  Every request, waiting or new, fails
- * at once with -ENODEV instead of timing out; nothing is posted or polled
- * again.  The driver still calls vfcb_vf_unregister() from its remove().
- * The core also finds this on its own when a request times out.
+ * The VF itself is absent: its registers read all ones and
+ * pci_device_is_present() (which, for a VF, asks its PF) is false.  A
+ * surprise removal looks so, and so does a VF bound on the host in the
+ * middle of its PF's reset.
+ * Report it each time it is seen (the core polls while it waits).  First
+ * seen, the core treats it as a PF reset: the request in flight is sent
+ * again after the next handshake.  Absent for the module parameter
+ * gone_ms (5 s), the VF counts as removed: every request, waiting or new,
+ * fails at once with -ENODEV, and nothing is posted or polled again.  Any
+ * other event, or a poll that finds the PF ready, shows it present.  The
+ * driver still calls vfcb_vf_unregister() from its remove().  The core
+ * also looks for this itself when a request times out.
  */
 void vfcb_vf_surprise_removed(struct vfcb_vf *vf);
 

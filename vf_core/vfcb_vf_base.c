@@ -26,6 +26,20 @@ unsigned int vfcb_vf_timeout_ms(void)
 	return clamp(READ_ONCE(timeout_ms), 10u, 60000u);
 }
 
+static unsigned int gone_ms = 5000;
+module_param(gone_ms, uint, 0644);
+MODULE_PARM_DESC(gone_ms,
+		 "A VF absent from config space this long counts as removed: requests fail with ENODEV until it is bound again (100..600000; default 5000)");
+
+/*
+ * Not at once: a VF bound on the host looks absent for the moment of its
+ * PF's reset (VF Enable clear, the PF not answering config reads yet).
+ */
+unsigned int vfcb_vf_gone_ms(void)
+{
+	return clamp(READ_ONCE(gone_ms), 100u, 600000u);
+}
+
 /* 0: no watchdog; else at least 100 ms. */
 unsigned int vfcb_vf_watchdog_ms(void)
 {

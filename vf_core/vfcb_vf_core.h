@@ -144,6 +144,12 @@ struct vfcb_vf {
 	unsigned long hello_not_before;	/* jiffies; else wait for reset done */
 	unsigned int hello_backoff_ms;	/* grows with each failed HELLO */
 	unsigned int poll_ms;	/* current poll interval while waiting */
+	/*
+	 * The transport found the VF absent (vfcb_vf_surprise_removed()) and
+	 * nothing since showed it present; since @absent_since (jiffies).
+	 */
+	bool absent;
+	unsigned long absent_since;
 	u64 unconsumed;		/* raised while nobody listened */
 	struct list_head listeners;	/* each with its pending bits */
 	struct list_head files;
@@ -172,6 +178,7 @@ int vfcb_vf_state_errno(const struct vfcb_vf *vf);
 bool vfcb_vf_settled(const struct vfcb_vf *vf);
 unsigned int vfcb_vf_timeout_ms(void);
 unsigned int vfcb_vf_watchdog_ms(void);
+unsigned int vfcb_vf_gone_ms(void);
 extern const char * const vfcb_vf_state_names[];
 
 /* vfcb_vf_listen.c; deliver and resync with vf->lock held */

@@ -275,21 +275,62 @@ void vfcb_vf_mbx_pf_silent(struct vfcb_vf *vf)
 
 /* ---------------------------------------------------------- events --- */
 
+/*
+ * Registers all ones and pci_device_is_present() false (which, for a VF,
+ * reads its PF's vendor ID): a surprise removal, or a VF bound on the host
+ * in the middle of its PF's reset, VF Enable clear and the PF not yet
+ * answering config reads (the PCI core restores the VFs after).
+ * First seen, it is taken for a PF reset: the request in flight ends with
+ * -EAGAIN and is sent again after the next handshake, as after any PF
+ * reset.  Still absent after gone_ms (the core polls while waiting, and
+ * the transport reports it again each time), the VF is removed for good:
+ * every request fails at once with -ENODEV.  vf->lock held.
+ */
+static void vfcb_vf_absent(struct vfcb_vf *vf)
+{
+	lockdep_assert_held(&vf->lock);
+	if (vf->state == VFCB_VFD_REMOVED)
+		return;
+	if (!vf->absent) {
+		vf->absent = true;
+		vf->absent_since = jiffies;
+		dev_warn(&vf->pdev->dev,
+			 "the VF is not present (its PF resetting, or removed): waiting up to %u ms for it\n",
+			 vfcb_vf_gone_ms());
+		vfcb_vf_pf_lost(vf, VFCB_VFD_WAIT_PF, -EAGAIN, 0);
+		return;
+	}
+	if (time_before(jiffies, vf->absent_since +
+			msecs_to_jiffies(vfcb_vf_gone_ms())))
+		return;
+	dev_warn(&vf->pdev->dev,
+		 "the VF is gone (absent for %u ms: surprise removal): requests fail with ENODEV\n",
+		 jiffies_to_msecs(jiffies - vf->absent_since));
+	vfcb_vf_end_inflight(vf, -ENODEV);
+	vf->hello_active = false;
+	vf->need_rearm = false;
+	vfcb_vfep_reset(&vf->ep);
+	vfcb_vf_set_state(vf, VFCB_VFD_REMOVED);
+	wake_up_all(&vf->inv_wq);
+}
+
+/* Seen present (the transport read its registers): no longer absent. */
+static void vfcb_vf_present(struct vfcb_vf *vf)
+{
+	lockdep_assert_held(&vf->lock);
+	if (!vf->absent || vf->state == VFCB_VFD_REMOVED)
+		return;
+	vf->absent = false;
+	dev_info(&vf->pdev->dev, "the VF is present again after %u ms\n",
+		 jiffies_to_msecs(jiffies - vf->absent_since));
+}
+
 void vfcb_vf_surprise_removed(struct vfcb_vf *vf)
 {
 	unsigned long flags;
 
 	spin_lock_irqsave(&vf->lock, flags);
-	if (vf->state != VFCB_VFD_REMOVED) {
-		dev_warn(&vf->pdev->dev,
-			 "the VF is gone (surprise removal): requests fail with ENODEV\n");
-		vfcb_vf_end_inflight(vf, -ENODEV);
-		vf->hello_active = false;
-		vf->need_rearm = false;
-		vfcb_vfep_reset(&vf->ep);
-		vfcb_vf_set_state(vf, VFCB_VFD_REMOVED);
-		wake_up_all(&vf->inv_wq);
-	}
+	vfcb_vf_absent(vf);
 	spin_unlock_irqrestore(&vf->lock, flags);
 }
 EXPORT_SYMBOL_GPL(vfcb_vf_surprise_removed);
@@ -338,6 +379,7 @@ void vfcb_vf_pf_reset(struct vfcb_vf *vf, bool done)
 	unsigned long flags;
 
 	spin_lock_irqsave(&vf->lock, flags);
+	vfcb_vf_present(vf);
 	if (vf->state != VFCB_VFD_REMOVED) {
 		vf->stats.ev_reset++;
 		vf->reset_seq++;
@@ -444,6 +486,8 @@ static void vfcb_vf_hs_wait(struct vfcb_vf *vf)
 	ready = vf->ops->poll(vf->priv);
 
 	spin_lock_irqsave(&vf->lock, flags);
+	if (ready)
+		vfcb_vf_present(vf);
 	if (!vfcb_vf_waiting(vf))
 		goto unlock;
 	if (ready &&

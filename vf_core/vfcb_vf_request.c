@@ -182,10 +182,14 @@ again:
 	if (retry)
 		vf->stats.retries++;
 	spin_unlock_irqrestore(&vf->lock, flags);
-	/* No answer and no device: it was removed under us, say so. */
+	/*
+	 * No answer and no device: removed under us, or its PF resetting.
+	 * Said -ENODEV once the core counts it removed (gone_ms absent).
+	 */
 	if (err == -ETIMEDOUT && !pci_device_is_present(vf->pdev)) {
 		vfcb_vf_surprise_removed(vf);
-		err = -ENODEV;
+		if (READ_ONCE(vf->state) == VFCB_VFD_REMOVED)
+			err = -ENODEV;
 	}
 unlock:
 	vfcb_vf_leave(vf);

@@ -47,6 +47,9 @@ loop_run() {
 
 check "vfcb_pf (core) loads" insmod /vfcb/vfcb_pf.ko
 check "vfcb_vf (core) loads" insmod /vfcb/vfcb_vf.ko
+# The absent-VF test's figures (vfcb_loop_test.c, lt_test_absent).
+echo 250 > /sys/module/vfcb_vf/parameters/gone_ms
+is "$(cat /sys/module/vfcb_vf/parameters/timeout_ms)" 1000 "vfcb_vf: timeout_ms 1000, as the loop test assumes"
 check "pci-pf-stub loads" load_mod pci-pf-stub
 pf=$(find_pf)
 is "$(driver_of "$pf")" "" "the cores bind no PF: $pf has no driver"

@@ -63,6 +63,7 @@ struct lt_vf {
 	bool to_vf_full;
 	unsigned long events;
 	bool drop_to_vf;		/* PF messages vanish: VF times out */
+	bool absent;			/* the VF reads as gone from the bus */
 	u64 posts_to_pf, posts_to_vf;
 	struct work_struct work;
 };
@@ -245,10 +246,22 @@ static int lt_vf_post(void *priv, const u32 *msg, unsigned int ndw)
 	return ret;
 }
 
-/* Nothing to look at: the loop's PF is never in reset. */
+/*
+ * The loop's PF is never in reset.  A VF made absent is reported as a
+ * real transport reports a VF whose registers read all ones and whose
+ * config space is gone: at each poll.
+ */
 static bool lt_vf_poll(void *priv)
 {
-	return true;
+	struct lt_vf *v = priv;
+	bool absent;
+
+	spin_lock_irq(&v->lock);
+	absent = v->absent;
+	spin_unlock_irq(&v->lock);
+	if (absent)
+		vfcb_vf_surprise_removed(v->vfcb);
+	return !absent;
 }
 
 static const struct vfcb_vf_transport_ops lt_vf_ops = {
@@ -564,42 +577,93 @@ static void lt_pinger_work(struct work_struct *work)
 	complete(&p->done);
 }
 
+static void lt_set(struct lt_vf *v, bool *flag, bool on)
+{
+	spin_lock_irq(&v->lock);
+	*flag = on;
+	spin_unlock_irq(&v->lock);
+}
+
+static int lt_state(struct lt_vf *v)
+{
+	struct vfcb_vf_info info;
+
+	return vfcb_vf_info(v->vfcb, &info) ? -ENODEV : info.state;
+}
+
 /*
- * Surprise removal: the transport reports the VF gone while a request
- * waits for an answer that will never come.  The waiter ends at once with
- * -ENODEV, not after timeout_ms with -ETIMEDOUT; so does every later call;
- * unregistering afterwards still works.  Last: the VF stays dead.
+ * A VF absent from the bus (registers all ones, no config space): a
+ * surprise removal, or its PF's reset while VF Enable is clear, which a
+ * VF bound on the host sees.  Run with vfcb_vf's gone_ms at 250
+ * (tests/integration/loop.sh) and timeout_ms at 1000.
+ *
+ * Absent for less than gone_ms it is a PF reset: a request waiting across
+ * it is sent again after the next handshake and succeeds.  Absent for
+ * gone_ms the VF is removed: a waiting request ends at once with -ENODEV,
+ * not at its deadline, and so does every later call.  Last: the VF stays
+ * dead.
  */
-static void lt_test_surprise_removal(struct lt_vf *v)
+static void lt_test_absent(struct lt_vf *v)
 {
 	struct lt_pinger p = { .vf = v->vfcb };
-	unsigned long t0;
+	unsigned long t0, removed = 0;
 	unsigned int ms;
+	long d;
 
+	/* The PF's reset: absent for about 50 ms. */
 	init_completion(&p.done);
 	INIT_WORK_ONSTACK(&p.work, lt_pinger_work);
-	spin_lock_irq(&v->lock);
-	v->drop_to_vf = true;
-	spin_unlock_irq(&v->lock);
+	lt_set(v, &v->drop_to_vf, true);
 	queue_work(system_unbound_wq, &p.work);
 	msleep(100);		/* the ping is posted and waits */
+	lt_set(v, &v->absent, true);
+	vfcb_vf_surprise_removed(v->vfcb);
+	msleep(50);
+	lt_is(lt_state(v), VFCB_VF_STATE_DOWN,
+	      "VF%u: absent 50 ms: waiting for the PF as after its reset, not removed",
+	      v->index);
+	lt_set(v, &v->drop_to_vf, false);
+	lt_set(v, &v->absent, false);
+	lt_vf_reset(v);		/* back: both ends start over, as after FLR */
+	wait_for_completion(&p.done);
+	destroy_work_on_stack(&p.work);
+	lt_is(p.ret, 0, "VF%u: a request waiting across the absence is sent again and answered",
+	      v->index);
+	lt_is(lt_state(v), VFCB_VF_STATE_READY, "VF%u: ready again", v->index);
+
+	/* Removed: absent for good. */
+	init_completion(&p.done);
+	INIT_WORK_ONSTACK(&p.work, lt_pinger_work);
+	lt_set(v, &v->absent, true);
 	t0 = jiffies;
 	vfcb_vf_surprise_removed(v->vfcb);
+	queue_work(system_unbound_wq, &p.work);
+	while (!removed && time_before(jiffies, t0 + LT_WAIT)) {
+		if (lt_state(v) == -ENODEV)
+			removed = jiffies;
+		else
+			usleep_range(5000, 6000);
+	}
 	wait_for_completion(&p.done);
-	ms = jiffies_to_msecs(p.ended - t0);
 	destroy_work_on_stack(&p.work);
-	lt_is(p.ret, -ENODEV, "VF%u: a request waiting at surprise removal: -ENODEV",
-	      v->index);
-	lt_line(ms < 500, "VF%u: ... at once (%u ms; a lost answer takes timeout_ms)",
+	ms = jiffies_to_msecs(removed - t0);
+	lt_line(removed && ms >= 250,
+		"VF%u: absent for gone_ms (250): removed (after %u ms; the core polls at 10 ms doubling)",
 		v->index, ms);
+	lt_is(p.ret, -ENODEV,
+	      "VF%u: a request waiting at removal: -ENODEV, not its deadline's error",
+	      v->index);
+	/* Seen here within 5 ms of it: the pinger may end before or after. */
+	d = (long)(p.ended - removed);
+	lt_line(removed && abs(d) < msecs_to_jiffies(100),
+		"VF%u: ... at once (%ld ms from it; its deadline was 1000 ms after it started)",
+		v->index, d * 1000 / HZ);
 	t0 = jiffies;
 	lt_is(vfcb_vf_ping(v->vfcb), -ENODEV, "VF%u: a request after it: -ENODEV",
 	      v->index);
 	lt_line(jiffies_to_msecs(jiffies - t0) < 100, "VF%u: ... at once",
 		v->index);
-	spin_lock_irq(&v->lock);
-	v->drop_to_vf = false;
-	spin_unlock_irq(&v->lock);
+	lt_set(v, &v->absent, false);
 }
 
 static void lt_run_all(void)
@@ -620,7 +684,7 @@ static void lt_run_all(void)
 	lt_test_invalidate(&lt.vfs[0]);
 	lt_test_reset(&lt.vfs[0]);
 	lt_test_timeout(&lt.vfs[lt.nr_vfs - 1]);
-	lt_test_surprise_removal(&lt.vfs[lt.nr_vfs - 1]);
+	lt_test_absent(&lt.vfs[lt.nr_vfs - 1]);
 	for (i = 0; i < lt.nr_vfs; i++)
 		lt_diag("VF%u: %llu messages to the PF, %llu to the VF", i,
 			lt.vfs[i].posts_to_pf, lt.vfs[i].posts_to_vf);
