@@ -169,6 +169,34 @@ static u32 cfg_step(u32 off, u32 left)
 }
 
 /*
+ * A write of @n bytes at @off (@v, its bytes in config-space order) keeps
+ * the command bits the VF's driver owns as they are now.
+ * vfcb_pf_cfg_check_write() refused a change of them before the transfer
+ * began; read again right before the write, a change the driver made
+ * since (vfio-pci enabling decode) is kept, not undone.  What is left is
+ * one read and one write, as in the PCI core's own pci_set_master().
+ */
+static int cfg_keep_owned(struct pci_dev *vfdev, u32 off, u32 n, u32 *v)
+{
+	u32 i, owned, cmd;
+	u16 cur;
+
+	if (!overlaps(off, n, PCI_COMMAND, 2))
+		return 0;
+	if (pci_user_read_config_word(vfdev, PCI_COMMAND, &cur))
+		return -EIO;
+	for (i = PCI_COMMAND; i < PCI_COMMAND + 2; i++) {
+		if (i < off || i >= off + n)
+			continue;
+		owned = (VFCB_PF_CMD_OWNED >> (8 * (i - PCI_COMMAND))) & 0xff;
+		cmd = (cur >> (8 * (i - PCI_COMMAND))) & owned;
+		*v &= ~(owned << (8 * (i - off)));
+		*v |= cmd << (8 * (i - off));
+	}
+	return 0;
+}
+
+/*
  * Move @len bytes between @buf and @vfdev's config space at @offset, in
  * naturally aligned accesses, waiting while the PCI core blocks config
  * access (a VF reset).  Returns 0 or -EIO; *@done says how far it got.
@@ -181,31 +209,34 @@ static int cfg_xfer(struct pci_dev *vfdev, u32 offset, u8 *buf, u32 len,
 	for (*done = 0; *done < len && !ret;) {
 		u32 off = offset + *done, n = cfg_step(off, len - *done);
 		u8 *p = buf + *done;
-		__le32 le;
-		__le16 le16;
-		u32 v32;
+		u32 v = 0, i;
 		u16 v16;
+		u8 v8;
 
-		if (n == 4 && write) {
-			memcpy(&le, p, 4);
-			ret = pci_user_write_config_dword(vfdev, off,
-							  le32_to_cpu(le));
-		} else if (n == 4) {
-			ret = pci_user_read_config_dword(vfdev, off, &v32);
-			le = cpu_to_le32(v32);
-			memcpy(p, &le, 4);
-		} else if (n == 2 && write) {
-			memcpy(&le16, p, 2);
-			ret = pci_user_write_config_word(vfdev, off,
-							 le16_to_cpu(le16));
-		} else if (n == 2) {
-			ret = pci_user_read_config_word(vfdev, off, &v16);
-			le16 = cpu_to_le16(v16);
-			memcpy(p, &le16, 2);
-		} else if (write) {
-			ret = pci_user_write_config_byte(vfdev, off, *p);
+		if (write) {
+			for (i = 0; i < n; i++)
+				v |= (u32)p[i] << (8 * i);
+			ret = cfg_keep_owned(vfdev, off, n, &v);
+			if (ret)
+				break;
+			if (n == 4)
+				ret = pci_user_write_config_dword(vfdev, off, v);
+			else if (n == 2)
+				ret = pci_user_write_config_word(vfdev, off, v);
+			else
+				ret = pci_user_write_config_byte(vfdev, off, v);
 		} else {
-			ret = pci_user_read_config_byte(vfdev, off, p);
+			if (n == 4) {
+				ret = pci_user_read_config_dword(vfdev, off, &v);
+			} else if (n == 2) {
+				ret = pci_user_read_config_word(vfdev, off, &v16);
+				v = v16;
+			} else {
+				ret = pci_user_read_config_byte(vfdev, off, &v8);
+				v = v8;
+			}
+			for (i = 0; i < n; i++)
+				p[i] = v >> (8 * i);
 		}
 		if (!ret)
 			*done += n;

@@ -475,6 +475,8 @@ static void kt_pf_info_cfg(void)
 	u16 vendor = 0, device = 0;
 	__le16 ids[2] = {};
 	u32 bar = 0, bar_after = 0;
+	u16 cmd = 0, cmd_after = 0;
+	u8 cs[4] = {}, b, line = 0, line_after = 0;
 	int ret;
 
 	ret = vfcb_pf_num_vfs(kt.pf);
@@ -482,7 +484,7 @@ static void kt_pf_info_cfg(void)
 	ret = vfcb_pf_get_vf_info(kt.pf, vf, &info);
 	kt_ok(!ret && info.vf == vf && info.state == VFCB_VF_STATE_READY &&
 	      info.version == VFCB_PROTO_V2,
-	      "pf: get_vf_info: VF %u ready, protocol v1", vf);
+	      "pf: get_vf_info: VF %u ready, protocol v2", vf);
 	kt_diag("vf %u: state %u version %u serial %#x blocks %u/%u policy %#x pending %#llx",
 		info.vf, info.state, info.version, info.serial,
 		info.num_blocks, info.max_blocks, info.policy,
@@ -500,6 +502,33 @@ static void kt_pf_info_cfg(void)
 	      -EPERM, "pf: cfg_write of a BAR: -EPERM");
 	pci_read_config_dword(kt.vf_pdev, PCI_BASE_ADDRESS_0, &bar_after);
 	kt_is(bar_after, bar, "pf: the refused cfg_write wrote nothing");
+
+	/*
+	 * The command word: its driver's bits (decode, bus mastering, INTx)
+	 * may not change, the rest may.  Written with status (write 1 to
+	 * clear: zeros clear nothing), the command as it is.
+	 */
+	pci_read_config_word(kt.vf_pdev, PCI_COMMAND, &cmd);
+	cs[0] = cmd;
+	cs[1] = cmd >> 8;
+	kt_is(vfcb_pf_cfg_write(kt.pf, vf, PCI_COMMAND, cs, 4), 4,
+	      "pf: cfg_write of command and status, the command as it is: accepted");
+	pci_read_config_word(kt.vf_pdev, PCI_COMMAND, &cmd_after);
+	kt_is(cmd_after, cmd, "pf: ... the command word unchanged");
+	b = (cmd ^ PCI_COMMAND_MASTER) & 0xff;
+	kt_is(vfcb_pf_cfg_write(kt.pf, vf, PCI_COMMAND, &b, 1), -EPERM,
+	      "pf: cfg_write turning the VF's bus mastering over: -EPERM");
+	pci_read_config_word(kt.vf_pdev, PCI_COMMAND, &cmd_after);
+	kt_is(cmd_after, cmd, "pf: ... the command word unchanged");
+	/* Interrupt Line: a byte for software, the VF's to write. */
+	pci_read_config_byte(kt.vf_pdev, PCI_INTERRUPT_LINE, &line);
+	b = line ^ 0x5a;
+	kt_is(vfcb_pf_cfg_write(kt.pf, vf, PCI_INTERRUPT_LINE, &b, 1), 1,
+	      "pf: cfg_write of Interrupt Line: accepted");
+	pci_read_config_byte(kt.vf_pdev, PCI_INTERRUPT_LINE, &line_after);
+	kt_is(line_after, b, "pf: ... and the VF's config space has it");
+	kt_is(vfcb_pf_cfg_write(kt.pf, vf, PCI_INTERRUPT_LINE, &line, 1), 1,
+	      "pf: ... and the old value written back");
 }
 
 /* The notifier sees the VF's write, driven through the VF API. */
