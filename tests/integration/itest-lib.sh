@@ -231,8 +231,3 @@ svc_windows() {
 	END { for (k = 1; k <= nw; k++) printf "%s %d %d %d\n", key[k], n[k], h[k] * 1e6, w[k] * 1e6 }
 	' "$1" "${2:-$T/trace}"
 }
-# svc_times FROM_NS TO_NS: "IRQS HANDLER_US WORK_US" inside one window.
-svc_times() {
-	echo "w $1 $2" > /tmp/svc.win
-	svc_windows /tmp/svc.win | cut -d' ' -f2-
-}
