@@ -482,8 +482,8 @@ static void igb_vfcb_watchdog(struct work_struct *work)
 	struct igb_adapter *adapter = t->adapter;
 	u32 vfs = GENMASK(t->num_vfs - 1, 0);
 	struct e1000_hw *hw = &adapter->hw;
+	bool lost = false, gone;
 	unsigned long flags;
-	bool lost = false;
 	u32 causes;
 
 	/* igb_vfcb_suspend() cancels us; never read a sleeping PF. */
@@ -493,7 +493,14 @@ static void igb_vfcb_watchdog(struct work_struct *work)
 	/* VFREQ in bits 7:0, VFACK in 23:16, VFLRE's per-VF bits in 15:8. */
 	causes = rd32(E1000_MBVFICR) & (vfs | vfs << 16);
 	causes |= (rd32(E1000_VFLRE) & vfs) << 8;
-	if (causes & t->wd_causes && t->passes == t->wd_passes &&
+	/*
+	 * An all-ones read makes igb_rd32() drop the register mapping for
+	 * good ("PCIe link lost"): every read is all ones from then on,
+	 * every VF's causes latched and "lost".  Nothing to watch until
+	 * remove.
+	 */
+	gone = E1000_REMOVED(READ_ONCE(hw->hw_addr));
+	if (!gone && causes & t->wd_causes && t->passes == t->wd_passes &&
 	    netif_running(adapter->netdev)) {
 		lost = true;
 		t->wd_kicks++;
@@ -508,6 +515,11 @@ static void igb_vfcb_watchdog(struct work_struct *work)
 		dev_warn_ratelimited(&adapter->pdev->dev,
 				     "vfcb: mailbox interrupt lost, raised again (%llu so far)\n",
 				     t->wd_kicks);
+	if (gone) {
+		dev_warn(&adapter->pdev->dev,
+			 "vfcb: igb lost the PF's registers: mailbox watchdog stopped\n");
+		return;
+	}
 	if (!READ_ONCE(t->dead))
 		mod_delayed_work(system_wq, &t->watchdog,
 				 msecs_to_jiffies(IGB_VFCB_WATCHDOG_MS));
