@@ -18,6 +18,7 @@
 #include <linux/debugfs.h>
 #include <linux/module.h>
 #include <linux/pci.h>
+#include <linux/slab.h>
 
 #include "vfcb_version.h"
 #include "vfcb_82576_vf_hw.h"
@@ -45,6 +46,7 @@ struct vfcb_82576_vf_calls {
 
 struct vfcb_82576_vf {
 	struct vfcb_82576_vf_hw hw;
+	struct pci_saved_state *probe_state;	/* see restore_lost */
 	struct vfcb_vf *vf;
 	void __iomem *regs;
 	int nvec;		/* MSI-X vectors with a handler */
@@ -146,6 +148,7 @@ static int vfcb_82576_vf_probe(struct pci_dev *pdev,
 	pci_set_drvdata(pdev, e);
 	/* What a reset of the PF restores (vfcb_82576_pf_restore_vfs()). */
 	pci_save_state(pdev);
+	e->probe_state = pci_store_saved_state(pdev);
 	e->dbg = debugfs_create_dir(pci_name(pdev), vfcb_82576_vf_dbg_root);
 	debugfs_create_file("stats", 0444, e->dbg, e, &vfcb_82576_vf_stats_fops);
 	return 0;
@@ -190,6 +193,7 @@ static void vfcb_82576_vf_remove(struct pci_dev *pdev)
 	pci_iounmap(pdev, e->regs);
 	pci_release_regions(pdev);
 	pci_disable_device(pdev);
+	kfree(e->probe_state);
 	dev_info(&pdev->dev, "unbound\n");
 }
 
@@ -268,11 +272,33 @@ static int vfcb_82576_vf_suspend(struct device *dev)
 	return 0;
 }
 
+/*
+ * PCI devices resume asynchronously and a VF waits for nothing of its PF:
+ * the PCI core may restore the VF's config space (which uses up what was
+ * saved) before the PF's own restore enables its VFs again, into a VF not
+ * there yet.  The VF then comes back with decode off (seen once, on 6.1:
+ * its mailbox read 0 and its HELLOs went nowhere until the next sleep).
+ * Restore it from the copy probe kept.
+ */
+static void vfcb_82576_vf_restore_lost(struct pci_dev *pdev,
+				       struct vfcb_82576_vf *e)
+{
+	u16 cmd;
+
+	if (pci_read_config_word(pdev, PCI_COMMAND, &cmd) ||
+	    (cmd & PCI_COMMAND_MEMORY) || !e->probe_state ||
+	    pci_load_saved_state(pdev, e->probe_state))
+		return;
+	pci_restore_state(pdev);
+	dev_info(&pdev->dev, "resume: config space found reset, restored as probe saved it\n");
+}
+
 static int vfcb_82576_vf_resume(struct device *dev)
 {
 	struct vfcb_82576_vf *e = dev_get_drvdata(dev);
 
 	vfcb_82576_vf_count(&e->calls.resumes);
+	vfcb_82576_vf_restore_lost(to_pci_dev(dev), e);
 	vfcb_82576_vf_reset_done(to_pci_dev(dev));
 	return 0;
 }
