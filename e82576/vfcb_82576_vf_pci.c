@@ -276,17 +276,21 @@ static int vfcb_82576_vf_suspend(struct device *dev)
  * PCI devices resume asynchronously and a VF waits for nothing of its PF:
  * the PCI core may restore the VF's config space (which uses up what was
  * saved) before the PF's own restore enables its VFs again, into a VF not
- * there yet.  The VF then comes back with decode off (seen once, on 6.1:
- * its mailbox read 0 and its HELLOs went nowhere until the next sleep).
- * Restore it from the copy probe kept.
+ * there yet.  The VF then comes back as at power-on (seen once, on 6.1:
+ * under QEMU its mailbox read 0 and its HELLOs went nowhere until the
+ * next sleep).  MSI-X disabled tells it: probe enabled it, and a restore
+ * enables it again.  (Not the command register: a real VF's memory
+ * decode bit reads 0 whatever is written, the PF's SR-IOV capability
+ * decides.)  Restore it from the copy probe kept.
  */
 static void vfcb_82576_vf_restore_lost(struct pci_dev *pdev,
 				       struct vfcb_82576_vf *e)
 {
-	u16 cmd;
+	u16 ctl;
 
-	if (pci_read_config_word(pdev, PCI_COMMAND, &cmd) ||
-	    (cmd & PCI_COMMAND_MEMORY) || !e->probe_state ||
+	if (!pdev->msix_cap || !e->probe_state ||
+	    pci_read_config_word(pdev, pdev->msix_cap + PCI_MSIX_FLAGS, &ctl) ||
+	    (ctl & PCI_MSIX_FLAGS_ENABLE) ||
 	    pci_load_saved_state(pdev, e->probe_state))
 		return;
 	pci_restore_state(pdev);
