@@ -40,6 +40,47 @@ mark_reads() {
 	done
 }
 
+# restored_after_pf VF: in the wake logged in /tmp/klog, the PCI core began
+# restoring VF's config space (its pci_pm_resume_noirq, logged with
+# pm_print_times) after its PF's restore, which enables the VFs again, had
+# returned.  vfcb_pf's device link from each VF to its PF gives that
+# order; without it the VFs' restores start beside the PF's.
+restored_after_pf() {
+	awk -v pf=" $pf: " -v vf=" $1: " '
+		!/pci_pm_resume_noirq/ { next }
+		{ t = $0; sub(/^\[ */, "", t); sub(/\].*/, "", t) }
+		index($0, pf) && / returned / { done = t }
+		index($0, vf) && / calling / { start = t }
+		END { exit !(done != "" && start != "" && start + 0 >= done + 0) }' /tmp/klog
+}
+
+# cap_word BDF ID: the word after the header of BDF's capability ID.
+cap_word() {
+	_f=/sys/bus/pci/devices/$1/config
+	_p=$(od -An -tu1 -j 52 -N1 "$_f" | tr -d ' ')
+	while [ "${_p:-0}" -ne 0 ]; do
+		if [ "$(od -An -tu1 -j "$_p" -N1 "$_f" | tr -d ' ')" -eq "$2" ]; then
+			od -An -tx2 -j $((_p + 2)) -N2 "$_f"
+			return
+		fi
+		_p=$(od -An -tu1 -j $((_p + 1)) -N1 "$_f" | tr -d ' ')
+	done
+}
+
+# why_not_back: what each VF and the PF say, for a VF that did not
+# handshake again.
+why_not_back() {
+	for v in $vfs; do
+		diag "VF $v: $(cat /sys/kernel/debug/vfcb_vf/$v/stats /sys/kernel/debug/vfcb_82576_vf/$v/stats 2>&1 | tr '\n' ' ')"
+		diag "VF $v: MSI-X control $(cap_word "$v" 17), command $(od -An -tx2 -j 4 -N2 /sys/bus/pci/devices/$v/config 2>&1)"
+	done
+	diag "$(grep vfcb /proc/interrupts)"
+	for d in /sys/kernel/debug/vfcb_pf/$pf/*/; do
+		diag "PF's $d: $(cat "$d/stats" 2>&1 | tr '\n' ' ')"
+	done
+	diag "$(grep -v 'PM: \|restor' /tmp/klog | tail -20)"
+}
+
 # ---- bring-up ------------------------------------------------------------
 
 grep -qw deep /sys/power/mem_sleep 2>/dev/null ||
@@ -75,6 +116,8 @@ dd=/sys/kernel/debug/dynamic_debug/control
 [ -w $dd ] || dd=/proc/dynamic_debug/control
 echo 'file drivers/pci/pci.c func pci_restore_config_dword +p' > $dd ||
 	diag "no dynamic debug: the config-space check below will fail"
+# Each device's PM callbacks, timed: the order of the restores.
+echo 1 > /sys/power/pm_print_times
 
 # A reader on each VF throughout: every 128-byte read of block 7 must
 # succeed and match the first, across every sleep.
@@ -107,6 +150,7 @@ while [ $c -le $CYCLES ]; do
 	wait_for 10 all_back $NVFS
 	check "$w: all $NVFS VFs handshake again by themselves, within 10 s" all_back $NVFS
 	klog "s3-$c"
+	all_back $NVFS || why_not_back
 	check "$w: the machine slept (ACPI S3)" logged 'ACPI: PM: Waking up from system sleep state S3'
 	is "$(cat $S3FW)" $c "$w: the chipset was reset in the sleep (vfcb_s3fw_test restored it after $c of $c wakes)"
 	# (6.1 words it "restoring config space at offset 0x10 (was ...")
@@ -114,6 +158,13 @@ while [ $c -le $CYCLES ]; do
 		logged "$pf: (restore config 0x10: |restoring config space at offset 0x10 )"
 	check "$w: the PF's resume callback restarted the mailbox for $NVFS VFs" \
 		logged "resume: mailbox restarted, $NVFS VFs"
+	i=0
+	while [ $i -lt $NVFS ]; do
+		eval "v=\$VF$i"
+		check "$w: VF$i's config space restored after its PF's had returned" \
+			restored_after_pf "$v"
+		i=$((i + 1))
+	done
 	bad=0 i=0
 	while [ $i -lt $NVFS ]; do
 		eval "dev=\$DEV$i"
