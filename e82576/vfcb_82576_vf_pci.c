@@ -273,15 +273,17 @@ static int vfcb_82576_vf_suspend(struct device *dev)
 }
 
 /*
- * PCI devices resume asynchronously and a VF waits for nothing of its PF:
- * the PCI core may restore the VF's config space (which uses up what was
- * saved) before the PF's own restore enables its VFs again, into a VF not
- * there yet.  The VF then comes back as at power-on (seen once, on 6.1:
- * under QEMU its mailbox read 0 and its HELLOs went nowhere until the
- * next sleep).  MSI-X disabled tells it: probe enabled it, and a restore
- * enables it again.  (Not the command register: a real VF's memory
- * decode bit reads 0 whatever is written, the PF's SR-IOV capability
- * decides.)  Restore it from the copy probe kept.
+ * PCI devices resume asynchronously, and a VF's parent is its PF's parent,
+ * not the PF: the PCI core may restore the VF's config space (which uses
+ * up what was saved) before the PF's own restore enables its VFs again,
+ * into a VF not there yet.  The VF then comes back as at power-on, and
+ * its mailbox is out of reach until the next sleep.  vfcb_pf links each
+ * VF to its PF so that its restore waits (vfcb_pf_link_vfs()), but a PF
+ * driver without vfcb makes no link, and the link may be missing.  MSI-X
+ * disabled tells it: probe enabled it, and a restore enables it again.
+ * (Not the command register: a real VF's memory decode bit reads 0
+ * whatever is written, the PF's SR-IOV capability decides.)  Restore it
+ * from the copy probe kept.
  */
 static void vfcb_82576_vf_restore_lost(struct pci_dev *pdev,
 				       struct vfcb_82576_vf *e)
